@@ -1,0 +1,10 @@
+//! PinDesk's core: everything the desktop app and the CLI share, with no Tauri in it.
+//!
+//! Data flows one way: a caller hands inputs (and secrets) to a service, which validates them,
+//! loads the profile, reads the credential from the keyring, calls the provider and records
+//! the operation in the history. Secrets only travel inward; nothing here returns one to a
+//! caller except the Solid PIN token, which is itself a [`secret`] type.
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod secret;

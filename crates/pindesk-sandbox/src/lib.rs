@@ -1,0 +1,1 @@
+//! The provider sandbox (filled in by the sandbox work).
