@@ -1,0 +1,157 @@
+//! The sandbox's world: cards of both providers with their passcodes and PINs, SMS codes,
+//! access and refresh tokens, PIN tokens and the current RSA key, plus the clock and the
+//! armed faults. One mutex guards the world; it is never held across an `.await`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+
+use crate::clock::Clock;
+use crate::config::SandboxConfig;
+use crate::demo;
+use crate::faults::FaultBook;
+use crate::keys::VaultKey;
+
+/// How long an SMS code can be used.
+pub(crate) const SMS_CODE_TTL: Duration = Duration::from_secs(5 * 60);
+/// Wrong verify attempts after which an SMS code is burnt.
+pub(crate) const SMS_CODE_MAX_WRONG: u32 = 5;
+/// How long a Solid PIN token can be used.
+pub(crate) const PIN_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
+/// How long a Vault refresh token can be used.
+pub(crate) const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// A Vault card.
+#[derive(Debug)]
+pub(crate) struct VaultCard {
+    pub(crate) active: bool,
+    pub(crate) passcode: Option<String>,
+    pub(crate) sms: Option<SmsCode>,
+}
+
+/// The last SMS code sent to a Vault card.
+#[derive(Debug)]
+pub(crate) struct SmsCode {
+    pub(crate) code: String,
+    pub(crate) sent_at: OffsetDateTime,
+    pub(crate) expires_at: Instant,
+    pub(crate) verified: bool,
+    pub(crate) wrong_attempts: u32,
+    /// Used to set a passcode, or burnt by wrong attempts: no longer accepted.
+    pub(crate) spent: bool,
+}
+
+/// A Solid card.
+#[derive(Debug)]
+pub(crate) struct SolidCard {
+    pub(crate) active: bool,
+    pub(crate) last4: String,
+    pub(crate) exp_month: u8,
+    pub(crate) exp_year: u16,
+    pub(crate) pin: Option<String>,
+}
+
+/// A Solid set-PIN token.
+#[derive(Debug)]
+pub(crate) struct PinToken {
+    pub(crate) card_id: String,
+    pub(crate) expires_at: Instant,
+    pub(crate) used: bool,
+}
+
+/// Everything the provider endpoints change.
+pub(crate) struct World {
+    pub(crate) vault_cards: HashMap<i64, VaultCard>,
+    /// Issued access tokens and when they expire.
+    pub(crate) access_tokens: HashMap<String, Instant>,
+    /// Issued refresh tokens and when they expire.
+    pub(crate) refresh_tokens: HashMap<String, Instant>,
+    pub(crate) key: Arc<VaultKey>,
+    pub(crate) solid_cards: HashMap<String, SolidCard>,
+    pub(crate) pin_tokens: HashMap<String, PinToken>,
+}
+
+impl World {
+    /// The seeded world: the demo cards, no passcodes, PINs, codes or tokens.
+    pub(crate) fn seeded(key: VaultKey) -> World {
+        let mut vault_cards = HashMap::new();
+        for &id in demo::VAULT_CARDS {
+            vault_cards.insert(id, VaultCard::new(true));
+        }
+        vault_cards.insert(demo::INACTIVE_VAULT_CARD, VaultCard::new(false));
+        let mut solid_cards = HashMap::new();
+        for &(id, last4, exp_month, exp_year) in demo::SOLID_CARDS {
+            solid_cards.insert(id.to_owned(), SolidCard::new(true, last4, exp_month, exp_year));
+        }
+        let (last4, exp_month, exp_year) = demo::INACTIVE_SOLID_CARD_DETAILS;
+        solid_cards.insert(
+            demo::INACTIVE_SOLID_CARD.to_owned(),
+            SolidCard::new(false, last4, exp_month, exp_year),
+        );
+        World {
+            vault_cards,
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            key: Arc::new(key),
+            solid_cards,
+            pin_tokens: HashMap::new(),
+        }
+    }
+}
+
+impl VaultCard {
+    fn new(active: bool) -> VaultCard {
+        VaultCard {
+            active,
+            passcode: None,
+            sms: None,
+        }
+    }
+}
+
+impl SolidCard {
+    fn new(active: bool, last4: &str, exp_month: u8, exp_year: u16) -> SolidCard {
+        SolidCard {
+            active,
+            last4: last4.to_owned(),
+            exp_month,
+            exp_year,
+            pin: None,
+        }
+    }
+}
+
+/// What every handler shares: configuration, clock, world and faults.
+pub(crate) struct Shared {
+    pub(crate) config: SandboxConfig,
+    pub(crate) clock: Clock,
+    world: Mutex<World>,
+    faults: Mutex<FaultBook>,
+}
+
+/// The handle handlers receive.
+pub(crate) type App = Arc<Shared>;
+
+impl Shared {
+    /// A sandbox's shared state.
+    pub(crate) fn new(config: SandboxConfig, key: VaultKey) -> App {
+        Arc::new(Shared {
+            config,
+            clock: Clock::default(),
+            world: Mutex::new(World::seeded(key)),
+            faults: Mutex::new(FaultBook::default()),
+        })
+    }
+
+    /// Locks the world (a panic elsewhere never makes it unusable).
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Locks the armed faults.
+    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
