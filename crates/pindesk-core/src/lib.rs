@@ -6,5 +6,10 @@
 //! caller except the Solid PIN token, which is itself a [`secret`] type.
 #![deny(missing_docs)]
 
+pub mod crypto;
 pub mod error;
+pub mod http;
+pub mod policy;
+pub mod providers;
 pub mod secret;
+pub mod validate;
