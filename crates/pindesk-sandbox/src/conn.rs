@@ -27,8 +27,10 @@ use crate::errors::Provider;
 use crate::faults::DropPoint;
 use crate::state::App;
 
-/// The largest request body any endpoint accepts.
+/// The largest request body a provider endpoint accepts.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
+/// The largest body a `/_sandbox/` control accepts (a fault may carry a canned body of MiBs).
+const CONTROL_BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// How much of an oversized body is read (and thrown away) so the client can read the 413.
 const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
 
@@ -70,18 +72,23 @@ async fn answer(app: App, router: Router, cut: Arc<Notify>, request: Request<Inc
 async fn pipeline(app: App, router: Router, request: Request<Incoming>) -> Option<Response> {
     let provider = Provider::of_path(request.uri().path());
     let method = request.method().clone();
+    let limit = match provider {
+        Provider::Sandbox => CONTROL_BODY_LIMIT,
+        _ => BODY_LIMIT,
+    };
+    let drain = limit.max(DRAIN_LIMIT);
     let (parts, body) = request.into_parts();
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
-        return Some(provider.too_large(&method, BODY_LIMIT));
+    if declared.is_some_and(|n| n > drain as u64) {
+        return Some(provider.too_large(&method, limit));
     }
-    let bytes = match read_body(body).await {
+    let bytes = match read_body(body, limit, drain).await {
         Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => return Some(provider.too_large(&method, BODY_LIMIT)),
+        Err(BodyError::TooLarge) => return Some(provider.too_large(&method, limit)),
         Err(BodyError::Unreadable) => return Some(provider.unreadable_body(&method)),
     };
     let fault = match provider {
@@ -119,24 +126,24 @@ enum BodyError {
     Unreadable,
 }
 
-/// Reads the body up to [`BODY_LIMIT`]; past it, reads on (discarding) up to [`DRAIN_LIMIT`]
-/// so the client finishes sending and can read the 413.
-async fn read_body(mut body: Incoming) -> Result<Bytes, BodyError> {
+/// Reads the body up to `limit`; past it, reads on (discarding) up to `drain` bytes so the
+/// client finishes sending and can read the 413.
+async fn read_body(mut body: Incoming, limit: usize, drain: usize) -> Result<Bytes, BodyError> {
     let mut kept = BytesMut::new();
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| BodyError::Unreadable)?;
         if let Ok(data) = frame.into_data() {
             seen = seen.saturating_add(data.len());
-            if seen > DRAIN_LIMIT {
+            if seen > drain {
                 return Err(BodyError::TooLarge);
             }
-            if seen <= BODY_LIMIT {
+            if seen <= limit {
                 kept.extend_from_slice(&data);
             }
         }
     }
-    if seen > BODY_LIMIT {
+    if seen > limit {
         return Err(BodyError::TooLarge);
     }
     Ok(kept.freeze())
