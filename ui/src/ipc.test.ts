@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+
+const { appInfo, isIpcError, uiReady } = await import("./ipc");
+const { start } = await import("./app");
+
+afterEach(() => invoke.mockReset());
+
+describe("ipc", () => {
+  it("calls the Rust commands by their names", async () => {
+    invoke.mockResolvedValueOnce({ version: "1", mode: "demo", activeProfile: null });
+    await appInfo();
+    invoke.mockResolvedValueOnce(null);
+    await uiReady();
+    expect(invoke.mock.calls).toEqual([["app_info"], ["ui_ready"]]);
+  });
+
+  it("recognises a typed command error", () => {
+    expect(isIpcError({ category: "validation", message: "m", field: null, reference: null })).toBe(true);
+    expect(isIpcError("boom")).toBe(false);
+  });
+});
+
+describe("start", () => {
+  it("draws the shell from app_info, then reports ready", async () => {
+    invoke.mockImplementation(async (cmd: string) =>
+      cmd === "app_info"
+        ? { version: "9.9.9", mode: "demo", activeProfile: { name: "Demo", provider: "vault", environment: "demo" } }
+        : null,
+    );
+    const root = document.createElement("div");
+    await start(root);
+    expect(root.querySelector("[data-screen]")).not.toBeNull();
+    expect(root.querySelector("[data-status-bar] .badge")?.textContent).toBe("DEMO");
+    expect(invoke.mock.calls.map((c) => c[0])).toEqual(["app_info", "ui_ready"]);
+  });
+
+  it("still draws the shell when the app cannot be asked", async () => {
+    invoke.mockRejectedValue(new Error("no bridge"));
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const root = document.createElement("div");
+    await start(root);
+    expect(root.querySelector("[data-status-bar]")?.textContent).toContain("No profile");
+    errors.mockRestore();
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * The environment badge: which world a request would go to. Each environment has its own
+ * text and colour (colour is never the only cue): DEMO purple, SANDBOX amber, PRODUCTION red.
+ */
+import type { Environment } from "../bindings/Environment";
+import { h } from "../dom";
+
+/** How one environment is shown. */
+export interface BadgeLook {
+  /** The text on the badge. */
+  label: string;
+  /** The CSS modifier class that gives it its colour. */
+  className: string;
+  /** A longer description for assistive technology and tooltips. */
+  description: string;
+}
+
+const LOOKS: Record<Environment, BadgeLook> = {
+  demo: {
+    label: "DEMO",
+    className: "badge--demo",
+    description: "Demo: the built-in sandbox, no real card is touched",
+  },
+  sandbox: {
+    label: "SANDBOX",
+    className: "badge--sandbox",
+    description: "Sandbox: the issuer's test environment",
+  },
+  production: {
+    label: "PRODUCTION",
+    className: "badge--production",
+    description: "Production: real cards",
+  },
+  custom: {
+    label: "CUSTOM",
+    className: "badge--custom",
+    description: "Custom: a base URL set in the profile",
+  },
+};
+
+/** The look of an environment's badge. */
+export function badgeLook(environment: Environment): BadgeLook {
+  return LOOKS[environment];
+}
+
+/** The badge element for an environment. */
+export function badge(environment: Environment): HTMLElement {
+  const look = badgeLook(environment);
+  return h(
+    "span",
+    {
+      class: `badge ${look.className}`,
+      "data-environment": environment,
+      title: look.description,
+    },
+    look.label,
+  );
+}
