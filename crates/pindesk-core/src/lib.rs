@@ -9,7 +9,9 @@
 pub mod crypto;
 pub mod error;
 pub mod http;
+pub mod paths;
 pub mod policy;
+pub mod profile;
 pub mod providers;
 pub mod secret;
 pub mod validate;
