@@ -6,6 +6,7 @@
 //! caller except the Solid PIN token, which is itself a [`secret`] type.
 #![deny(missing_docs)]
 
+pub mod credentials;
 pub mod crypto;
 pub mod error;
 pub mod http;
