@@ -9,6 +9,7 @@
 pub mod credentials;
 pub mod crypto;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod paths;
 pub mod policy;
