@@ -17,7 +17,11 @@ pub fn banner(sandbox: &Sandbox) -> String {
     let _ = writeln!(s, "Vault (Card Program 1)  base URL {url}");
     let _ = writeln!(s, "  bearer token   {}", c.vault_token);
     let _ = writeln!(s, "  sign-in        X-Merchant-ID {}", c.merchant_id);
-    let _ = writeln!(s, "                 phone {}  password {}", c.phone, c.password);
+    let _ = writeln!(
+        s,
+        "                 phone {}  password {}",
+        c.phone, c.password
+    );
     let _ = writeln!(
         s,
         "  passcode RSA   {} padding, {}-bit key; tokens from sign-in last {} s",
@@ -27,12 +31,19 @@ pub fn banner(sandbox: &Sandbox) -> String {
     );
     let cards: Vec<String> = demo::VAULT_CARDS.iter().map(|id| id.to_string()).collect();
     let _ = writeln!(s, "  cards          {} (active)", cards.join(", "));
-    let _ = writeln!(s, "                 {} (inactive)", demo::INACTIVE_VAULT_CARD);
+    let _ = writeln!(
+        s,
+        "                 {} (inactive)",
+        demo::INACTIVE_VAULT_CARD
+    );
     let _ = writeln!(s);
     let _ = writeln!(s, "Solid (Issuing)  base URL and PIN endpoint {url}");
     let _ = writeln!(s, "  api-key        {}", c.solid_api_key);
     for (id, last4, month, year) in demo::SOLID_CARDS {
-        let _ = writeln!(s, "  card           {id}  last4 {last4}  expiry {month:02}/{year} (active)");
+        let _ = writeln!(
+            s,
+            "  card           {id}  last4 {last4}  expiry {month:02}/{year} (active)"
+        );
     }
     let (last4, month, year) = demo::INACTIVE_SOLID_CARD_DETAILS;
     let _ = writeln!(

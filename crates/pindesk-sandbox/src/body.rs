@@ -45,7 +45,10 @@ pub(crate) fn has_media_type(headers: &HeaderMap, expected: &str) -> bool {
 }
 
 /// A JSON object body.
-pub(crate) fn json_object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, BodyProblem> {
+pub(crate) fn json_object(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Map<String, Value>, BodyProblem> {
     if !has_media_type(headers, "application/json") {
         return Err(BodyProblem::MediaType("application/json"));
     }
@@ -57,7 +60,10 @@ pub(crate) fn json_object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String
 }
 
 /// A required string field.
-pub(crate) fn string_field(map: &Map<String, Value>, name: &'static str) -> Result<String, BodyProblem> {
+pub(crate) fn string_field(
+    map: &Map<String, Value>,
+    name: &'static str,
+) -> Result<String, BodyProblem> {
     match map.get(name) {
         None | Some(Value::Null) => Err(BodyProblem::Missing(name)),
         Some(Value::String(s)) => Ok(s.clone()),
@@ -84,7 +90,10 @@ mod tests {
         assert_eq!(string_field(&map, "n"), Err(BodyProblem::NotString("n")));
         assert_eq!(string_field(&map, "x"), Err(BodyProblem::Missing("x")));
         assert_eq!(json_object(&h, b"[1]"), Err(BodyProblem::NotObject));
-        assert!(matches!(json_object(&h, b"{"), Err(BodyProblem::Malformed(..))));
+        assert!(matches!(
+            json_object(&h, b"{"),
+            Err(BodyProblem::Malformed(..))
+        ));
         assert_eq!(
             json_object(&json_headers("text/plain"), b"{}"),
             Err(BodyProblem::MediaType("application/json"))

@@ -126,7 +126,9 @@ pub(crate) fn random_alnum(len: usize) -> String {
 /// `n` random bytes as lowercase hex.
 pub(crate) fn random_hex(bytes: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..bytes).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
+    (0..bytes)
+        .map(|_| format!("{:02x}", rng.gen::<u8>()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -52,7 +52,12 @@ pub(crate) async fn serve(stream: TcpStream, app: App, router: Router) {
 }
 
 /// Answers one request, or never (a dropped connection).
-async fn answer(app: App, router: Router, cut: Arc<Notify>, request: Request<Incoming>) -> Response {
+async fn answer(
+    app: App,
+    router: Router,
+    cut: Arc<Notify>,
+    request: Request<Incoming>,
+) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     match pipeline(app, router, request).await {
@@ -150,7 +155,12 @@ async fn read_body(mut body: Incoming, limit: usize, drain: usize) -> Result<Byt
 }
 
 /// Runs the router in its own task: a panic becomes a 500 in the provider's shape.
-async fn run(router: Router, request: Request<Body>, provider: Provider, method: &Method) -> Response {
+async fn run(
+    router: Router,
+    request: Request<Body>,
+    provider: Provider,
+    method: &Method,
+) -> Response {
     match tokio::spawn(router.oneshot(request)).await {
         Ok(Ok(response)) => response,
         Ok(Err(never)) => match never {},
@@ -161,7 +171,9 @@ async fn run(router: Router, request: Request<Body>, provider: Provider, method:
 /// Re-sends a response's body a chunk at a time, one chunk every `every`.
 async fn drip(response: Response, every: Duration, size: usize) -> Response {
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
     let chunks = futures_util::stream::unfold((bytes, true), move |(mut rest, first)| async move {
         if rest.is_empty() {

@@ -22,7 +22,8 @@ use crate::state::App;
 type ControlResult = Result<Json<Value>, SandboxError>;
 
 fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, SandboxError> {
-    let map = body::json_object(headers, body).map_err(|e| SandboxError::bad_request(e.to_string()))?;
+    let map =
+        body::json_object(headers, body).map_err(|e| SandboxError::bad_request(e.to_string()))?;
     serde_json::from_value(Value::Object(map)).map_err(|e| SandboxError::bad_request(e.to_string()))
 }
 
@@ -110,14 +111,20 @@ pub(crate) async fn check_pin(
 pub(crate) async fn rotate_key(State(app): State<App>) -> ControlResult {
     let key = VaultKey::generate_async(app.config.key_bits)
         .await
-        .map_err(|e| SandboxError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        .map_err(|e| {
+            SandboxError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        })?;
     let id = key.id.clone();
     app.world().key = std::sync::Arc::new(key);
     Ok(Json(json!({ "id": id })))
 }
 
 /// `POST /_sandbox/faults`: arms a fault.
-pub(crate) async fn arm_fault(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ControlResult {
+pub(crate) async fn arm_fault(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ControlResult {
     let spec: FaultSpec = parse(&headers, &body)?;
     let fault = Fault::new(spec).map_err(|e| SandboxError::bad_request(e.to_string()))?;
     let mut faults = app.faults();
@@ -142,7 +149,11 @@ struct Advance {
 }
 
 /// `POST /_sandbox/clock/advance` with `{"seconds":N}`: moves the virtual clock forward.
-pub(crate) async fn advance_clock(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ControlResult {
+pub(crate) async fn advance_clock(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ControlResult {
     let advance: Advance = parse(&headers, &body)?;
     let offset = app.clock.advance(Duration::from_secs(advance.seconds));
     Ok(Json(json!({ "offset_seconds": offset.as_secs() })))

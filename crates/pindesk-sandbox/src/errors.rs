@@ -41,7 +41,9 @@ impl Provider {
             Provider::Solid => SolidError::new(SolidKind::NotFound, "no such endpoint")
                 .method(method)
                 .into_response(),
-            Provider::Sandbox => SandboxError::not_found("no such sandbox endpoint").into_response(),
+            Provider::Sandbox => {
+                SandboxError::not_found("no such sandbox endpoint").into_response()
+            }
         }
     }
 
@@ -49,7 +51,9 @@ impl Provider {
     pub(crate) fn method_not_allowed(self, method: &Method) -> Response {
         let message = format!("method {method} is not allowed on this endpoint");
         match self {
-            Provider::Vault => VaultError::new(VaultKind::MethodNotAllowed, message).into_response(),
+            Provider::Vault => {
+                VaultError::new(VaultKind::MethodNotAllowed, message).into_response()
+            }
             Provider::Solid => SolidError::new(SolidKind::MethodNotAllowed, message)
                 .method(method)
                 .into_response(),
@@ -246,8 +250,14 @@ impl SolidKind {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "ERROR_CODE_UNSUPPORTED_MEDIA_TYPE",
             ),
-            PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "ERROR_CODE_PAYLOAD_TOO_LARGE"),
-            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "ERROR_CODE_METHOD_NOT_ALLOWED"),
+            PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "ERROR_CODE_PAYLOAD_TOO_LARGE",
+            ),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "ERROR_CODE_METHOD_NOT_ALLOWED",
+            ),
             Internal => (StatusCode::INTERNAL_SERVER_ERROR, "ERROR_CODE_INTERNAL"),
         }
     }
@@ -358,8 +368,14 @@ mod tests {
     #[test]
     fn paths_map_to_providers() {
         assert_eq!(Provider::of_path("/oauth/token"), Provider::Vault);
-        assert_eq!(Provider::of_path("/v2/card/1/passcode/sms/send"), Provider::Vault);
-        assert_eq!(Provider::of_path("/v2/issuing/card/x/set_pin_token"), Provider::Solid);
+        assert_eq!(
+            Provider::of_path("/v2/card/1/passcode/sms/send"),
+            Provider::Vault
+        );
+        assert_eq!(
+            Provider::of_path("/v2/issuing/card/x/set_pin_token"),
+            Provider::Solid
+        );
         assert_eq!(Provider::of_path("/v1/card/x/pin"), Provider::Solid);
         assert_eq!(Provider::of_path("/v2/cards"), Provider::Sandbox);
         assert_eq!(Provider::of_path("/_sandbox/faults"), Provider::Sandbox);
@@ -369,10 +385,23 @@ mod tests {
     fn vault_error_ids_are_distinct() {
         use VaultKind::*;
         let kinds = [
-            Unauthorized, InvalidCredentials, Validation, UnsupportedMediaType, PayloadTooLarge,
-            NotFound, MethodNotAllowed, CardInactive, CodeNotSent, CodeInvalid, CodeExpired,
-            CodeAttemptsExceeded, CodeNotVerified, KeyIdInvalid, PassCodeUndecryptable,
-            PassCodePolicy, Internal,
+            Unauthorized,
+            InvalidCredentials,
+            Validation,
+            UnsupportedMediaType,
+            PayloadTooLarge,
+            NotFound,
+            MethodNotAllowed,
+            CardInactive,
+            CodeNotSent,
+            CodeInvalid,
+            CodeExpired,
+            CodeAttemptsExceeded,
+            CodeNotVerified,
+            KeyIdInvalid,
+            PassCodeUndecryptable,
+            PassCodePolicy,
+            Internal,
         ];
         let mut ids: Vec<i64> = kinds.iter().map(|k| k.parts().2).collect();
         ids.sort_unstable();

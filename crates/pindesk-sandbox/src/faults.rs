@@ -165,18 +165,29 @@ impl Fault {
                     .ok_or(FaultError::Status)?;
                 let (body, default_type) = match &spec.body {
                     None => (Vec::new(), None),
-                    Some(Value::String(s)) => (s.clone().into_bytes(), Some("text/plain; charset=utf-8")),
-                    Some(v) => (serde_json::to_vec(v).unwrap_or_default(), Some("application/json")),
+                    Some(Value::String(s)) => {
+                        (s.clone().into_bytes(), Some("text/plain; charset=utf-8"))
+                    }
+                    Some(v) => (
+                        serde_json::to_vec(v).unwrap_or_default(),
+                        Some("application/json"),
+                    ),
                 };
                 let content_type = match (&spec.content_type, default_type) {
-                    (Some(ct), _) => Some(HeaderValue::from_str(ct).map_err(|_| FaultError::Header)?),
+                    (Some(ct), _) => {
+                        Some(HeaderValue::from_str(ct).map_err(|_| FaultError::Header)?)
+                    }
                     (None, Some(ct)) => Some(HeaderValue::from_static(ct)),
                     (None, None) => None,
                 };
                 let retry_after = match &spec.retry_after {
                     None => None,
-                    Some(Value::String(s)) => Some(HeaderValue::from_str(s).map_err(|_| FaultError::Header)?),
-                    Some(v) => Some(HeaderValue::from_str(&v.to_string()).map_err(|_| FaultError::Header)?),
+                    Some(Value::String(s)) => {
+                        Some(HeaderValue::from_str(s).map_err(|_| FaultError::Header)?)
+                    }
+                    Some(v) => Some(
+                        HeaderValue::from_str(&v.to_string()).map_err(|_| FaultError::Header)?,
+                    ),
                 };
                 Some(Canned {
                     status,
@@ -186,7 +197,8 @@ impl Fault {
                 })
             }
             None => {
-                if spec.body.is_some() || spec.content_type.is_some() || spec.retry_after.is_some() {
+                if spec.body.is_some() || spec.content_type.is_some() || spec.retry_after.is_some()
+                {
                     return Err(FaultError::NeedsStatus);
                 }
                 None
@@ -214,7 +226,7 @@ impl Fault {
     }
 
     fn matches(&self, method: &Method, path: &str) -> bool {
-        self.method.as_ref().map_or(true, |m| m == method) && route_matches(&self.spec.route, path)
+        self.method.as_ref().is_none_or(|m| m == method) && route_matches(&self.spec.route, path)
     }
 }
 
@@ -319,7 +331,10 @@ mod tests {
         s.drop = Some(DropPoint::BeforeResponse);
         assert_eq!(Fault::new(s).err(), Some(FaultError::StatusAndDrop));
         assert_eq!(Fault::new(spec("x")).err(), Some(FaultError::Route));
-        assert_eq!(Fault::new(spec("/_sandbox/faults")).err(), Some(FaultError::SandboxRoute));
+        assert_eq!(
+            Fault::new(spec("/_sandbox/faults")).err(),
+            Some(FaultError::SandboxRoute)
+        );
         let mut s = spec("/x");
         s.status = Some(1000);
         assert_eq!(Fault::new(s).err(), Some(FaultError::Status));

@@ -49,7 +49,7 @@ pub(crate) struct VaultKey {
 impl VaultKey {
     /// Generates a new key pair (slow: call it off the async threads).
     pub(crate) fn generate(bits: usize) -> Result<VaultKey, KeyError> {
-        if !(1024..=4096).contains(&bits) || bits % 8 != 0 {
+        if !(1024..=4096).contains(&bits) || !bits.is_multiple_of(8) {
             return Err(KeyError::Size(bits));
         }
         let private = RsaPrivateKey::new(&mut rand::rngs::OsRng, bits)?;
@@ -70,7 +70,11 @@ impl VaultKey {
     }
 
     /// Decrypts a base64 ciphertext with `padding`.
-    pub(crate) fn decrypt(&self, padding: Padding, ciphertext_b64: &str) -> Result<Vec<u8>, DecryptError> {
+    pub(crate) fn decrypt(
+        &self,
+        padding: Padding,
+        ciphertext_b64: &str,
+    ) -> Result<Vec<u8>, DecryptError> {
         let ciphertext = STANDARD
             .decode(ciphertext_b64.trim())
             .map_err(|_| DecryptError::Base64)?;
@@ -80,7 +84,9 @@ impl VaultKey {
         }
         let result = match padding {
             Padding::Pkcs1 => self.private.decrypt(Pkcs1v15Encrypt, &ciphertext),
-            Padding::OaepSha256 => self.private.decrypt(Oaep::new::<sha2::Sha256>(), &ciphertext),
+            Padding::OaepSha256 => self
+                .private
+                .decrypt(Oaep::new::<sha2::Sha256>(), &ciphertext),
             Padding::OaepSha1 => self.private.decrypt(Oaep::new::<sha1::Sha1>(), &ciphertext),
         };
         result.map_err(|_| DecryptError::Padding(padding))
@@ -103,10 +109,19 @@ mod tests {
             .encrypt(&mut rng, Oaep::new::<sha2::Sha256>(), b"pass123")
             .expect("encrypt");
         let b64 = STANDARD.encode(&oaep);
-        assert_eq!(key.decrypt(Padding::OaepSha256, &b64).expect("decrypt"), b"pass123");
+        assert_eq!(
+            key.decrypt(Padding::OaepSha256, &b64).expect("decrypt"),
+            b"pass123"
+        );
         assert!(key.decrypt(Padding::OaepSha1, &b64).is_err());
-        assert!(matches!(key.decrypt(Padding::Pkcs1, "pass123"), Err(DecryptError::Base64)));
-        assert!(matches!(key.decrypt(Padding::Pkcs1, "AAAA"), Err(DecryptError::Length(3, 128))));
+        assert!(matches!(
+            key.decrypt(Padding::Pkcs1, "pass123"),
+            Err(DecryptError::Base64)
+        ));
+        assert!(matches!(
+            key.decrypt(Padding::Pkcs1, "AAAA"),
+            Err(DecryptError::Length(3, 128))
+        ));
     }
 
     #[test]

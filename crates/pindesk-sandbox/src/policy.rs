@@ -12,7 +12,9 @@ pub(crate) struct PolicyViolation(pub(crate) &'static str);
 pub(crate) fn check_passcode(passcode: &str) -> Result<(), PolicyViolation> {
     let len = passcode.chars().count();
     if !(4..=32).contains(&len) {
-        return Err(PolicyViolation("the passcode must be 4 to 32 characters long"));
+        return Err(PolicyViolation(
+            "the passcode must be 4 to 32 characters long",
+        ));
     }
     if !passcode.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(PolicyViolation(
@@ -31,7 +33,10 @@ pub(crate) fn check_passcode(passcode: &str) -> Result<(), PolicyViolation> {
 
 /// Checks a PIN.
 pub(crate) fn check_pin(pin: &str) -> Result<(), PolicyViolation> {
-    let digits: Vec<i16> = pin.bytes().map(|b| i16::from(b) - i16::from(b'0')).collect();
+    let digits: Vec<i16> = pin
+        .bytes()
+        .map(|b| i16::from(b) - i16::from(b'0'))
+        .collect();
     if digits.len() != 4 || digits.iter().any(|d| !(0..=9).contains(d)) {
         return Err(PolicyViolation("the PIN must be exactly 4 digits"));
     }
@@ -57,10 +62,22 @@ mod tests {
 
     #[test]
     fn passcodes() {
-        for ok in ["pass123", "ab12", "aaab", "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"] {
+        for ok in [
+            "pass123",
+            "ab12",
+            "aaab",
+            "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
+        ] {
             assert!(check_passcode(ok).is_ok(), "{ok}");
         }
-        for bad in ["abc", "aaaa", "1111", "pass 123", "päss123", &"a1".repeat(17)] {
+        for bad in [
+            "abc",
+            "aaaa",
+            "1111",
+            "pass 123",
+            "päss123",
+            &"a1".repeat(17),
+        ] {
             assert!(check_passcode(bad).is_err(), "{bad}");
         }
     }
@@ -70,7 +87,18 @@ mod tests {
         for ok in ["1122", "6644", "1357", "9024", "0101", "1243"] {
             assert!(check_pin(ok).is_ok(), "{ok}");
         }
-        for bad in ["1234", "4321", "0123", "9123", "1112", "2000", "123", "12345", "12a4", "７７１２"] {
+        for bad in [
+            "1234",
+            "4321",
+            "0123",
+            "9123",
+            "1112",
+            "2000",
+            "123",
+            "12345",
+            "12a4",
+            "７７１２",
+        ] {
             assert!(check_pin(bad).is_err(), "{bad}");
         }
     }

@@ -19,9 +19,15 @@ pub(crate) fn router(app: App) -> Router {
         .route("/oauth/token", post(vault::sign_in))
         .route("/v2/card/rsa-public-key", get(vault::public_key))
         .route("/v2/card/{id}/passcode/sms/send", post(vault::send_code))
-        .route("/v2/card/{id}/passcode/sms/verify", post(vault::verify_code))
+        .route(
+            "/v2/card/{id}/passcode/sms/verify",
+            post(vault::verify_code),
+        )
         .route("/v2/card/{id}/passcode/code/set", post(vault::set_passcode))
-        .route("/v2/issuing/card/{card_id}/set_pin_token", post(solid::pin_token))
+        .route(
+            "/v2/issuing/card/{card_id}/set_pin_token",
+            post(solid::pin_token),
+        )
         .route("/v1/card/{card_id}/pin", post(solid::set_pin))
         .route("/_sandbox/sms/{card_id}", get(control::last_sms))
         .route(

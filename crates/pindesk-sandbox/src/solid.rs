@@ -42,8 +42,11 @@ fn not_found() -> SolidError {
 }
 
 fn inactive() -> SolidError {
-    SolidError::new(SolidKind::CardInactive, "the card is not active; its PIN cannot be set")
-        .field("card_id")
+    SolidError::new(
+        SolidKind::CardInactive,
+        "the card is not active; its PIN cannot be set",
+    )
+    .field("card_id")
 }
 
 /// `POST /v2/issuing/card/{card_id}/set_pin_token`: a single-use PIN token.
@@ -84,7 +87,11 @@ pub(crate) async fn set_pin(
     let card_id = card_path(path)?;
     let now = app.clock.now();
     let mut world = app.world();
-    let card_active = world.solid_cards.get(&card_id).ok_or_else(not_found)?.active;
+    let card_active = world
+        .solid_cards
+        .get(&card_id)
+        .ok_or_else(not_found)?
+        .active;
     let unauthorized = |m: &str| SolidError::new(SolidKind::Unauthorized, m).field("sd-pin-token");
     let presented = headers
         .get("sd-pin-token")
@@ -99,7 +106,9 @@ pub(crate) async fn set_pin(
         return Err(unauthorized("the PIN token was issued for another card"));
     }
     if token.used {
-        return Err(unauthorized("the PIN token was already used; request a new one"));
+        return Err(unauthorized(
+            "the PIN token was already used; request a new one",
+        ));
     }
     if now >= token.expires_at {
         token.used = true;
@@ -120,10 +129,18 @@ pub(crate) async fn set_pin(
     match month.trim().parse::<u8>() {
         Ok(m) if (1..=12).contains(&m) => {
             if m != card.exp_month {
-                return Err(invalid("expiryMonth does not match the card", "expiryMonth"));
+                return Err(invalid(
+                    "expiryMonth does not match the card",
+                    "expiryMonth",
+                ));
             }
         }
-        _ => return Err(invalid("expiryMonth must be a month number 1 to 12", "expiryMonth")),
+        _ => {
+            return Err(invalid(
+                "expiryMonth must be a month number 1 to 12",
+                "expiryMonth",
+            ))
+        }
     }
     match year.trim().parse::<u16>() {
         Ok(y) if year.trim().len() == 4 => {
@@ -131,7 +148,12 @@ pub(crate) async fn set_pin(
                 return Err(invalid("expiryYear does not match the card", "expiryYear"));
             }
         }
-        _ => return Err(invalid("expiryYear must be a four-digit year", "expiryYear")),
+        _ => {
+            return Err(invalid(
+                "expiryYear must be a four-digit year",
+                "expiryYear",
+            ))
+        }
     }
     if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid("last4 must be the card's last 4 digits", "last4"));
@@ -139,8 +161,7 @@ pub(crate) async fn set_pin(
     if last4 != card.last4 {
         return Err(invalid("last4 does not match the card", "last4"));
     }
-    policy::check_pin(&pin)
-        .map_err(|v| SolidError::new(SolidKind::PinPolicy, v.0).field("pin"))?;
+    policy::check_pin(&pin).map_err(|v| SolidError::new(SolidKind::PinPolicy, v.0).field("pin"))?;
     card.pin = Some(pin);
     Ok(Json(json!({ "id": card_id })))
 }

@@ -83,7 +83,10 @@ impl World {
         vault_cards.insert(demo::INACTIVE_VAULT_CARD, VaultCard::new(false));
         let mut solid_cards = HashMap::new();
         for &(id, last4, exp_month, exp_year) in demo::SOLID_CARDS {
-            solid_cards.insert(id.to_owned(), SolidCard::new(true, last4, exp_month, exp_year));
+            solid_cards.insert(
+                id.to_owned(),
+                SolidCard::new(true, last4, exp_month, exp_year),
+            );
         }
         let (last4, exp_month, exp_year) = demo::INACTIVE_SOLID_CARD_DETAILS;
         solid_cards.insert(

@@ -39,17 +39,28 @@ impl From<BodyProblem> for VaultError {
 }
 
 /// `POST /oauth/token`: signs in with phone number and password (or a refresh token).
-pub(crate) async fn sign_in(State(app): State<App>, headers: HeaderMap, body: Bytes) -> VaultResult {
+pub(crate) async fn sign_in(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> VaultResult {
     let merchant = headers
         .get("x-merchant-id")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| {
-            VaultError::new(VaultKind::Validation, "the X-Merchant-ID header is required")
-                .field("X-Merchant-ID")
+            VaultError::new(
+                VaultKind::Validation,
+                "the X-Merchant-ID header is required",
+            )
+            .field("X-Merchant-ID")
         })?;
-    if !merchant.trim().eq_ignore_ascii_case(&app.config.merchant_id) {
+    if !merchant
+        .trim()
+        .eq_ignore_ascii_case(&app.config.merchant_id)
+    {
         return Err(
-            VaultError::new(VaultKind::InvalidCredentials, "unknown merchant").field("X-Merchant-ID"),
+            VaultError::new(VaultKind::InvalidCredentials, "unknown merchant")
+                .field("X-Merchant-ID"),
         );
     }
     if !body::has_media_type(&headers, "application/x-www-form-urlencoded") {
@@ -97,7 +108,9 @@ pub(crate) async fn sign_in(State(app): State<App>, headers: HeaderMap, body: By
     let refresh = format!("sbx_rt_{}", random_hex(24));
     let ttl = app.config.access_token_ttl;
     world.access_tokens.insert(access.clone(), now + ttl);
-    world.refresh_tokens.insert(refresh.clone(), now + REFRESH_TOKEN_TTL);
+    world
+        .refresh_tokens
+        .insert(refresh.clone(), now + REFRESH_TOKEN_TTL);
     Ok(Json(json!({
         "access_token": access,
         "token_type": "bearer",
@@ -117,7 +130,11 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<(), VaultError> {
         .map_err(|_| unauthorized("the Authorization header is malformed"))?;
     let token = match value.trim().split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => return Err(unauthorized("the Authorization header must be Bearer <token>")),
+        _ => {
+            return Err(unauthorized(
+                "the Authorization header must be Bearer <token>",
+            ))
+        }
     };
     if token == app.config.vault_token {
         return Ok(());
@@ -131,7 +148,13 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<(), VaultError> {
 
 /// The card id from the path: a positive int64.
 fn card_id(path: Result<Path<String>, PathRejection>) -> Result<i64, VaultError> {
-    let invalid = || VaultError::new(VaultKind::Validation, "id must be a positive integer card id").field("id");
+    let invalid = || {
+        VaultError::new(
+            VaultKind::Validation,
+            "id must be a positive integer card id",
+        )
+        .field("id")
+    };
     let Path(raw) = path.map_err(|_| invalid())?;
     match raw.parse::<i64>() {
         Ok(id) if id > 0 => Ok(id),
@@ -159,7 +182,9 @@ fn active_card(world: &mut World, id: i64) -> Result<&mut VaultCard, VaultError>
 pub(crate) async fn public_key(State(app): State<App>, headers: HeaderMap) -> VaultResult {
     authorize(&app, &headers)?;
     let key = app.world().key.clone();
-    Ok(Json(json!({ "id": key.id, "publicKey": key.public_der_b64 })))
+    Ok(Json(
+        json!({ "id": key.id, "publicKey": key.public_der_b64 }),
+    ))
 }
 
 /// `POST /v2/card/{id}/passcode/sms/send`: a fresh code, valid for five minutes.
@@ -174,7 +199,9 @@ pub(crate) async fn send_code(
     let card = active_card(&mut world, id)?;
     let mut rng = rand::thread_rng();
     let len = rng.gen_range(4..=6);
-    let code: String = (0..len).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect();
+    let code: String = (0..len)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect();
     card.sms = Some(SmsCode {
         code,
         sent_at: app.clock.wall(),
@@ -290,10 +317,15 @@ pub(crate) async fn set_passcode(
     }
     let plain = key
         .decrypt(app.config.vault_padding, &pass_code)
-        .map_err(|e| VaultError::new(VaultKind::PassCodeUndecryptable, e.to_string()).field("passCode"))?;
+        .map_err(|e| {
+            VaultError::new(VaultKind::PassCodeUndecryptable, e.to_string()).field("passCode")
+        })?;
     let passcode = String::from_utf8(plain).map_err(|_| {
-        VaultError::new(VaultKind::PassCodePolicy, "the passcode may contain only ASCII letters and digits")
-            .field("passCode")
+        VaultError::new(
+            VaultKind::PassCodePolicy,
+            "the passcode may contain only ASCII letters and digits",
+        )
+        .field("passCode")
     })?;
     policy::check_passcode(&passcode)
         .map_err(|v| VaultError::new(VaultKind::PassCodePolicy, v.0).field("passCode"))?;

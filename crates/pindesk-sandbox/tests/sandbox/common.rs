@@ -98,7 +98,11 @@ impl Env {
     /// Sends an SMS code to `card` and reads it back from the sandbox.
     pub async fn send_code(&self, card: i64) -> String {
         let a = self
-            .vault(Method::POST, &format!("/v2/card/{card}/passcode/sms/send"), None)
+            .vault(
+                Method::POST,
+                &format!("/v2/card/{card}/passcode/sms/send"),
+                None,
+            )
             .await;
         assert_eq!(a.status, 200, "{:?}", a.json);
         assert_eq!(a.json, json!({"result": "ok"}));
@@ -106,7 +110,9 @@ impl Env {
     }
 
     pub async fn last_code(&self, card: i64) -> String {
-        let a = self.control(Method::GET, &format!("/_sandbox/sms/{card}"), None).await;
+        let a = self
+            .control(Method::GET, &format!("/_sandbox/sms/{card}"), None)
+            .await;
         assert_eq!(a.status, 200, "{:?}", a.json);
         a.json["code"].as_str().expect("code").to_owned()
     }
@@ -129,16 +135,27 @@ impl Env {
     }
 
     pub async fn public_key(&self) -> (String, RsaPublicKey) {
-        let a = self.vault(Method::GET, "/v2/card/rsa-public-key", None).await;
+        let a = self
+            .vault(Method::GET, "/v2/card/rsa-public-key", None)
+            .await;
         assert_eq!(a.status, 200, "{:?}", a.json);
         let id = a.json["id"].as_str().expect("id").to_owned();
         let der = STANDARD
             .decode(a.json["publicKey"].as_str().expect("publicKey"))
             .expect("base64");
-        (id, RsaPublicKey::from_public_key_der(&der).expect("SPKI DER"))
+        (
+            id,
+            RsaPublicKey::from_public_key_der(&der).expect("SPKI DER"),
+        )
     }
 
-    pub async fn set_passcode(&self, card: i64, key_id: &str, code: &str, pass_code: &str) -> Answer {
+    pub async fn set_passcode(
+        &self,
+        card: i64,
+        key_id: &str,
+        code: &str,
+        pass_code: &str,
+    ) -> Answer {
         self.vault(
             Method::POST,
             &format!("/v2/card/{card}/passcode/code/set"),
@@ -196,13 +213,19 @@ impl Env {
 
     pub async fn advance(&self, seconds: u64) {
         let a = self
-            .control(Method::POST, "/_sandbox/clock/advance", Some(json!({ "seconds": seconds })))
+            .control(
+                Method::POST,
+                "/_sandbox/clock/advance",
+                Some(json!({ "seconds": seconds })),
+            )
             .await;
         assert_eq!(a.status, 200, "{:?}", a.json);
     }
 
     pub async fn arm(&self, fault: Value) {
-        let a = self.control(Method::POST, "/_sandbox/faults", Some(fault)).await;
+        let a = self
+            .control(Method::POST, "/_sandbox/faults", Some(fault))
+            .await;
         assert_eq!(a.status, 200, "{:?}", a.json);
     }
 }
@@ -226,7 +249,11 @@ pub fn encrypt(key: &RsaPublicKey, padding: Padding, plain: &str) -> String {
 /// Asserts Vault's error shape; answers the body for further checks.
 pub fn assert_vault_error(a: &Answer, status: u16, field: Option<&str>) -> Value {
     assert_eq!(a.status.as_u16(), status, "{:?}", a.json);
-    assert!(a.content_type.starts_with("application/json"), "{}", a.content_type);
+    assert!(
+        a.content_type.starts_with("application/json"),
+        "{}",
+        a.content_type
+    );
     let j = &a.json;
     assert!(j["error"].as_str().is_some_and(|s| !s.is_empty()), "{j}");
     assert!(j["errorId"].is_i64(), "{j}");
@@ -242,7 +269,11 @@ pub fn assert_vault_error(a: &Answer, status: u16, field: Option<&str>) -> Value
 /// Asserts Solid's error shape; answers the body.
 pub fn assert_solid_error(a: &Answer, status: u16, code: &str, field_name: &str) -> Value {
     assert_eq!(a.status.as_u16(), status, "{:?}", a.json);
-    assert!(a.content_type.starts_with("application/json"), "{}", a.content_type);
+    assert!(
+        a.content_type.starts_with("application/json"),
+        "{}",
+        a.content_type
+    );
     let j = &a.json;
     let request_id = j["request_id"].as_str().expect("request_id");
     let hex = request_id.strip_prefix("req_").expect("req_ prefix");
@@ -251,7 +282,9 @@ pub fn assert_solid_error(a: &Answer, status: u16, code: &str, field_name: &str)
     assert_eq!(j["client_id"], "");
     assert_eq!(j["status"], status);
     assert_eq!(j["error"]["code"], code, "{j}");
-    assert!(j["error"]["message"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(j["error"]["message"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
     assert_eq!(j["error"]["field_name"], field_name, "{j}");
     let created = j["created_at"].as_str().expect("created_at");
     time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339)

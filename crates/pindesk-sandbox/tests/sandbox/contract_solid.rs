@@ -45,7 +45,11 @@ async fn seed_404_example_for_an_unknown_card() {
     let a = env.pin_token("crd_00000000000000000000000000000000").await;
     assert_solid_error(&a, 404, "ERROR_CODE_RESOURCE_NOT_FOUND", "");
     let a = env
-        .set_pin("crd_00000000000000000000000000000000", "card_pin_test_x", pin_body("6644"))
+        .set_pin(
+            "crd_00000000000000000000000000000000",
+            "card_pin_test_x",
+            pin_body("6644"),
+        )
         .await;
     assert_solid_error(&a, 404, "ERROR_CODE_RESOURCE_NOT_FOUND", "");
 }
@@ -71,18 +75,27 @@ async fn v1_set_pin_example_sets_the_pin() {
 #[tokio::test]
 async fn inactive_card_gets_no_token() {
     let env = start().await;
-    let a = env.pin_token(pindesk_sandbox::demo::INACTIVE_SOLID_CARD).await;
+    let a = env
+        .pin_token(pindesk_sandbox::demo::INACTIVE_SOLID_CARD)
+        .await;
     let j = assert_solid_error(&a, 400, "ERROR_CODE_CARD_INACTIVE", "card_id");
-    assert!(j["error"]["message"].as_str().is_some_and(|m| m.contains("not active")));
+    assert!(j["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("not active")));
 }
 
 #[tokio::test]
 async fn unknown_solid_route_and_wrong_method_are_in_solid_shape() {
     let env = start().await;
-    let a = env.send(env.http.post(env.url("/v2/issuing/cards/nothing"))).await;
+    let a = env
+        .send(env.http.post(env.url("/v2/issuing/cards/nothing")))
+        .await;
     assert_solid_error(&a, 404, "ERROR_CODE_RESOURCE_NOT_FOUND", "");
     let a = env
-        .send(env.http.get(env.url(&format!("/v2/issuing/card/{SOLID_CARD}/set_pin_token"))))
+        .send(
+            env.http
+                .get(env.url(&format!("/v2/issuing/card/{SOLID_CARD}/set_pin_token"))),
+        )
         .await;
     let j = assert_solid_error(&a, 405, "ERROR_CODE_METHOD_NOT_ALLOWED", "");
     assert_eq!(j["method"], "GET");

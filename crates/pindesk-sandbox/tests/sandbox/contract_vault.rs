@@ -32,14 +32,22 @@ async fn seed_flow_with_real_values_sets_the_passcode() {
     let code = env.verified_code(1_234_435).await;
     let (key_id, key) = env.public_key().await;
     let a = env
-        .set_passcode(1_234_435, &key_id, &code, &encrypt(&key, Padding::Pkcs1, "pass123"))
+        .set_passcode(
+            1_234_435,
+            &key_id,
+            &code,
+            &encrypt(&key, Padding::Pkcs1, "pass123"),
+        )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{:?}", a.json);
     assert!(a.content_type.starts_with("application/json"));
     assert_eq!(a.json, json!({"result": "ok"}));
     assert!(env.passcode_is(1_234_435, "pass123").await);
     assert!(!env.passcode_is(1_234_435, "pass124").await);
-    assert!(!env.passcode_is(123_321, "pass123").await, "other card untouched");
+    assert!(
+        !env.passcode_is(123_321, "pass123").await,
+        "other card untouched"
+    );
 }
 
 #[tokio::test]
@@ -59,14 +67,23 @@ async fn sign_in_issues_a_working_token_that_expires() {
         .http
         .post(env.url("/oauth/token"))
         .header("X-Merchant-ID", &c.merchant_id)
-        .form(&[("grant_type", "mobile_phone"), ("number", &c.phone), ("password", &c.password)]);
+        .form(&[
+            ("grant_type", "mobile_phone"),
+            ("number", &c.phone),
+            ("password", &c.password),
+        ]);
     let a = env.send(request).await;
     assert_eq!(a.status, 200, "{:?}", a.json);
     assert_eq!(a.json["token_type"], "bearer");
     assert_eq!(a.json["expires_in"], 86_399);
     assert_eq!(a.json["scope"], "read write");
-    assert!(a.json["refresh_token"].as_str().is_some_and(|s| !s.is_empty()));
-    let token = a.json["access_token"].as_str().expect("access_token").to_owned();
+    assert!(a.json["refresh_token"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
+    let token = a.json["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned();
     assert_ne!(token, c.vault_token);
 
     let get_key = |token: String| {
@@ -100,8 +117,14 @@ async fn refresh_token_grant_issues_a_new_token_once() {
             ("password", c.password.clone()),
         ]))
         .await;
-    let refresh = a.json["refresh_token"].as_str().expect("refresh").to_owned();
-    let form = vec![("grant_type", "refresh_token".into()), ("refresh_token", refresh)];
+    let refresh = a.json["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    let form = vec![
+        ("grant_type", "refresh_token".into()),
+        ("refresh_token", refresh),
+    ];
     let a = env.send(sign_in(form.clone())).await;
     assert_eq!(a.status, 200, "{:?}", a.json);
     assert!(a.json["access_token"].is_string());
@@ -113,19 +136,39 @@ async fn refresh_token_grant_issues_a_new_token_once() {
 async fn sign_in_refusals_are_in_vault_shape() {
     let env = start().await;
     let c = env.sandbox.config().clone();
-    let form = [("grant_type", "mobile_phone"), ("number", c.phone.as_str()), ("password", "wrong")];
+    let form = [
+        ("grant_type", "mobile_phone"),
+        ("number", c.phone.as_str()),
+        ("password", "wrong"),
+    ];
     let a = env
-        .send(env.http.post(env.url("/oauth/token")).header("X-Merchant-ID", &c.merchant_id).form(&form))
+        .send(
+            env.http
+                .post(env.url("/oauth/token"))
+                .header("X-Merchant-ID", &c.merchant_id)
+                .form(&form),
+        )
         .await;
     let j = assert_vault_error(&a, 401, None);
     assert_eq!(j["error"], "INVALID_CREDENTIALS");
 
-    let good = [("grant_type", "mobile_phone"), ("number", c.phone.as_str()), ("password", c.password.as_str())];
-    let a = env.send(env.http.post(env.url("/oauth/token")).form(&good)).await;
+    let good = [
+        ("grant_type", "mobile_phone"),
+        ("number", c.phone.as_str()),
+        ("password", c.password.as_str()),
+    ];
+    let a = env
+        .send(env.http.post(env.url("/oauth/token")).form(&good))
+        .await;
     assert_vault_error(&a, 400, Some("X-Merchant-ID"));
     let other = uuid::Uuid::new_v4().to_string();
     let a = env
-        .send(env.http.post(env.url("/oauth/token")).header("X-Merchant-ID", other).form(&good))
+        .send(
+            env.http
+                .post(env.url("/oauth/token"))
+                .header("X-Merchant-ID", other)
+                .form(&good),
+        )
         .await;
     assert_vault_error(&a, 401, Some("X-Merchant-ID"));
 
@@ -139,9 +182,18 @@ async fn sign_in_refusals_are_in_vault_shape() {
         .await;
     assert_vault_error(&a, 415, None);
 
-    let bad_grant = [("grant_type", "password"), ("number", c.phone.as_str()), ("password", c.password.as_str())];
+    let bad_grant = [
+        ("grant_type", "password"),
+        ("number", c.phone.as_str()),
+        ("password", c.password.as_str()),
+    ];
     let a = env
-        .send(env.http.post(env.url("/oauth/token")).header("X-Merchant-ID", &c.merchant_id).form(&bad_grant))
+        .send(
+            env.http
+                .post(env.url("/oauth/token"))
+                .header("X-Merchant-ID", &c.merchant_id)
+                .form(&bad_grant),
+        )
         .await;
     assert_vault_error(&a, 400, Some("grant_type"));
 }
@@ -155,15 +207,23 @@ async fn every_card_call_needs_a_valid_bearer_token() {
         (Method::POST, "/v2/card/1234435/passcode/sms/verify"),
         (Method::POST, "/v2/card/1234435/passcode/code/set"),
     ] {
-        let a = env.send(env.http.request(method.clone(), env.url(path))).await;
+        let a = env
+            .send(env.http.request(method.clone(), env.url(path)))
+            .await;
         let j = assert_vault_error(&a, 401, None);
         assert_eq!(j["error"], "UNAUTHORIZED");
         let a = env
-            .send(env.http.request(method, env.url(path)).bearer_auth("not-a-token"))
+            .send(
+                env.http
+                    .request(method, env.url(path))
+                    .bearer_auth("not-a-token"),
+            )
             .await;
         assert_vault_error(&a, 401, None);
     }
-    let a = env.control(Method::GET, "/_sandbox/sms/1234435", None).await;
+    let a = env
+        .control(Method::GET, "/_sandbox/sms/1234435", None)
+        .await;
     assert_eq!(a.status, 404, "no code was sent by the refused calls");
 }
 
@@ -172,7 +232,9 @@ async fn sms_codes_are_fresh_digits_per_send() {
     let env = start().await;
     let first = env.send_code(VAULT_CARD).await;
     assert!((4..=6).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_digit()));
-    let a = env.control(Method::GET, &format!("/_sandbox/sms/{VAULT_CARD}"), None).await;
+    let a = env
+        .control(Method::GET, &format!("/_sandbox/sms/{VAULT_CARD}"), None)
+        .await;
     assert_eq!(a.json["card_id"], VAULT_CARD);
     assert!(a.json["sent_at"].as_str().is_some_and(|s| s.ends_with('Z')));
     // A new send replaces the code: only the newest verifies.

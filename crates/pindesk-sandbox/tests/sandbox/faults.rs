@@ -15,15 +15,21 @@ use crate::common::*;
 const SEND: &str = "/v2/card/{id}/passcode/sms/send";
 
 async fn sms_sent(env: &Env, card: i64) -> bool {
-    env.control(Method::GET, &format!("/_sandbox/sms/{card}"), None).await.status == 200
+    env.control(Method::GET, &format!("/_sandbox/sms/{card}"), None)
+        .await
+        .status
+        == 200
 }
 
 /// Sends a raw HTTP/1.1 request and answers every byte that came back before the close.
 async fn raw_exchange(env: &Env, request: String) -> Vec<u8> {
-    let mut stream = TcpStream::connect(env.sandbox.addr()).await.expect("connect");
+    let mut stream = TcpStream::connect(env.sandbox.addr())
+        .await
+        .expect("connect");
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut received = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut received)).await;
+    let read =
+        tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut received)).await;
     assert!(read.is_ok(), "the connection was closed, not left hanging");
     received
 }
@@ -43,7 +49,9 @@ async fn status_fault_answers_canned_json_with_retry_after_and_skips_the_handler
         "body": {"error": "MAINTENANCE", "message": "down"}, "retry_after": 7
     }))
     .await;
-    let a = env.vault(Method::POST, "/v2/card/1234435/passcode/sms/send", None).await;
+    let a = env
+        .vault(Method::POST, "/v2/card/1234435/passcode/sms/send", None)
+        .await;
     assert_eq!(a.status, 503);
     assert_eq!(a.headers["retry-after"], "7");
     assert!(a.content_type.starts_with("application/json"));
@@ -71,11 +79,15 @@ async fn status_fault_serves_an_html_page_and_a_mebibyte_body() {
         .expect("answered");
     assert_eq!(response.status(), 502);
     assert_eq!(response.headers()["content-type"], "text/html");
-    assert_eq!(response.headers()["retry-after"], "Wed, 21 Oct 2015 07:28:00 GMT");
+    assert_eq!(
+        response.headers()["retry-after"],
+        "Wed, 21 Oct 2015 07:28:00 GMT"
+    );
     assert_eq!(response.text().await.expect("text"), html);
 
     let big = "x".repeat(1024 * 1024 + 17);
-    env.arm(json!({"route": "/v2/card/rsa-public-key", "status": 200, "body": big})).await;
+    env.arm(json!({"route": "/v2/card/rsa-public-key", "status": 200, "body": big}))
+        .await;
     let response = env
         .http
         .get(env.url("/v2/card/rsa-public-key"))
@@ -84,14 +96,21 @@ async fn status_fault_serves_an_html_page_and_a_mebibyte_body() {
         .await
         .expect("answered");
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "text/plain; charset=utf-8");
-    assert_eq!(response.bytes().await.expect("body").len(), 1024 * 1024 + 17);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(
+        response.bytes().await.expect("body").len(),
+        1024 * 1024 + 17
+    );
 }
 
 #[tokio::test]
 async fn drop_before_handling_sends_nothing_and_changes_nothing() {
     let env = start().await;
-    env.arm(json!({"route": SEND, "drop": "before_handling"})).await;
+    env.arm(json!({"route": SEND, "drop": "before_handling"}))
+        .await;
     let received = raw_exchange(&env, raw_send_code(&env, VAULT_CARD)).await;
     assert!(received.is_empty(), "got {} bytes", received.len());
     assert!(!sms_sent(&env, VAULT_CARD).await, "the handler did not run");
@@ -100,13 +119,25 @@ async fn drop_before_handling_sends_nothing_and_changes_nothing() {
 #[tokio::test]
 async fn drop_before_response_sends_nothing_but_applies_the_change() {
     let env = start().await;
-    env.arm(json!({"route": SEND, "drop": "before_response"})).await;
+    env.arm(json!({"route": SEND, "drop": "before_response"}))
+        .await;
     let received = raw_exchange(&env, raw_send_code(&env, VAULT_CARD)).await;
     assert!(received.is_empty(), "got {} bytes", received.len());
-    assert!(sms_sent(&env, VAULT_CARD).await, "the handler ran: a code was sent");
+    assert!(
+        sms_sent(&env, VAULT_CARD).await,
+        "the handler ran: a code was sent"
+    );
     // Count 1: the same raw request now gets an answer.
-    let received = raw_exchange(&env, raw_send_code(&env, VAULT_CARD).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")).await;
-    assert!(received.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&received));
+    let received = raw_exchange(
+        &env,
+        raw_send_code(&env, VAULT_CARD).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(
+        received.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&received)
+    );
 }
 
 /// The unknown-outcome case as a client sees it: the set call errors, yet the passcode is set.
@@ -133,7 +164,9 @@ async fn delay_runs_the_handler_then_waits() {
     let env = start().await;
     env.arm(json!({"route": SEND, "delay_ms": 400})).await;
     let started = Instant::now();
-    let a = env.vault(Method::POST, "/v2/card/1234435/passcode/sms/send", None).await;
+    let a = env
+        .vault(Method::POST, "/v2/card/1234435/passcode/sms/send", None)
+        .await;
     assert!(started.elapsed() >= Duration::from_millis(400));
     assert_eq!(a.status, 200);
     assert!(sms_sent(&env, VAULT_CARD).await);
@@ -142,14 +175,20 @@ async fn delay_runs_the_handler_then_waits() {
 #[tokio::test]
 async fn drip_sends_the_real_body_slowly() {
     let env = start().await;
-    let expected = env.vault(Method::GET, "/v2/card/rsa-public-key", None).await.json;
+    let expected = env
+        .vault(Method::GET, "/v2/card/rsa-public-key", None)
+        .await
+        .json;
     let length = serde_json::to_vec(&expected).expect("json").len();
     let chunk = 64;
     let chunks = length.div_ceil(chunk);
     assert!(chunks >= 3);
-    env.arm(json!({"route": "/v2/card/rsa-public-key", "drip_ms": 60, "drip_bytes": chunk})).await;
+    env.arm(json!({"route": "/v2/card/rsa-public-key", "drip_ms": 60, "drip_bytes": chunk}))
+        .await;
     let started = Instant::now();
-    let a = env.vault(Method::GET, "/v2/card/rsa-public-key", None).await;
+    let a = env
+        .vault(Method::GET, "/v2/card/rsa-public-key", None)
+        .await;
     let elapsed = started.elapsed();
     assert_eq!(a.status, 200);
     assert_eq!(a.json, expected);
@@ -177,25 +216,36 @@ async fn count_is_exhausted_then_requests_are_real() {
 #[tokio::test]
 async fn method_and_literal_path_narrow_a_fault() {
     let env = start().await;
-    env.arm(json!({"route": "/v2/card/123321/passcode/sms/send", "method": "GET", "status": 418})).await;
+    env.arm(json!({"route": "/v2/card/123321/passcode/sms/send", "method": "GET", "status": 418}))
+        .await;
     env.arm(json!({"route": "/v2/card/123321/passcode/sms/send", "method": "POST", "status": 429, "retry_after": 1})).await;
     assert_eq!(
-        env.vault(Method::POST, "/v2/card/1234435/passcode/sms/send", None).await.status,
+        env.vault(Method::POST, "/v2/card/1234435/passcode/sms/send", None)
+            .await
+            .status,
         200,
         "another card is not faulted"
     );
-    let a = env.vault(Method::POST, "/v2/card/123321/passcode/sms/send", None).await;
+    let a = env
+        .vault(Method::POST, "/v2/card/123321/passcode/sms/send", None)
+        .await;
     assert_eq!(a.status, 429);
     assert_eq!(a.headers["retry-after"], "1");
     let listed = env.control(Method::GET, "/_sandbox/faults", None).await;
-    assert_eq!(listed.json["armed"].as_array().map(Vec::len), Some(1), "the GET one is left");
+    assert_eq!(
+        listed.json["armed"].as_array().map(Vec::len),
+        Some(1),
+        "the GET one is left"
+    );
 }
 
 #[tokio::test]
 async fn delete_clears_every_fault() {
     let env = start().await;
-    env.arm(json!({"route": SEND, "status": 503, "count": 5})).await;
-    env.arm(json!({"route": "/oauth/token", "drop": "before_handling"})).await;
+    env.arm(json!({"route": SEND, "status": 503, "count": 5}))
+        .await;
+    env.arm(json!({"route": "/oauth/token", "drop": "before_handling"}))
+        .await;
     let a = env.control(Method::DELETE, "/_sandbox/faults", None).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.json["cleared"], 2);
@@ -216,7 +266,9 @@ async fn nonsense_faults_are_refused() {
         json!({"route": SEND, "colour": "red"}),
         json!({"status": 503}),
     ] {
-        let a = env.control(Method::POST, "/_sandbox/faults", Some(bad.clone())).await;
+        let a = env
+            .control(Method::POST, "/_sandbox/faults", Some(bad.clone()))
+            .await;
         assert_eq!(a.status, 400, "{bad}");
         assert!(a.json["error"].is_string());
     }

@@ -11,12 +11,25 @@ async fn banner_names_url_cards_and_credentials() {
     let env = start().await;
     let text = banner(&env.sandbox);
     let first = text.lines().next().expect("a line");
-    assert_eq!(first, format!("PinDesk sandbox listening on {}", env.sandbox.base_url()));
+    assert_eq!(
+        first,
+        format!("PinDesk sandbox listening on {}", env.sandbox.base_url())
+    );
     let c = env.sandbox.config();
     for needle in [
-        "1234435", "123321", "crd_7948d9a96706dd05360a340002de725f", "3738", "11/2029",
-        demo::INACTIVE_SOLID_CARD, &demo::INACTIVE_VAULT_CARD.to_string(),
-        &c.vault_token, &c.solid_api_key, &c.merchant_id, &c.phone, &c.password, "pkcs1",
+        "1234435",
+        "123321",
+        "crd_7948d9a96706dd05360a340002de725f",
+        "3738",
+        "11/2029",
+        demo::INACTIVE_SOLID_CARD,
+        &demo::INACTIVE_VAULT_CARD.to_string(),
+        &c.vault_token,
+        &c.solid_api_key,
+        &c.merchant_id,
+        &c.phone,
+        &c.password,
+        "pkcs1",
     ] {
         assert!(text.contains(needle), "banner lacks {needle}");
     }
@@ -33,16 +46,28 @@ async fn stop_closes_the_port_and_config_is_kept() {
     assert_eq!(sandbox.config().vault_token, "demo-token");
     let addr = sandbox.addr();
     assert!(!sandbox.base_url().ends_with('/'));
-    tokio::net::TcpStream::connect(addr).await.expect("listening");
+    tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("listening");
     sandbox.stop().await;
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "closed after stop");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "closed after stop"
+    );
 }
 
 #[tokio::test]
 async fn unusable_configs_are_refused() {
-    let bits = SandboxConfig { key_bits: 512, ..SandboxConfig::default() };
+    let bits = SandboxConfig {
+        key_bits: 512,
+        ..SandboxConfig::default()
+    };
     assert!(Sandbox::start(bits).await.is_err());
-    let merchant = SandboxConfig { merchant_id: "not-a-uuid".into(), key_bits: 1024, ..SandboxConfig::default() };
+    let merchant = SandboxConfig {
+        merchant_id: "not-a-uuid".into(),
+        key_bits: 1024,
+        ..SandboxConfig::default()
+    };
     assert!(Sandbox::start(merchant).await.is_err());
 }
 
@@ -55,19 +80,39 @@ async fn sandbox_endpoints_refuse_unknowns() {
     let a = env.control(Method::GET, "/_sandbox/sms/abc", None).await;
     assert_eq!(a.status, 400);
     let a = env
-        .control(Method::POST, "/_sandbox/solid/cards/crd_nope/check-pin", Some(json!({"pin": "1"})))
+        .control(
+            Method::POST,
+            "/_sandbox/solid/cards/crd_nope/check-pin",
+            Some(json!({"pin": "1"})),
+        )
         .await;
     assert_eq!(a.status, 404);
     let a = env
-        .control(Method::POST, "/_sandbox/vault/cards/1234435/check-passcode", Some(json!({"pin": "1"})))
+        .control(
+            Method::POST,
+            "/_sandbox/vault/cards/1234435/check-passcode",
+            Some(json!({"pin": "1"})),
+        )
         .await;
     assert_eq!(a.status, 400);
     let a = env.control(Method::GET, "/_sandbox/nothing", None).await;
     assert_eq!(a.status, 404);
     assert!(a.content_type.starts_with("application/json"));
-    let a = env.control(Method::POST, "/_sandbox/clock/advance", Some(json!({"seconds": 60}))).await;
+    let a = env
+        .control(
+            Method::POST,
+            "/_sandbox/clock/advance",
+            Some(json!({"seconds": 60})),
+        )
+        .await;
     assert_eq!(a.json["offset_seconds"], 60);
-    let a = env.control(Method::POST, "/_sandbox/clock/advance", Some(json!({"seconds": -1}))).await;
+    let a = env
+        .control(
+            Method::POST,
+            "/_sandbox/clock/advance",
+            Some(json!({"seconds": -1})),
+        )
+        .await;
     assert_eq!(a.status, 400);
 }
 
@@ -77,9 +122,18 @@ async fn two_sandboxes_do_not_share_credentials_or_state() {
     let b = start().await;
     assert_ne!(a.sandbox.base_url(), b.sandbox.base_url());
     let refused = b
-        .send(b.http.get(b.url("/v2/card/rsa-public-key")).bearer_auth(a.token()))
+        .send(
+            b.http
+                .get(b.url("/v2/card/rsa-public-key"))
+                .bearer_auth(a.token()),
+        )
         .await;
     assert_vault_error(&refused, 401, None);
     a.send_code(VAULT_CARD).await;
-    assert_eq!(b.control(Method::GET, "/_sandbox/sms/1234435", None).await.status, 404);
+    assert_eq!(
+        b.control(Method::GET, "/_sandbox/sms/1234435", None)
+            .await
+            .status,
+        404
+    );
 }

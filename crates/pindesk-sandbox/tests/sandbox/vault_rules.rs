@@ -29,7 +29,11 @@ async fn malformed_json_and_wrong_shapes() {
     assert_vault_error(&env.send(raw("{}")).await, 400, Some("code"));
     assert_vault_error(&env.send(raw("{\"code\": 1234}")).await, 400, Some("code"));
     let set = env
-        .vault(Method::POST, "/v2/card/1234435/passcode/code/set", Some(json!({"code": "1"})))
+        .vault(
+            Method::POST,
+            "/v2/card/1234435/passcode/code/set",
+            Some(json!({"code": "1"})),
+        )
         .await;
     assert_vault_error(&set, 400, Some("keyId"));
 }
@@ -49,7 +53,12 @@ async fn wrong_content_type_is_415() {
     let j = assert_vault_error(&a, 415, None);
     assert_eq!(j["error"], "UNSUPPORTED_MEDIA_TYPE");
     let a = env
-        .send(env.http.post(env.url(&verify_path(VAULT_CARD))).bearer_auth(env.token()).body("{}"))
+        .send(
+            env.http
+                .post(env.url(&verify_path(VAULT_CARD)))
+                .bearer_auth(env.token())
+                .body("{}"),
+        )
         .await;
     assert_vault_error(&a, 415, None);
 }
@@ -58,12 +67,16 @@ async fn wrong_content_type_is_415() {
 async fn body_over_64_kib_is_413() {
     let env = start().await;
     let big = json!({ "code": "1".repeat(70 * 1024) });
-    let a = env.vault(Method::POST, &verify_path(VAULT_CARD), Some(big)).await;
+    let a = env
+        .vault(Method::POST, &verify_path(VAULT_CARD), Some(big))
+        .await;
     let j = assert_vault_error(&a, 413, None);
     assert_eq!(j["error"], "PAYLOAD_TOO_LARGE");
     // Just under the limit is read (and refused for what it says, not its size).
     let fits = json!({ "code": "1".repeat(60 * 1024) });
-    let a = env.vault(Method::POST, &verify_path(VAULT_CARD), Some(fits)).await;
+    let a = env
+        .vault(Method::POST, &verify_path(VAULT_CARD), Some(fits))
+        .await;
     assert_vault_error(&a, 400, Some("code"));
 }
 
@@ -72,28 +85,44 @@ async fn card_ids_must_be_positive_int64_known_and_active() {
     let env = start().await;
     for bad in ["abc", "0", "-5", "1.5", "99999999999999999999"] {
         let a = env
-            .vault(Method::POST, &format!("/v2/card/{bad}/passcode/sms/send"), None)
+            .vault(
+                Method::POST,
+                &format!("/v2/card/{bad}/passcode/sms/send"),
+                None,
+            )
             .await;
         assert_vault_error(&a, 400, Some("id"));
     }
-    let a = env.vault(Method::POST, "/v2/card/777/passcode/sms/send", None).await;
+    let a = env
+        .vault(Method::POST, "/v2/card/777/passcode/sms/send", None)
+        .await;
     let j = assert_vault_error(&a, 404, None);
     assert_eq!(j["error"], "NOT_FOUND");
     let inactive = demo::INACTIVE_VAULT_CARD;
     let a = env
-        .vault(Method::POST, &format!("/v2/card/{inactive}/passcode/sms/send"), None)
+        .vault(
+            Method::POST,
+            &format!("/v2/card/{inactive}/passcode/sms/send"),
+            None,
+        )
         .await;
     let j = assert_vault_error(&a, 400, Some("id"));
     assert_eq!(j["error"], "CARD_INACTIVE");
-    assert!(j["message"].as_str().is_some_and(|m| m.contains("not active")));
+    assert!(j["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("not active")));
 }
 
 #[tokio::test]
 async fn unknown_vault_route_and_wrong_method_are_in_vault_shape() {
     let env = start().await;
-    let a = env.vault(Method::POST, "/v2/card/1234435/passcode/nothing", None).await;
+    let a = env
+        .vault(Method::POST, "/v2/card/1234435/passcode/nothing", None)
+        .await;
     assert_vault_error(&a, 404, None);
-    let a = env.vault(Method::GET, "/v2/card/1234435/passcode/sms/send", None).await;
+    let a = env
+        .vault(Method::GET, "/v2/card/1234435/passcode/sms/send", None)
+        .await;
     let j = assert_vault_error(&a, 405, None);
     assert_eq!(j["error"], "METHOD_NOT_ALLOWED");
     let a = env.vault(Method::GET, "/oauth/nothing", None).await;
@@ -105,7 +134,12 @@ async fn verify_without_a_sent_code_is_refused() {
     let env = start().await;
     let j = assert_vault_error(&env.verify(VAULT_CARD, "1234").await, 400, Some("code"));
     assert_eq!(j["error"], "CODE_NOT_SENT");
-    assert_eq!(env.control(Method::GET, "/_sandbox/sms/1234435", None).await.status, 404);
+    assert_eq!(
+        env.control(Method::GET, "/_sandbox/sms/1234435", None)
+            .await
+            .status,
+        404
+    );
 }
 
 #[tokio::test]
@@ -116,7 +150,9 @@ async fn five_wrong_attempts_burn_the_code() {
     for attempt in 1..=4 {
         let j = assert_vault_error(&env.verify(VAULT_CARD, wrong).await, 400, Some("code"));
         assert_eq!(j["error"], "CODE_INVALID", "attempt {attempt}");
-        assert!(j["message"].as_str().is_some_and(|m| m.contains(&format!("{} attempts left", 5 - attempt))));
+        assert!(j["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&format!("{} attempts left", 5 - attempt))));
     }
     let j = assert_vault_error(&env.verify(VAULT_CARD, wrong).await, 400, Some("code"));
     assert_eq!(j["error"], "CODE_ATTEMPTS_EXCEEDED");
@@ -143,7 +179,12 @@ async fn codes_expire_after_five_minutes_of_virtual_time() {
     let (key_id, key) = env.public_key().await;
     env.advance(301).await;
     let a = env
-        .set_passcode(VAULT_CARD, &key_id, &code, &encrypt(&key, Padding::Pkcs1, "pass123"))
+        .set_passcode(
+            VAULT_CARD,
+            &key_id,
+            &code,
+            &encrypt(&key, Padding::Pkcs1, "pass123"),
+        )
         .await;
     let j = assert_vault_error(&a, 400, Some("code"));
     assert_eq!(j["error"], "CODE_EXPIRED");
@@ -156,19 +197,37 @@ async fn set_needs_the_same_verified_code_and_consumes_it() {
     let cipher = encrypt(&key, Padding::Pkcs1, "pass123");
     // Sent but not verified.
     let code = env.send_code(VAULT_CARD).await;
-    let j = assert_vault_error(&env.set_passcode(VAULT_CARD, &key_id, &code, &cipher).await, 400, Some("code"));
+    let j = assert_vault_error(
+        &env.set_passcode(VAULT_CARD, &key_id, &code, &cipher).await,
+        400,
+        Some("code"),
+    );
     assert_eq!(j["error"], "CODE_NOT_VERIFIED");
     // Verified, but a different code presented.
     assert_eq!(env.verify(VAULT_CARD, &code).await.status, 200);
-    let j = assert_vault_error(&env.set_passcode(VAULT_CARD, &key_id, "0000000", &cipher).await, 400, Some("code"));
+    let j = assert_vault_error(
+        &env.set_passcode(VAULT_CARD, &key_id, "0000000", &cipher)
+            .await,
+        400,
+        Some("code"),
+    );
     assert_eq!(j["error"], "CODE_INVALID");
     // Verified on another card does not count for this one.
     let other = env.set_passcode(123_321, &key_id, &code, &cipher).await;
     assert_vault_error(&other, 400, Some("code"));
     // The right one works once.
-    assert_eq!(env.set_passcode(VAULT_CARD, &key_id, &code, &cipher).await.status, 200);
+    assert_eq!(
+        env.set_passcode(VAULT_CARD, &key_id, &code, &cipher)
+            .await
+            .status,
+        200
+    );
     let again = encrypt(&key, Padding::Pkcs1, "other123");
-    let j = assert_vault_error(&env.set_passcode(VAULT_CARD, &key_id, &code, &again).await, 400, Some("code"));
+    let j = assert_vault_error(
+        &env.set_passcode(VAULT_CARD, &key_id, &code, &again).await,
+        400,
+        Some("code"),
+    );
     assert_eq!(j["error"], "CODE_NOT_SENT");
     assert!(env.passcode_is(VAULT_CARD, "pass123").await);
 }
@@ -187,7 +246,12 @@ async fn passcode_policy_is_enforced_and_named() {
         ("7777777", "repeated"),
     ] {
         let a = env
-            .set_passcode(VAULT_CARD, &key_id, &code, &encrypt(&key, Padding::Pkcs1, bad))
+            .set_passcode(
+                VAULT_CARD,
+                &key_id,
+                &code,
+                &encrypt(&key, Padding::Pkcs1, bad),
+            )
             .await;
         let j = assert_vault_error(&a, 400, Some("passCode"));
         assert_eq!(j["error"], "PASSCODE_POLICY", "{bad}");
@@ -196,7 +260,12 @@ async fn passcode_policy_is_enforced_and_named() {
         assert!(!message.contains(bad), "never echoes the value");
     }
     let a = env
-        .set_passcode(VAULT_CARD, &key_id, &code, &encrypt(&key, Padding::Pkcs1, "aaab"))
+        .set_passcode(
+            VAULT_CARD,
+            &key_id,
+            &code,
+            &encrypt(&key, Padding::Pkcs1, "aaab"),
+        )
         .await;
     assert_eq!(a.status, 200, "{:?}", a.json);
 }
@@ -205,7 +274,9 @@ async fn passcode_policy_is_enforced_and_named() {
 async fn rotated_key_refuses_the_old_key_id() {
     let env = start().await;
     let (old_id, old_key) = env.public_key().await;
-    let a = env.control(Method::POST, "/_sandbox/vault/rotate-key", None).await;
+    let a = env
+        .control(Method::POST, "/_sandbox/vault/rotate-key", None)
+        .await;
     assert_eq!(a.status, 200);
     let (new_id, new_key) = env.public_key().await;
     assert_ne!(old_id, new_id);
@@ -213,17 +284,32 @@ async fn rotated_key_refuses_the_old_key_id() {
     assert_ne!(old_key, new_key);
     let code = env.verified_code(VAULT_CARD).await;
     let a = env
-        .set_passcode(VAULT_CARD, &old_id, &code, &encrypt(&old_key, Padding::Pkcs1, "pass123"))
+        .set_passcode(
+            VAULT_CARD,
+            &old_id,
+            &code,
+            &encrypt(&old_key, Padding::Pkcs1, "pass123"),
+        )
         .await;
     let j = assert_vault_error(&a, 400, Some("keyId"));
     assert_eq!(j["error"], "KEY_ID_INVALID");
     // The new key's id with the old key's ciphertext cannot be decrypted.
     let a = env
-        .set_passcode(VAULT_CARD, &new_id, &code, &encrypt(&old_key, Padding::Pkcs1, "pass123"))
+        .set_passcode(
+            VAULT_CARD,
+            &new_id,
+            &code,
+            &encrypt(&old_key, Padding::Pkcs1, "pass123"),
+        )
         .await;
     assert_vault_error(&a, 400, Some("passCode"));
     let a = env
-        .set_passcode(VAULT_CARD, &new_id, &code, &encrypt(&new_key, Padding::Pkcs1, "pass123"))
+        .set_passcode(
+            VAULT_CARD,
+            &new_id,
+            &code,
+            &encrypt(&new_key, Padding::Pkcs1, "pass123"),
+        )
         .await;
     assert_eq!(a.status, 200, "{:?}", a.json);
 }
