@@ -187,3 +187,40 @@ async fn drip(response: Response, every: Duration, size: usize) -> Response {
     });
     Response::from_parts(parts, Body::from_stream(chunks))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+
+    #[tokio::test]
+    async fn a_panicking_handler_becomes_a_500_in_the_provider_shape() {
+        async fn boom() -> &'static str {
+            panic!("handler failure")
+        }
+        let router = Router::new()
+            .route("/v2/card/rsa-public-key", get(boom))
+            .route("/v2/issuing/card/{card_id}/set_pin_token", get(boom));
+        let cases = [
+            ("/v2/card/rsa-public-key", Provider::Vault),
+            ("/v2/issuing/card/crd_x/set_pin_token", Provider::Solid),
+        ];
+        for (path, provider) in cases {
+            let request = Request::get(path).body(Body::empty()).expect("request");
+            let response = run(router.clone(), request, provider, &Method::GET).await;
+            assert_eq!(response.status(), 500);
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .expect("body");
+            let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            match provider {
+                Provider::Vault => {
+                    assert_eq!(json["errorId"], 5000);
+                    assert_eq!(json["systemId"], "sandbox");
+                }
+                _ => assert_eq!(json["error"]["code"], "ERROR_CODE_INTERNAL"),
+            }
+        }
+    }
+}

@@ -69,6 +69,38 @@ impl Sandbox {
         self.app.world().key.id.clone()
     }
 
+    /// The last SMS code sent to Vault card `card_id`, as `GET /_sandbox/sms/{card_id}` shows it.
+    pub fn last_sms_code(&self, card_id: i64) -> Option<String> {
+        let world = self.app.world();
+        let sms = world.vault_cards.get(&card_id)?.sms.as_ref()?;
+        Some(sms.code.clone())
+    }
+
+    /// Whether Vault card `card_id`'s current passcode is `passcode`.
+    pub fn passcode_matches(&self, card_id: i64, passcode: &str) -> bool {
+        let world = self.app.world();
+        world
+            .vault_cards
+            .get(&card_id)
+            .and_then(|card| card.passcode.as_deref())
+            == Some(passcode)
+    }
+
+    /// Whether Solid card `card_id`'s current PIN is `pin`.
+    pub fn pin_matches(&self, card_id: &str, pin: &str) -> bool {
+        let world = self.app.world();
+        world
+            .solid_cards
+            .get(card_id)
+            .and_then(|card| card.pin.as_deref())
+            == Some(pin)
+    }
+
+    /// Moves the virtual clock forward, as `POST /_sandbox/clock/advance` does.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.app.clock.advance(by);
+    }
+
     /// Stops accepting, closes every connection and waits until it is done.
     pub async fn stop(mut self) {
         if let Some(shutdown) = self.shutdown.take() {

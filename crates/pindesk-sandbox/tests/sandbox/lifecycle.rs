@@ -137,3 +137,34 @@ async fn two_sandboxes_do_not_share_credentials_or_state() {
         404
     );
 }
+
+#[tokio::test]
+async fn in_process_helpers_see_the_same_state() {
+    let env = start().await;
+    assert_eq!(env.sandbox.last_sms_code(VAULT_CARD), None);
+    let code = env.verified_code(VAULT_CARD).await;
+    assert_eq!(env.sandbox.last_sms_code(VAULT_CARD), Some(code.clone()));
+    let (key_id, key) = env.public_key().await;
+    let cipher = encrypt(&key, pindesk_sandbox::Padding::Pkcs1, "pass123");
+    assert_eq!(
+        env.set_passcode(VAULT_CARD, &key_id, &code, &cipher)
+            .await
+            .status,
+        200
+    );
+    assert!(env.sandbox.passcode_matches(VAULT_CARD, "pass123"));
+    assert!(!env.sandbox.passcode_matches(VAULT_CARD, "pass124"));
+    let token = env.fresh_pin_token().await;
+    assert_eq!(
+        env.set_pin(SOLID_CARD, &token, pin_body("6644"))
+            .await
+            .status,
+        200
+    );
+    assert!(env.sandbox.pin_matches(SOLID_CARD, "6644"));
+    let token = env.fresh_pin_token().await;
+    env.sandbox
+        .advance_clock(std::time::Duration::from_secs(301));
+    let a = env.set_pin(SOLID_CARD, &token, pin_body("8642")).await;
+    assert_solid_error(&a, 401, "ERROR_CODE_UNAUTHORIZED", "sd-pin-token");
+}
