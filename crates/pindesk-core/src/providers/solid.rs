@@ -89,14 +89,14 @@ pub enum SolidError {
     /// Solid answered and refused (400, 404, 409, 422, other 4xx and 1xx/3xx). Category
     /// `rejected`.
     #[error("Solid refused the request (HTTP {})", .0.status)]
-    Rejected(SolidRejection),
+    Rejected(Box<SolidRejection>),
     /// Solid refused the API key (401/403 to `pin_token`). Category `credentials`.
     #[error("Solid refused the API key (HTTP {})", .0.status)]
-    Unauthorized(SolidRejection),
+    Unauthorized(Box<SolidRejection>),
     /// Solid refused the PIN token (401/403 to `set_pin`: spent, expired or for another
     /// card). Category `rejected`.
     #[error("Solid refused the PIN token (HTTP {})", .0.status)]
-    PinTokenRefused(SolidRejection),
+    PinTokenRefused(Box<SolidRejection>),
     /// Solid is limiting requests (429). Category `rejected`.
     #[error("Solid is limiting requests (HTTP 429)")]
     RateLimited {
@@ -105,7 +105,7 @@ pub enum SolidError {
     },
     /// Solid answered 5xx. Category `rejected`.
     #[error("Solid had a problem (HTTP {})", .0.status)]
-    ProviderUnavailable(SolidRejection),
+    ProviderUnavailable(Box<SolidRejection>),
     /// `set_pin` arrived but its outcome is not confirmed: a 2xx without the card's `id`, or
     /// a gateway's 502/504. Category `unknown_outcome`.
     #[error("Solid did not confirm the change (HTTP {status}): {detail}")]
@@ -412,7 +412,7 @@ impl SolidClient {
             Some(a) if (200..=299).contains(&status) => Ok(a),
             answer => {
                 let body: &[u8] = answer.as_ref().map_or(&[], |a| &a.body[..]);
-                let rejection = SolidRejection::parse(status, body, secrets);
+                let rejection = Box::new(SolidRejection::parse(status, body, secrets));
                 Err(match status {
                     401 | 403 if call == Call::SetPin => SolidError::PinTokenRefused(rejection),
                     401 | 403 => SolidError::Unauthorized(rejection),
@@ -427,6 +427,193 @@ impl SolidClient {
                     _ => SolidError::Rejected(rejection),
                 })
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{MaybeSentReason, NotSentReason};
+    use proptest::prelude::*;
+
+    #[test]
+    fn rejection_parsing_keeps_the_request_id() {
+        let body = br#"{"request_id":"req_01900e34c96d7abfa970a9f454ab2d5d","client_id":"","method":"GET","status":401,"error":{"code":"ERROR_CODE_UNAUTHORIZED","message":"unauthorized","field_name":""},"created_at":"2024-06-12T20:47:38Z"}"#;
+        let r = SolidRejection::parse(401, body, &[]);
+        assert_eq!(
+            r.request_id.as_deref(),
+            Some("req_01900e34c96d7abfa970a9f454ab2d5d")
+        );
+        assert_eq!(r.code.as_deref(), Some("ERROR_CODE_UNAUTHORIZED"));
+        assert_eq!(r.message.as_deref(), Some("unauthorized"));
+        assert_eq!(r.field_name, None);
+        let e = SolidError::Unauthorized(Box::new(r));
+        assert_eq!(e.category(), Category::Credentials);
+        assert_eq!(
+            e.reference().as_deref(),
+            Some("req_01900e34c96d7abfa970a9f454ab2d5d")
+        );
+        assert!(e.operator_message().contains("API key"));
+    }
+
+    #[test]
+    fn not_found_reads_in_plain_words() {
+        let body = br#"{"request_id":"req_1","error":{"code":"ERROR_CODE_RESOURCE_NOT_FOUND","message":"cannot find card holder by id in qldb","field_name":""}}"#;
+        let e = SolidError::Rejected(Box::new(SolidRejection::parse(404, body, &[])));
+        assert!(e.is_not_found());
+        assert_eq!(e.category(), Category::Rejected);
+        assert_eq!(
+            e.operator_message(),
+            "Solid could not find the card: cannot find card holder by id in qldb"
+        );
+        let e = SolidError::Rejected(Box::new(SolidRejection {
+            status: 404,
+            ..Default::default()
+        }));
+        assert_eq!(
+            e.operator_message(),
+            "Solid could not find the card (HTTP 404)"
+        );
+    }
+
+    #[test]
+    fn hostile_messages_are_cleaned_and_secrets_blanked() {
+        let long = "x".repeat(2000);
+        let body = serde_json::json!({"error": {"message": format!("pin 6644\u{1b}[2J rejected {long}"), "field_name": "pin"}}).to_string();
+        let r = SolidRejection::parse(400, body.as_bytes(), &["6644"]);
+        let m = r.message.unwrap();
+        assert!(m.starts_with("pin [redacted] [2J rejected"), "{m}");
+        assert!(m.chars().count() <= crate::providers::MAX_PROVIDER_TEXT + 1);
+        assert!(!m.contains('\u{1b}'));
+        let r = SolidRejection::parse(400, br#"{"error":"plain text error"}"#, &[]);
+        assert_eq!(r.message.as_deref(), Some("plain text error"));
+    }
+
+    #[test]
+    fn categories() {
+        let r = SolidRejection {
+            status: 400,
+            ..Default::default()
+        };
+        let cases = [
+            (
+                SolidError::Invalid(ValidationError::new("pin", "x")),
+                Category::Validation,
+            ),
+            (SolidError::InvalidPinToken, Category::Validation),
+            (SolidError::InvalidCredential, Category::Credentials),
+            (
+                SolidError::Rejected(Box::new(r.clone())),
+                Category::Rejected,
+            ),
+            (
+                SolidError::PinTokenRefused(Box::new(r.clone())),
+                Category::Rejected,
+            ),
+            (
+                SolidError::RateLimited { retry_after: None },
+                Category::Rejected,
+            ),
+            (
+                SolidError::ProviderUnavailable(Box::new(r)),
+                Category::Rejected,
+            ),
+            (
+                SolidError::Unconfirmed {
+                    status: 200,
+                    detail: String::new(),
+                },
+                Category::UnknownOutcome,
+            ),
+            (
+                SolidError::Malformed {
+                    status: 200,
+                    detail: String::new(),
+                },
+                Category::Rejected,
+            ),
+            (
+                SolidError::Transport(TransportError::NotSent {
+                    reason: NotSentReason::Dns,
+                    detail: String::new(),
+                }),
+                Category::Network,
+            ),
+            (
+                SolidError::Transport(TransportError::MaybeSent {
+                    reason: MaybeSentReason::Timeout,
+                    detail: String::new(),
+                }),
+                Category::UnknownOutcome,
+            ),
+        ];
+        for (e, cat) in cases {
+            assert_eq!(e.category(), cat, "{e:?}");
+            assert!(!e.operator_message().is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn bad_secrets_are_refused_before_sending() {
+        let client = SolidClient::new(
+            reqwest::Client::new(),
+            BaseUrl::parse("http://127.0.0.1:1").unwrap(),
+        );
+        let card: SolidCardId = "crd_1".parse().unwrap();
+        let e = client
+            .pin_token(&ApiKey::new(" ".into()), &card)
+            .await
+            .unwrap_err();
+        assert_eq!(e, SolidError::InvalidCredential);
+        let e = client
+            .pin_token(&ApiKey::new("k\r\nx: y".into()), &card)
+            .await
+            .unwrap_err();
+        assert_eq!(e, SolidError::InvalidCredential);
+        let today = time::macros::date!(2026 - 01 - 01);
+        let expiry = Expiry::parse("11/2029", today).unwrap();
+        let last4: Last4 = "3738".parse().unwrap();
+        let base = BaseUrl::parse("http://127.0.0.1:1").unwrap();
+        let e = client
+            .set_pin(
+                &base,
+                &PinToken::new("".into()),
+                &card,
+                &Pin::new("6644".into()),
+                expiry,
+                &last4,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e, SolidError::InvalidPinToken);
+        let e = client
+            .set_pin(
+                &base,
+                &PinToken::new("t".into()),
+                &card,
+                &Pin::new("".into()),
+                expiry,
+                &last4,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.category(), Category::Validation);
+    }
+
+    proptest! {
+        #[test]
+        fn error_body_parser_never_panics(status in 0u16..1000, body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let r = SolidRejection::parse(status, &body, &["secret"]);
+            let e = SolidError::Rejected(Box::new(r));
+            let _ = (e.operator_message(), e.reference(), e.field());
+        }
+
+        #[test]
+        fn error_body_parser_never_panics_on_json(msg in "\\PC{0,400}") {
+            let body = serde_json::json!({"request_id": msg, "error": {"code": msg, "message": msg, "field_name": msg}}).to_string();
+            let r = SolidRejection::parse(400, body.as_bytes(), &[]);
+            prop_assert!(r.message.as_ref().map_or(0, |m| m.chars().count()) <= crate::providers::MAX_PROVIDER_TEXT + 1);
         }
     }
 }

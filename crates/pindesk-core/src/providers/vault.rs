@@ -3,17 +3,15 @@
 //! [`VaultClient`] is a plain struct over one `reqwest::Client`, a [`BaseUrl`] and the
 //! optional merchant id; it holds no secret. Every call sends `Accept: application/json`
 //! (and `Content-Type: application/json` with a JSON body). Only [`VaultClient::rsa_key`] (a
-//! GET) is ever retried, up to twice with a short backoff when the request was not sent or
-//! Vault answered 5xx; nothing that changes state is retried here.
+//! GET) is ever retried, up to twice with a short backoff when the request was not sent, the
+//! connection broke before the answer, or Vault answered 5xx; nothing that changes state is
+//! retried here.
 //!
 //! Failures are a [`VaultError`] whose [`category`](VaultError::category) follows the table
 //! in [`crate::providers`]. Vault's message, field, `error`, `errorId`, `systemId` and
 //! `originalMessage` are kept (cleaned); `errorStackTrace` is dropped on arrival. This module
 //! never logs a request body or a header value; bodies holding secrets are serialized into
 //! zeroizing buffers and no type holding them implements `Debug`.
-
-// A rejection keeps Vault's whole reference for support; errors are rare, so its size is fine.
-#![allow(clippy::result_large_err)]
 
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, Method, Request};
@@ -26,7 +24,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{encrypt_passcode, RsaPadding, VaultKey};
 use crate::error::Category;
-use crate::http::{self, Answer, HttpError, TransportError};
+use crate::http::{self, Answer, HttpError, MaybeSentReason, TransportError};
 use crate::providers::{clean_opt, clean_text, describe_body};
 use crate::secret::{AccessToken, Passcode, Password, RefreshToken, SmsCode};
 use crate::validate::{self, BaseUrl, ValidationError, VaultCardId};
@@ -142,10 +140,10 @@ pub enum VaultError {
     /// Vault answered and refused (400, 404, 409, 422, other 4xx and 1xx/3xx). Category
     /// `rejected`.
     #[error("Vault refused the request (HTTP {})", .0.status)]
-    Rejected(VaultRejection),
+    Rejected(Box<VaultRejection>),
     /// Vault refused the credentials (401/403). Category `credentials`.
     #[error("Vault refused the credentials (HTTP {})", .0.status)]
-    Unauthorized(VaultRejection),
+    Unauthorized(Box<VaultRejection>),
     /// The stored credential cannot be sent (empty, or characters a header cannot carry).
     /// Category `credentials`.
     #[error("the access token is empty or cannot be sent")]
@@ -158,7 +156,7 @@ pub enum VaultError {
     },
     /// Vault answered 5xx: it had a problem and did nothing it reports. Category `rejected`.
     #[error("Vault had a problem (HTTP {})", .0.status)]
-    ProviderUnavailable(VaultRejection),
+    ProviderUnavailable(Box<VaultRejection>),
     /// A state-changing call arrived but its outcome is not confirmed: a 2xx without the
     /// documented `{"result":"ok"}`, or a gateway's 502/504. Category `unknown_outcome`.
     #[error("Vault did not confirm the change (HTTP {status}): {detail}")]
@@ -504,8 +502,9 @@ impl VaultClient {
     }
 
     /// `GET /v2/card/rsa-public-key`: Vault's current key for encrypting a passcode. Retried
-    /// up to [`RSA_KEY_RETRIES`] times with a short backoff when the request was not sent or
-    /// Vault answered 5xx.
+    /// up to [`RSA_KEY_RETRIES`] times with a short backoff when the request was not sent,
+    /// the connection broke before the answer, or Vault answered 5xx (a GET changes nothing,
+    /// so repeating it is safe); not after a timeout.
     pub async fn rsa_key(&self, token: &AccessToken) -> Result<VaultKey, VaultError> {
         let mut attempt = 0;
         loop {
@@ -619,25 +618,19 @@ impl VaultClient {
             Err(HttpError::Transport(t)) => return Err(VaultError::Transport(t)),
             Err(HttpError::BodyTooLarge { status, limit }) => {
                 let detail = format!("an answer larger than {limit} bytes");
+                let bare = || {
+                    Box::new(VaultRejection {
+                        status,
+                        ..Default::default()
+                    })
+                };
                 return Err(match status {
                     200..=299 if call.changes_state() => VaultError::Unconfirmed { status, detail },
-                    401 | 403 => VaultError::Unauthorized(VaultRejection {
-                        status,
-                        ..Default::default()
-                    }),
-                    429 => VaultError::RateLimited { retry_after: None },
-                    500..=599 => unavailable(
-                        call,
-                        VaultRejection {
-                            status,
-                            ..Default::default()
-                        },
-                    ),
                     200..=299 => VaultError::Malformed { status, detail },
-                    _ => VaultError::Rejected(VaultRejection {
-                        status,
-                        ..Default::default()
-                    }),
+                    401 | 403 => VaultError::Unauthorized(bare()),
+                    429 => VaultError::RateLimited { retry_after: None },
+                    500..=599 => unavailable(call, bare()),
+                    _ => VaultError::Rejected(bare()),
                 });
             }
         };
@@ -645,7 +638,7 @@ impl VaultClient {
         if (200..=299).contains(&status) {
             return Ok(answer);
         }
-        let rejection = VaultRejection::parse(status, &answer.body, secrets);
+        let rejection = Box::new(VaultRejection::parse(status, &answer.body, secrets));
         Err(match status {
             401 | 403 => VaultError::Unauthorized(rejection),
             429 => VaultError::RateLimited {
@@ -659,7 +652,7 @@ impl VaultClient {
 
 /// A 5xx: the provider's own failure, except a gateway's 502/504 to a state-changing call,
 /// where the provider behind the gateway may have acted.
-fn unavailable(call: Call, rejection: VaultRejection) -> VaultError {
+fn unavailable(call: Call, rejection: Box<VaultRejection>) -> VaultError {
     match rejection.status {
         502 | 504 if call.changes_state() => VaultError::Unconfirmed {
             status: rejection.status,
@@ -669,11 +662,17 @@ fn unavailable(call: Call, rejection: VaultRejection) -> VaultError {
     }
 }
 
+/// A GET may be repeated safely: retry when it was not sent, when the connection broke
+/// before the answer, or on a 5xx; not after a timeout (that already took the whole budget).
 fn retryable(e: &VaultError) -> bool {
-    matches!(
-        e,
-        VaultError::Transport(TransportError::NotSent { .. }) | VaultError::ProviderUnavailable(_)
-    )
+    match e {
+        VaultError::Transport(TransportError::NotSent { .. })
+        | VaultError::ProviderUnavailable(_) => true,
+        VaultError::Transport(TransportError::MaybeSent { reason, .. }) => {
+            *reason != MaybeSentReason::Timeout
+        }
+        _ => false,
+    }
 }
 
 /// A 2xx to a state-changing call confirms it only with `{"result":"ok"}`.
@@ -721,7 +720,7 @@ mod tests {
         assert_eq!(r.field.as_deref(), Some("code"));
         assert_eq!(r.error_id, Some(17));
         assert_eq!(r.reference().as_deref(), Some("errorId 17 (COMMON, core)"));
-        let e = VaultError::Rejected(r);
+        let e = VaultError::Rejected(Box::new(r));
         assert_eq!(e.category(), Category::Rejected);
         let msg = e.operator_message();
         assert_eq!(
@@ -749,7 +748,7 @@ mod tests {
         );
         assert_eq!(r.reference(), None);
         assert_eq!(
-            VaultError::Rejected(r).operator_message(),
+            VaultError::Rejected(Box::new(r)).operator_message(),
             "Vault refused the request (HTTP 400)"
         );
         let r = VaultRejection::parse(400, br#"{"error":"COMMON"}"#, &[]);
@@ -769,26 +768,29 @@ mod tests {
 
     #[test]
     fn key_errors_are_recognised() {
-        let by_field = VaultError::Rejected(VaultRejection::parse(
+        let by_field = VaultError::Rejected(Box::new(VaultRejection::parse(
             400,
             br#"{"field":"keyId","message":"bad"}"#,
             &[],
-        ));
+        )));
         assert!(by_field.is_key_error());
-        let by_message = VaultError::Rejected(VaultRejection::parse(
+        let by_message = VaultError::Rejected(Box::new(VaultRejection::parse(
             400,
             br#"{"message":"Unknown key id abc"}"#,
             &[],
-        ));
+        )));
         assert!(by_message.is_key_error());
-        let other = VaultError::Rejected(VaultRejection::parse(
+        let other = VaultError::Rejected(Box::new(VaultRejection::parse(
             400,
             br#"{"field":"code","message":"wrong code"}"#,
             &[],
-        ));
+        )));
         assert!(!other.is_key_error());
-        let unauthorized =
-            VaultError::Unauthorized(VaultRejection::parse(401, br#"{"field":"keyId"}"#, &[]));
+        let unauthorized = VaultError::Unauthorized(Box::new(VaultRejection::parse(
+            401,
+            br#"{"field":"keyId"}"#,
+            &[],
+        )));
         assert!(!unauthorized.is_key_error());
         assert!(unauthorized.is_unauthorized());
     }
@@ -798,10 +800,10 @@ mod tests {
         use crate::http::{MaybeSentReason, NotSentReason};
         let cases: Vec<(VaultError, Category, &str)> = vec![
             (
-                VaultError::Unauthorized(VaultRejection {
+                VaultError::Unauthorized(Box::new(VaultRejection {
                     status: 401,
                     ..Default::default()
-                }),
+                })),
                 Category::Credentials,
                 "Sign in again",
             ),
@@ -818,10 +820,10 @@ mod tests {
                 "30 seconds",
             ),
             (
-                VaultError::ProviderUnavailable(VaultRejection {
+                VaultError::ProviderUnavailable(Box::new(VaultRejection {
                     status: 503,
                     ..Default::default()
-                }),
+                })),
                 Category::Rejected,
                 "Vault had a problem (HTTP 503); try again later.",
             ),
@@ -863,10 +865,10 @@ mod tests {
                 "SMS code",
             ),
             (
-                VaultError::Rejected(VaultRejection {
+                VaultError::Rejected(Box::new(VaultRejection {
                     status: 404,
                     ..Default::default()
-                }),
+                })),
                 Category::Rejected,
                 "could not find",
             ),
@@ -882,10 +884,10 @@ mod tests {
         assert_eq!(
             unavailable(
                 Call::SetPasscode,
-                VaultRejection {
+                Box::new(VaultRejection {
                     status: 504,
                     ..Default::default()
-                }
+                })
             )
             .category(),
             Category::UnknownOutcome
@@ -893,10 +895,10 @@ mod tests {
         assert_eq!(
             unavailable(
                 Call::RsaKey,
-                VaultRejection {
+                Box::new(VaultRejection {
                     status: 504,
                     ..Default::default()
-                }
+                })
             )
             .category(),
             Category::Rejected
@@ -904,10 +906,10 @@ mod tests {
         assert_eq!(
             unavailable(
                 Call::SetPasscode,
-                VaultRejection {
+                Box::new(VaultRejection {
                     status: 503,
                     ..Default::default()
-                }
+                })
             )
             .category(),
             Category::Rejected
@@ -992,7 +994,7 @@ mod tests {
         fn error_body_parser_never_panics(status in 0u16..1000, body in proptest::collection::vec(any::<u8>(), 0..512)) {
             let r = VaultRejection::parse(status, &body, &["secret"]);
             let _ = r.reference();
-            let _ = VaultError::Rejected(r).operator_message();
+            let _ = VaultError::Rejected(Box::new(r)).operator_message();
         }
 
         #[test]
