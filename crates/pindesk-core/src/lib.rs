@@ -8,6 +8,7 @@
 
 pub mod credentials;
 pub mod crypto;
+pub mod desk;
 pub mod error;
 pub mod history;
 pub mod http;

@@ -1,0 +1,319 @@
+//! Profile services: list, add, update, remove, make active and test a profile.
+//!
+//! Secrets go to the keyring first and the profile to the file second, so a keyring failure
+//! writes nothing anywhere; a file failure takes the new keyring entries back. A removed
+//! profile's keyring entries go first, so a keyring failure keeps the profile usable.
+
+use super::{Desk, Error};
+use crate::credentials::SecretKind;
+use crate::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use crate::secret::{AccessToken, ApiKey, Password};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+/// The secrets a new or edited profile brings, to be stored in the keyring.
+pub enum NewCredentials {
+    /// A pasted Vault access token.
+    VaultToken(AccessToken),
+    /// A Vault sign-in: phone number and password.
+    VaultSignIn {
+        /// The sign-in phone number.
+        phone: Zeroizing<String>,
+        /// The sign-in password.
+        password: Password,
+    },
+    /// A Solid API key.
+    SolidApiKey(ApiKey),
+}
+
+impl NewCredentials {
+    fn entries(&self) -> Vec<(SecretKind, &str)> {
+        match self {
+            NewCredentials::VaultToken(t) => vec![(SecretKind::AccessToken, t.expose())],
+            NewCredentials::VaultSignIn { phone, password } => vec![
+                (SecretKind::SignInPhone, phone.as_str()),
+                (SecretKind::SignInPassword, password.expose()),
+            ],
+            NewCredentials::SolidApiKey(k) => vec![(SecretKind::ApiKey, k.expose())],
+        }
+    }
+
+    fn fits(&self, profile: &Profile) -> Result<(), Error> {
+        let auth = profile.vault_settings().auth;
+        let ok = match self {
+            NewCredentials::VaultToken(_) => {
+                profile.provider == Provider::Vault && auth == VaultAuth::Token
+            }
+            NewCredentials::VaultSignIn { .. } => {
+                profile.provider == Provider::Vault && auth == VaultAuth::SignIn
+            }
+            NewCredentials::SolidApiKey(_) => profile.provider == Provider::Solid,
+        };
+        if !ok {
+            return Err(crate::validate::ValidationError::new(
+                "credentials",
+                "these credentials do not fit the profile's provider and sign-in kind",
+            )
+            .into());
+        }
+        for (kind, value) in self.entries() {
+            if value.trim().is_empty() {
+                return Err(crate::validate::ValidationError::new(
+                    kind.as_str(),
+                    format!("the {} must not be empty", kind_words(kind)),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a secret a profile needs is in the keyring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretState {
+    /// Stored (its value is never shown).
+    Stored,
+    /// Not stored: the profile cannot work until it is added.
+    Missing,
+    /// Held in memory by the demo sandbox.
+    Demo,
+    /// The keyring could not be asked.
+    Unavailable,
+}
+
+/// A profile as the list shows it: the profile, whether it is active, its secrets' state.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileView {
+    /// The profile (holds no secret).
+    pub profile: Profile,
+    /// Whether it is the active profile.
+    pub active: bool,
+    /// Whether it is a demo profile.
+    pub demo: bool,
+    /// The state of each secret it needs, by kind name.
+    pub secrets: Vec<(String, SecretState)>,
+}
+
+fn kind_words(kind: SecretKind) -> &'static str {
+    match kind {
+        SecretKind::AccessToken => "access token",
+        SecretKind::RefreshToken => "refresh token",
+        SecretKind::SignInPhone => "phone number",
+        SecretKind::SignInPassword => "password",
+        SecretKind::ApiKey => "API key",
+    }
+}
+
+/// The secrets a profile needs to work.
+fn needed(profile: &Profile) -> &'static [SecretKind] {
+    match (profile.provider, profile.vault_settings().auth) {
+        (Provider::Solid, _) => &[SecretKind::ApiKey],
+        (Provider::Vault, VaultAuth::Token) => &[SecretKind::AccessToken],
+        (Provider::Vault, VaultAuth::SignIn) => {
+            &[SecretKind::SignInPhone, SecretKind::SignInPassword]
+        }
+    }
+}
+
+impl Desk {
+    /// Every profile (demo ones first in demo mode), with its secrets' state.
+    pub fn list_profiles(&self) -> Result<Vec<ProfileView>, Error> {
+        let file = self.profiles.load()?;
+        let active = self.resolve_profile(None).ok().map(|p| p.id);
+        let mut views: Vec<ProfileView> = self
+            .demo_profiles()
+            .into_iter()
+            .map(|p| ProfileView {
+                active: active.as_ref() == Some(&p.id),
+                demo: true,
+                secrets: needed(&p)
+                    .iter()
+                    .map(|k| (k.as_str().to_owned(), SecretState::Demo))
+                    .collect(),
+                profile: p,
+            })
+            .collect();
+        for p in file.profiles {
+            views.push(ProfileView {
+                active: active.as_ref() == Some(&p.id),
+                demo: false,
+                secrets: self.secret_states(&p),
+                profile: p,
+            });
+        }
+        Ok(views)
+    }
+
+    /// One profile with its secrets' state.
+    pub fn show_profile(&self, name: &str) -> Result<ProfileView, Error> {
+        let profile = self.resolve_profile(Some(name))?;
+        let active = self.resolve_profile(None).ok().map(|p| p.id) == Some(profile.id.clone());
+        let demo = profile.environment == Environment::Demo;
+        let secrets = if demo {
+            needed(&profile)
+                .iter()
+                .map(|k| (k.as_str().to_owned(), SecretState::Demo))
+                .collect()
+        } else {
+            self.secret_states(&profile)
+        };
+        Ok(ProfileView {
+            profile,
+            active,
+            demo,
+            secrets,
+        })
+    }
+
+    fn secret_states(&self, profile: &Profile) -> Vec<(String, SecretState)> {
+        needed(profile)
+            .iter()
+            .map(|&kind| {
+                let state = match self.secrets.get(&profile.id, kind) {
+                    Ok(Some(_)) => SecretState::Stored,
+                    Ok(None) => SecretState::Missing,
+                    Err(_) => SecretState::Unavailable,
+                };
+                (kind.as_str().to_owned(), state)
+            })
+            .collect()
+    }
+
+    /// Adds a profile with its secrets. The first profile added becomes the active one.
+    pub fn add_profile(&self, profile: Profile, credentials: NewCredentials) -> Result<(), Error> {
+        profile.validate()?;
+        credentials.fits(&profile)?;
+        if profile.environment == Environment::Demo {
+            return Err(crate::validate::ValidationError::new(
+                "environment",
+                "demo profiles are created by demo mode, not stored",
+            )
+            .into());
+        }
+        let file = self.profiles.load()?;
+        if file.get(&profile.id).is_some() || self.is_demo_id(&profile.id) {
+            return Err(crate::profile::ProfileError::AlreadyExists {
+                id: profile.id.to_string(),
+            }
+            .into());
+        }
+        self.store_secrets(&profile.id, &credentials)?;
+        let first = file.profiles.is_empty();
+        let id = profile.id.clone();
+        if let Err(e) = self.profiles.add(profile) {
+            let _ = self.secrets.delete_all(&id);
+            return Err(e.into());
+        }
+        if first {
+            self.profiles.set_active(Some(&id))?;
+        }
+        Ok(())
+    }
+
+    /// Replaces a stored profile's settings, and its secrets when new ones are given.
+    pub fn update_profile(
+        &self,
+        profile: Profile,
+        credentials: Option<NewCredentials>,
+    ) -> Result<(), Error> {
+        profile.validate()?;
+        let old = self.profiles.get(&profile.id)?;
+        if let Some(credentials) = &credentials {
+            credentials.fits(&profile)?;
+            self.store_secrets(&profile.id, credentials)?;
+        } else if old.provider != profile.provider
+            || old.vault_settings().auth != profile.vault_settings().auth
+        {
+            return Err(crate::validate::ValidationError::new(
+                "credentials",
+                "changing the provider or the sign-in kind needs the new credentials",
+            )
+            .into());
+        }
+        if old.vault_settings().auth != profile.vault_settings().auth {
+            // Secrets of the old kind must not linger.
+            for &kind in needed(&old) {
+                self.secrets.delete(&profile.id, kind)?;
+            }
+        }
+        self.forget_profile_session(profile.id.as_str());
+        self.profiles.update(profile)?;
+        Ok(())
+    }
+
+    /// Removes a profile and every keyring entry it has.
+    pub fn remove_profile(&self, name: &str) -> Result<Profile, Error> {
+        let id = ProfileId::new(name)?;
+        if self.is_demo_id(&id) {
+            return Err(crate::validate::ValidationError::new(
+                "profile",
+                "demo profiles cannot be removed; they exist only in demo mode",
+            )
+            .into());
+        }
+        self.profiles.get(&id)?;
+        self.secrets.delete_all(&id)?;
+        self.forget_profile_session(id.as_str());
+        Ok(self.profiles.remove(&id)?)
+    }
+
+    /// Makes a profile the active one.
+    pub fn use_profile(&self, name: &str) -> Result<(), Error> {
+        let id = ProfileId::new(name)?;
+        if !self.is_demo_id(&id) {
+            self.profiles.get(&id)?;
+        }
+        Ok(self.profiles.set_active(Some(&id))?)
+    }
+
+    /// Checks the profile's credentials against the provider: Vault fetches the RSA key,
+    /// Solid requests a PIN token for `card` (required for Solid). Recorded in the history.
+    pub async fn test_profile(&self, name: &str, card: Option<&str>) -> Result<String, Error> {
+        let profile = self.resolve_profile(Some(name))?;
+        match profile.provider {
+            Provider::Vault => {
+                self.recorded(&profile, "profile.test", None, self.vault_test(&profile))
+                    .await
+            }
+            Provider::Solid => {
+                let card = card.ok_or_else(|| {
+                    crate::validate::ValidationError::new(
+                        "card_id",
+                        "testing a Solid profile needs a card id to request a PIN token for",
+                    )
+                })?;
+                self.recorded(
+                    &profile,
+                    "profile.test",
+                    Some(card),
+                    self.solid_test(&profile, card),
+                )
+                .await
+            }
+        }
+    }
+
+    fn store_secrets(&self, id: &ProfileId, credentials: &NewCredentials) -> Result<(), Error> {
+        let mut written = Vec::new();
+        for (kind, value) in credentials.entries() {
+            if let Err(e) = self.secrets.set(id, kind, value.trim()) {
+                for kind in written {
+                    let _ = self.secrets.delete(id, kind);
+                }
+                return Err(e.into());
+            }
+            written.push(kind);
+        }
+        Ok(())
+    }
+
+    fn is_demo_id(&self, id: &ProfileId) -> bool {
+        self.demo_profiles().iter().any(|p| &p.id == id)
+    }
+
+    fn forget_profile_session(&self, id: &str) {
+        super::lock(&self.vault_sessions).remove(id);
+    }
+}

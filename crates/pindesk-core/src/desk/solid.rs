@@ -1,0 +1,188 @@
+//! The Solid PIN services: get a one-time PIN token, and set a PIN through the PIN endpoint.
+//!
+//! A PIN token is a secret held here, per card, until it expires (the profile's token
+//! lifetime), is used once, or the desk forgets its secrets. It is handed out only when the
+//! operator asks to reveal or copy it.
+
+use super::{lock, require_provider, Desk, Error};
+use crate::credentials::SecretKind;
+use crate::profile::{Environment, Profile, Provider};
+use crate::providers::solid::SolidClient;
+use crate::secret::{ApiKey, Pin, PinToken};
+use crate::validate::{Expiry, Last4, SolidCardId};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// A PIN token held for a card, with when it stops being usable.
+pub struct HeldPinToken {
+    token: PinToken,
+    profile: String,
+    expires_at: OffsetDateTime,
+}
+
+/// What the operator may see of a held PIN token: everything but the token.
+#[derive(Debug, Clone, Serialize)]
+pub struct PinTokenInfo {
+    /// The card it is for.
+    pub card_id: String,
+    /// The profile that obtained it.
+    pub profile: String,
+    /// When it stops being usable (UTC).
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    /// Its lifetime in seconds, as the profile sets it.
+    pub lifetime_secs: u64,
+}
+
+impl Desk {
+    /// Requests a one-time PIN token for the card and holds it; returns what may be shown.
+    pub async fn solid_pin_token(
+        &self,
+        profile: Option<&str>,
+        card: &str,
+    ) -> Result<PinTokenInfo, Error> {
+        let (profile, client, card) = self.solid_call(profile, card)?;
+        let api_key = self.solid_api_key(&profile)?;
+        let token = self
+            .recorded(&profile, "solid.pin_token", Some(card.as_str()), async {
+                Ok(client.pin_token(&api_key, &card).await?)
+            })
+            .await?;
+        Ok(self.hold(&profile, &card, token))
+    }
+
+    /// The held token for the card, if still usable: for "reveal", "copy" and the CLI.
+    pub fn reveal_pin_token(&self, card: &str) -> Option<PinToken> {
+        let now = OffsetDateTime::now_utc();
+        let mut held = lock(&self.pin_tokens);
+        match held.get(card) {
+            Some(t) if now < t.expires_at => Some(t.token.clone()),
+            Some(_) => {
+                held.remove(card);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Forgets the held token for the card.
+    pub fn discard_pin_token(&self, card: &str) {
+        lock(&self.pin_tokens).remove(card);
+    }
+
+    /// Sets the card's PIN through the profile's PIN endpoint. Uses the held token when it is
+    /// still usable, else gets a new one; either way the token is spent by this one attempt.
+    pub async fn solid_set_pin(
+        &self,
+        profile: Option<&str>,
+        card: &str,
+        pin: Pin,
+        expiry: &str,
+        last4: &str,
+    ) -> Result<(), Error> {
+        let (profile, client, card) = self.solid_call(profile, card)?;
+        let today = OffsetDateTime::now_utc().date();
+        let expiry = Expiry::parse(expiry, today)?;
+        let last4: Last4 = last4.parse()?;
+        let settings = profile.solid_settings();
+        settings
+            .pin_policy
+            .clone()
+            .unwrap_or_default()
+            .check(&pin)?;
+        let endpoint = match (&profile.environment, &self.demo, settings.pin_endpoint) {
+            (_, _, Some(endpoint)) => endpoint,
+            (Environment::Demo, Some(demo), None) => demo.base_url.clone(),
+            _ => {
+                return Err(Error::NoPinEndpoint {
+                    profile: profile.id.to_string(),
+                })
+            }
+        };
+        let token = match self.take_token(&profile, &card) {
+            Some(token) => token,
+            None => {
+                let api_key = self.solid_api_key(&profile)?;
+                self.recorded(&profile, "solid.pin_token", Some(card.as_str()), async {
+                    Ok(client.pin_token(&api_key, &card).await?)
+                })
+                .await?
+            }
+        };
+        self.recorded(&profile, "solid.set_pin", Some(card.as_str()), async {
+            Ok(client
+                .set_pin(&endpoint, &token, &card, &pin, expiry, &last4)
+                .await?)
+        })
+        .await
+    }
+
+    /// Requests a PIN token for `card` to prove the profile's API key works ("Test
+    /// connection"); the token is dropped unused and expires.
+    pub(super) async fn solid_test(&self, profile: &Profile, card: &str) -> Result<String, Error> {
+        let card: SolidCardId = card.parse()?;
+        let client = self.solid_client(profile)?;
+        let api_key = self.solid_api_key(profile)?;
+        drop(client.pin_token(&api_key, &card).await?);
+        Ok(format!(
+            "Solid answered: a PIN token for card {card} was issued with the profile's API key (it expires unused)"
+        ))
+    }
+
+    fn solid_call(
+        &self,
+        profile: Option<&str>,
+        card: &str,
+    ) -> Result<(Profile, SolidClient, SolidCardId), Error> {
+        let card: SolidCardId = card.parse()?;
+        let profile = self.resolve_profile(profile)?;
+        require_provider(&profile, Provider::Solid)?;
+        let client = self.solid_client(&profile)?;
+        Ok((profile, client, card))
+    }
+
+    fn solid_client(&self, profile: &Profile) -> Result<SolidClient, Error> {
+        Ok(SolidClient::new(self.http.clone(), self.base_url(profile)?))
+    }
+
+    fn solid_api_key(&self, profile: &Profile) -> Result<ApiKey, Error> {
+        if let (Environment::Demo, Some(demo)) = (&profile.environment, &self.demo) {
+            return Ok(demo.solid_api_key.clone());
+        }
+        let key = self
+            .secrets
+            .get(&profile.id, SecretKind::ApiKey)?
+            .ok_or_else(|| Error::MissingSecret {
+                profile: profile.id.to_string(),
+                what: "Solid API key",
+            })?;
+        Ok(ApiKey::new(key.to_string()))
+    }
+
+    fn hold(&self, profile: &Profile, card: &SolidCardId, token: PinToken) -> PinTokenInfo {
+        let lifetime_secs = profile.solid_settings().token_lifetime_secs;
+        let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(lifetime_secs as i64);
+        lock(&self.pin_tokens).insert(
+            card.to_string(),
+            HeldPinToken {
+                token,
+                profile: profile.id.to_string(),
+                expires_at,
+            },
+        );
+        PinTokenInfo {
+            card_id: card.to_string(),
+            profile: profile.id.to_string(),
+            expires_at,
+            lifetime_secs,
+        }
+    }
+
+    /// Removes and returns the held token for the card when it is usable and was obtained
+    /// through this profile.
+    fn take_token(&self, profile: &Profile, card: &SolidCardId) -> Option<PinToken> {
+        let held = lock(&self.pin_tokens).remove(card.as_str())?;
+        (held.profile == profile.id.as_str() && OffsetDateTime::now_utc() < held.expires_at)
+            .then(|| held.token.clone())
+    }
+}

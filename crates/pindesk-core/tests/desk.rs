@@ -1,0 +1,504 @@
+//! The services end to end against the sandbox: demo profiles, stored profiles with a sign-in,
+//! token renewal, RSA key rotation, unknown outcomes, the Solid token lifecycle, and the
+//! history each operation leaves. Secrets live in an in-memory store here; the real keyring is
+//! tested in `keyring.rs`.
+
+use pindesk_core::credentials::{MemoryStore, SecretKind, SecretStore};
+use pindesk_core::desk::{
+    DemoBackend, Desk, NewCredentials, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE,
+};
+use pindesk_core::error::Category;
+use pindesk_core::history::{Filter, Outcome, Page};
+use pindesk_core::paths::Paths;
+use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
+use pindesk_core::validate::BaseUrl;
+use pindesk_sandbox::{Sandbox, SandboxConfig};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+const VAULT_CARD: &str = "1234435";
+const SOLID_CARD: &str = "crd_7948d9a96706dd05360a340002de725f";
+
+/// A store shared between the test and the desk, so the test can look inside.
+#[derive(Clone, Default)]
+struct Shared(Arc<MemoryStore>);
+
+impl SecretStore for Shared {
+    fn get(
+        &self,
+        p: &ProfileId,
+        k: SecretKind,
+    ) -> Result<Option<Zeroizing<String>>, pindesk_core::credentials::CredentialError> {
+        self.0.get(p, k)
+    }
+    fn set(
+        &self,
+        p: &ProfileId,
+        k: SecretKind,
+        v: &str,
+    ) -> Result<(), pindesk_core::credentials::CredentialError> {
+        self.0.set(p, k, v)
+    }
+    fn delete(
+        &self,
+        p: &ProfileId,
+        k: SecretKind,
+    ) -> Result<(), pindesk_core::credentials::CredentialError> {
+        self.0.delete(p, k)
+    }
+    fn backend_name(&self) -> &'static str {
+        "memory"
+    }
+}
+
+struct Fixture {
+    sandbox: Sandbox,
+    desk: Desk,
+    store: Shared,
+    dir: tempfile::TempDir,
+}
+
+async fn fixture(demo: bool) -> Fixture {
+    let sandbox = Sandbox::start(SandboxConfig {
+        key_bits: 1024,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
+    let store = Shared::default();
+    let backend = demo.then(|| DemoBackend {
+        base_url: BaseUrl::parse(&sandbox.base_url()).unwrap(),
+        vault_token: AccessToken::new(sandbox.config().vault_token.clone()),
+        solid_api_key: ApiKey::new(sandbox.config().solid_api_key.clone()),
+    });
+    let desk = Desk::open(paths, Box::new(store.clone()), backend).unwrap();
+    Fixture {
+        sandbox,
+        desk,
+        store,
+        dir,
+    }
+}
+
+async fn sandbox_post(sb: &Sandbox, path: &str, body: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{}{path}", sb.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or(Value::Null)
+}
+
+async fn last_sms(sb: &Sandbox, card: &str) -> String {
+    let v: Value = reqwest::get(format!("{}/_sandbox/sms/{card}", sb.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["code"].as_str().unwrap().to_owned()
+}
+
+fn history(desk: &Desk) -> Vec<pindesk_core::history::Entry> {
+    desk.history_page(&Filter::default(), Page::first(100))
+        .unwrap()
+}
+
+/// Every byte under the config and data dirs.
+fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in walk(dir) {
+        out.extend(std::fs::read(entry).unwrap_or_default());
+    }
+    out
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files.extend(walk(&p));
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn demo_vault_flow_sets_the_passcode_and_records_each_step() {
+    let f = fixture(true).await;
+    let desk = &f.desk;
+    assert_eq!(
+        desk.resolve_profile(None).unwrap().id.as_str(),
+        DEMO_VAULT_PROFILE
+    );
+
+    desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    let code = last_sms(&f.sandbox, VAULT_CARD).await;
+    desk.vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
+        .await
+        .unwrap();
+    desk.vault_set_passcode(
+        None,
+        VAULT_CARD,
+        SmsCode::new(code.clone()),
+        Passcode::new("Canary7Pass".into()),
+    )
+    .await
+    .unwrap();
+
+    let check = sandbox_post(
+        &f.sandbox,
+        &format!("/_sandbox/vault/cards/{VAULT_CARD}/check-passcode"),
+        json!({"passCode": "Canary7Pass"}),
+    )
+    .await;
+    assert_eq!(check["matches"], true);
+
+    let ops: Vec<_> = history(desk)
+        .into_iter()
+        .map(|e| (e.operation, e.outcome, e.card_id))
+        .collect();
+    assert_eq!(
+        ops,
+        vec![
+            (
+                "vault.set_passcode".into(),
+                Outcome::Ok,
+                Some(VAULT_CARD.into())
+            ),
+            (
+                "vault.verify_code".into(),
+                Outcome::Ok,
+                Some(VAULT_CARD.into())
+            ),
+            (
+                "vault.send_code".into(),
+                Outcome::Ok,
+                Some(VAULT_CARD.into())
+            ),
+        ]
+    );
+    let bytes = all_bytes(f.dir.path());
+    assert!(!bytes.is_empty(), "the history database was written");
+    for secret in [
+        "Canary7Pass",
+        code.as_str(),
+        &f.sandbox.config().vault_token,
+    ] {
+        assert!(!contains(&bytes, secret), "a secret reached the disk");
+    }
+}
+
+#[tokio::test]
+async fn a_policy_violation_is_refused_before_anything_is_sent() {
+    let f = fixture(true).await;
+    let err = f
+        .desk
+        .vault_set_passcode(
+            None,
+            VAULT_CARD,
+            SmsCode::new("1234".into()),
+            Passcode::new("aaaa".into()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.category(), Category::Validation);
+    assert_eq!(err.field().as_deref(), Some("passcode"));
+    assert!(
+        history(&f.desk).is_empty(),
+        "nothing was sent, nothing recorded"
+    );
+}
+
+fn signin_profile(sb: &Sandbox) -> Profile {
+    let mut p = Profile::new(
+        ProfileId::new("branch-vault").unwrap(),
+        "Branch Vault",
+        Provider::Vault,
+        Environment::parse(&sb.base_url()).unwrap(),
+    );
+    let v = p.vault.as_mut().unwrap();
+    v.auth = VaultAuth::SignIn;
+    v.merchant_id = Some(sb.config().merchant_id.clone());
+    p
+}
+
+#[tokio::test]
+async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
+    let f = fixture(false).await;
+    let sb = &f.sandbox;
+    f.desk
+        .add_profile(
+            signin_profile(sb),
+            NewCredentials::VaultSignIn {
+                phone: Zeroizing::new(sb.config().phone.clone()),
+                password: Password::new(sb.config().password.clone()),
+            },
+        )
+        .unwrap();
+    let id = ProfileId::new("branch-vault").unwrap();
+    f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    let first = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
+
+    // Vault's token expires (the sandbox clock moves past expires_in): the next call gets a
+    // 401, signs in once more and succeeds.
+    sandbox_post(sb, "/_sandbox/clock/advance", json!({"seconds": 90_000})).await;
+    f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    let second = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
+    assert_ne!(*first, *second, "a new token was obtained and stored");
+    assert!(history(&f.desk).iter().all(|e| e.outcome == Outcome::Ok));
+}
+
+#[tokio::test]
+async fn a_wrong_sign_in_is_a_credentials_error_and_not_retried_forever() {
+    let f = fixture(false).await;
+    let sb = &f.sandbox;
+    f.desk
+        .add_profile(
+            signin_profile(sb),
+            NewCredentials::VaultSignIn {
+                phone: Zeroizing::new(sb.config().phone.clone()),
+                password: Password::new("wrong-password".into()),
+            },
+        )
+        .unwrap();
+    let err = f.desk.vault_send_code(None, VAULT_CARD).await.unwrap_err();
+    assert_eq!(err.category(), Category::Credentials, "{err}");
+    let h = history(&f.desk);
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].outcome, Outcome::Rejected);
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_fetched_again_once() {
+    let f = fixture(true).await;
+    let sb = &f.sandbox;
+    // Prime the key cache with a first passcode.
+    for passcode in ["first1", "second2"] {
+        f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+        let code = last_sms(sb, VAULT_CARD).await;
+        f.desk
+            .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
+            .await
+            .unwrap();
+        if passcode == "second2" {
+            sandbox_post(sb, "/_sandbox/vault/rotate-key", json!({})).await;
+        }
+        f.desk
+            .vault_set_passcode(
+                None,
+                VAULT_CARD,
+                SmsCode::new(code),
+                Passcode::new(passcode.into()),
+            )
+            .await
+            .unwrap();
+    }
+    let check = sandbox_post(
+        sb,
+        &format!("/_sandbox/vault/cards/{VAULT_CARD}/check-passcode"),
+        json!({"passCode": "second2"}),
+    )
+    .await;
+    assert_eq!(check["matches"], true);
+}
+
+#[tokio::test]
+async fn a_set_whose_answer_never_came_is_unknown_and_not_retried() {
+    let f = fixture(true).await;
+    let sb = &f.sandbox;
+    f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    let code = last_sms(sb, VAULT_CARD).await;
+    f.desk
+        .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
+        .await
+        .unwrap();
+    sandbox_post(
+        sb,
+        "/_sandbox/faults",
+        json!({"route": "/v2/card/{id}/passcode/code/set", "count": 1, "drop": "before_response"}),
+    )
+    .await;
+    let err = f
+        .desk
+        .vault_set_passcode(
+            None,
+            VAULT_CARD,
+            SmsCode::new(code),
+            Passcode::new("pass123".into()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.category(), Category::UnknownOutcome, "{err}");
+    let last = &history(&f.desk)[0];
+    assert_eq!(last.operation, "vault.set_passcode");
+    assert_eq!(last.outcome, Outcome::Unknown);
+    // The sandbox applied the passcode before dropping the connection. Had the client sent
+    // it again, the second attempt would have met a spent code (a rejection), not this.
+    let check = sandbox_post(
+        sb,
+        &format!("/_sandbox/vault/cards/{VAULT_CARD}/check-passcode"),
+        json!({"passCode": "pass123"}),
+    )
+    .await;
+    assert_eq!(check["matches"], true);
+}
+
+#[tokio::test]
+async fn demo_solid_flow_uses_the_held_token_once() {
+    let f = fixture(true).await;
+    let sb = &f.sandbox;
+    let info = f
+        .desk
+        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+        .await
+        .unwrap();
+    assert_eq!(info.card_id, SOLID_CARD);
+    assert_eq!(info.lifetime_secs, 300);
+    assert!(f.desk.reveal_pin_token(SOLID_CARD).is_some());
+    f.desk
+        .solid_set_pin(
+            Some(DEMO_SOLID_PROFILE),
+            SOLID_CARD,
+            Pin::new("6644".into()),
+            "11/2029",
+            "3738",
+        )
+        .await
+        .unwrap();
+    assert!(
+        f.desk.reveal_pin_token(SOLID_CARD).is_none(),
+        "the token is spent"
+    );
+    let check = sandbox_post(
+        sb,
+        &format!("/_sandbox/solid/cards/{SOLID_CARD}/check-pin"),
+        json!({"pin": "6644"}),
+    )
+    .await;
+    assert_eq!(check["matches"], true);
+    let ops: Vec<_> = history(&f.desk).into_iter().map(|e| e.operation).collect();
+    assert_eq!(ops, vec!["solid.set_pin", "solid.pin_token"]);
+}
+
+#[tokio::test]
+async fn a_weak_pin_or_a_wrong_expiry_is_refused_before_sending() {
+    let f = fixture(true).await;
+    for (pin, expiry, last4, field) in [
+        ("1234", "11/2029", "3738", "pin"),
+        ("1112", "11/2029", "3738", "pin"),
+        ("6644", "13/2029", "3738", "expiry"),
+        ("6644", "01/2001", "3738", "expiry"),
+        ("6644", "11/2029", "37a8", "last4"),
+    ] {
+        let err = f
+            .desk
+            .solid_set_pin(
+                Some(DEMO_SOLID_PROFILE),
+                SOLID_CARD,
+                Pin::new(pin.into()),
+                expiry,
+                last4,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.category(), Category::Validation);
+        assert_eq!(
+            err.field().as_deref(),
+            Some(field),
+            "{pin} {expiry} {last4}: {err}"
+        );
+    }
+    assert!(history(&f.desk).is_empty());
+}
+
+#[tokio::test]
+async fn a_keyring_failure_writes_nothing() {
+    let f = fixture(false).await;
+    f.store.0.set_unavailable(true);
+    let profile = Profile::new(
+        ProfileId::new("solid-main").unwrap(),
+        "Solid",
+        Provider::Solid,
+        Environment::Sandbox,
+    );
+    let err = f
+        .desk
+        .add_profile(
+            profile,
+            NewCredentials::SolidApiKey(ApiKey::new("k".into())),
+        )
+        .unwrap_err();
+    assert_eq!(err.category(), Category::Credentials);
+    assert!(
+        !f.desk.paths().profiles_file().exists(),
+        "no profile was written"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_secret_is_a_credentials_error_naming_the_profile() {
+    let f = fixture(false).await;
+    let sb = &f.sandbox;
+    let profile = Profile::new(
+        ProfileId::new("solid-main").unwrap(),
+        "Solid",
+        Provider::Solid,
+        Environment::parse(&sb.base_url()).unwrap(),
+    );
+    f.desk
+        .add_profile(
+            profile,
+            NewCredentials::SolidApiKey(ApiKey::new(sb.config().solid_api_key.clone())),
+        )
+        .unwrap();
+    let id = ProfileId::new("solid-main").unwrap();
+    f.store.delete(&id, SecretKind::ApiKey).unwrap();
+    let err = f.desk.solid_pin_token(None, SOLID_CARD).await.unwrap_err();
+    assert_eq!(err.category(), Category::Credentials);
+    assert!(err.message().contains("solid-main"), "{err}");
+    assert!(history(&f.desk).is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn removing_a_profile_deletes_its_keyring_entries() {
+    let f = fixture(false).await;
+    let profile = Profile::new(
+        ProfileId::new("solid-main").unwrap(),
+        "Solid",
+        Provider::Solid,
+        Environment::Sandbox,
+    );
+    f.desk
+        .add_profile(
+            profile,
+            NewCredentials::SolidApiKey(ApiKey::new("key-1".into())),
+        )
+        .unwrap();
+    assert_eq!(f.store.0.len(), 1);
+    assert_eq!(
+        f.desk.resolve_profile(None).unwrap().id.as_str(),
+        "solid-main"
+    );
+    f.desk.remove_profile("solid-main").unwrap();
+    assert!(f.store.0.is_empty());
+    assert!(f.desk.list_profiles().unwrap().is_empty());
+}
