@@ -1,0 +1,185 @@
+//! The command line, as INTERFACES.md defines it. Secrets are never arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Set card passcodes (Vault) and PINs (Solid), with every credential in the OS keyring.
+///
+/// Secrets (tokens, passwords, API keys, SMS codes, passcodes, PINs) are read from a no-echo
+/// prompt when stdin is a terminal, otherwise one per line from stdin; never from arguments.
+///
+/// Exit codes: 0 success; 2 bad input (nothing sent); 3 the provider refused; 4 credentials
+/// missing, refused or keyring unavailable; 5 network failure or unknown outcome; 1 other.
+#[derive(Debug, Parser)]
+#[command(name = "pindesk-cli", version, about, long_about)]
+pub struct Cli {
+    /// Machine-readable output: JSON on stdout, errors as a JSON object on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage profiles (provider, environment, settings; secrets in the keyring).
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Vault Card Program 1 passcode flow.
+    #[command(subcommand)]
+    Vault(VaultCommand),
+    /// Solid PIN flow.
+    #[command(subcommand)]
+    Solid(SolidCommand),
+    /// Print the operation history, newest first.
+    History(HistoryArgs),
+    /// Run the provider sandbox on 127.0.0.1 in the foreground.
+    Sandbox(crate::sandbox_cmd::SandboxArgs),
+}
+
+/// Which provider a profile speaks to.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProviderArg {
+    /// Vault Card Program 1 (passcodes).
+    Vault,
+    /// Solid Issuing (PINs).
+    Solid,
+}
+
+/// `profile …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Create a profile and store its secret in the keyring.
+    ///
+    /// Vault reads an access token, or with --sign-in a phone number then a password.
+    /// Solid reads an API key.
+    Add(ProfileAddArgs),
+    /// List the profiles (the active one is marked).
+    List,
+    /// Show one profile; secrets show only as "stored" or "missing".
+    Show {
+        /// The profile's name.
+        name: String,
+    },
+    /// Remove a profile and delete its keyring entries.
+    Remove {
+        /// The profile's name.
+        name: String,
+    },
+    /// Check the profile's credentials against the provider.
+    ///
+    /// Vault fetches the RSA key; Solid requests a PIN token for --card (it expires unused).
+    Test {
+        /// The profile's name.
+        name: String,
+        /// Solid: the card to request a test PIN token for.
+        #[arg(long)]
+        card: Option<String>,
+    },
+    /// Make a profile the one used when --profile is not given.
+    Use {
+        /// The profile's name.
+        name: String,
+    },
+}
+
+/// `profile add` arguments.
+#[derive(Debug, Args)]
+pub struct ProfileAddArgs {
+    /// The profile's name: lowercase letters, digits and '-'.
+    pub name: String,
+    /// Which provider.
+    #[arg(long, value_enum)]
+    pub provider: ProviderArg,
+    /// `sandbox`, `production`, or a base URL (https://, or http:// to a loopback address).
+    #[arg(long = "env")]
+    pub environment: String,
+    /// A display name (defaults to the name).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Vault: the merchant id (UUID) sent as X-Merchant-ID at sign-in.
+    #[arg(long)]
+    pub merchant_id: Option<String>,
+    /// Vault: RSA padding for the passcode: pkcs1 (default), oaep-sha256, oaep-sha1.
+    #[arg(long)]
+    pub rsa_padding: Option<String>,
+    /// Vault: store a sign-in (phone number, then password) instead of an access token.
+    #[arg(long)]
+    pub sign_in: bool,
+    /// Solid: the base URL of the PCI PIN endpoint (enables `solid set-pin`).
+    #[arg(long)]
+    pub pin_endpoint: Option<String>,
+}
+
+/// Which card, through which profile.
+#[derive(Debug, Args)]
+pub struct CardArgs {
+    /// The profile to use (default: the active profile).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The card id.
+    #[arg(long)]
+    pub card: String,
+}
+
+/// `vault …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Send the verification code to the cardholder by SMS.
+    SendCode(CardArgs),
+    /// Verify the SMS code (read from the prompt or stdin).
+    VerifyCode(CardArgs),
+    /// Set a new passcode: reads the SMS code, then the passcode (twice on a terminal).
+    SetPasscode(CardArgs),
+}
+
+/// `solid …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SolidCommand {
+    /// Request a one-time PIN token and print it.
+    PinToken(CardArgs),
+    /// Set the PIN through the profile's PIN endpoint: reads the PIN (twice on a terminal).
+    SetPin(SetPinArgs),
+}
+
+/// `solid set-pin` arguments.
+#[derive(Debug, Args)]
+pub struct SetPinArgs {
+    /// Which card, through which profile.
+    #[command(flatten)]
+    pub card: CardArgs,
+    /// The card's expiry, MM/YYYY.
+    #[arg(long)]
+    pub expiry: String,
+    /// The card number's last four digits.
+    #[arg(long)]
+    pub last4: String,
+}
+
+/// `history` arguments.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only operations on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only operations on or before this day (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Only operations on this card.
+    #[arg(long)]
+    pub card: Option<String>,
+    /// Only this provider.
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderArg>,
+    /// Only this outcome: ok, rejected, failed, unknown, started.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// At most this many entries (newest first).
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// CSV on stdout instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+}

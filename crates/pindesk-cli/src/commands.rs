@@ -1,0 +1,472 @@
+//! The CLI's commands over the core services. Inputs that are not secret are checked before
+//! any secret is asked for, so bad input fails at once with exit code 2 and nothing sent.
+
+use crate::args::{
+    CardArgs, Command, HistoryArgs, ProfileAddArgs, ProfileCommand, ProviderArg, SetPinArgs,
+    SolidCommand, VaultCommand,
+};
+use crate::input::{InputError, SecretInput};
+use crate::output::{Failure, Report};
+use pindesk_core::credentials::KeyringStore;
+use pindesk_core::desk::{Desk, Error, NewCredentials, ProfileView};
+use pindesk_core::error::Category;
+use pindesk_core::history::{Entry, Filter, Outcome, Page};
+use pindesk_core::paths::Paths;
+use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
+use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
+use serde_json::json;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, Time};
+
+/// Runs one command and returns its exit code.
+pub fn run(command: Command, json: bool) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            return Failure::new(Category::Internal, format!("could not start: {e}")).report(json)
+        }
+    };
+    match runtime.block_on(dispatch(command)) {
+        Ok(report) => {
+            report.print(json);
+            0
+        }
+        Err(failure) => failure.report(json),
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure {
+            category: e.category(),
+            message: e.message(),
+            field: e.field(),
+            reference: e.reference(),
+        }
+    }
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        let field = match &e {
+            InputError::Missing { field }
+            | InputError::Mismatch { field }
+            | InputError::Io { field, .. } => *field,
+        };
+        Failure::validation(field, e.to_string())
+    }
+}
+
+fn invalid(e: impl Into<Error>) -> Failure {
+    Failure::from(e.into())
+}
+
+fn open_desk() -> Result<Desk, Failure> {
+    let paths = Paths::from_env().map_err(|e| Failure::new(Category::Internal, e.to_string()))?;
+    crate::logging::init(&paths);
+    Desk::open(paths, Box::new(KeyringStore::new()), None).map_err(Failure::from)
+}
+
+async fn dispatch(command: Command) -> Result<Report, Failure> {
+    let desk = open_desk()?;
+    let mut input = SecretInput::from_stdin();
+    match command {
+        Command::Profile(cmd) => profile(&desk, &mut input, cmd).await,
+        Command::Vault(cmd) => vault(&desk, &mut input, cmd).await,
+        Command::Solid(cmd) => solid(&desk, &mut input, cmd).await,
+        Command::History(args) => history(&desk, args),
+        Command::Sandbox(_) => unreachable!("the sandbox runs before the desk opens"),
+    }
+}
+
+async fn profile(
+    desk: &Desk,
+    input: &mut SecretInput,
+    cmd: ProfileCommand,
+) -> Result<Report, Failure> {
+    match cmd {
+        ProfileCommand::Add(args) => {
+            let profile = profile_from_args(&args)?;
+            let credentials = read_credentials(&profile, input)?;
+            let name = profile.id.to_string();
+            desk.add_profile(profile, credentials)?;
+            let view = desk.show_profile(&name)?;
+            Ok(Report::new(
+                &view,
+                format!(
+                    "Profile {name} added; its secret is in the keyring ({}).",
+                    desk.secret_backend()
+                ),
+            ))
+        }
+        ProfileCommand::List => {
+            let views = desk.list_profiles()?;
+            let text = if views.is_empty() {
+                "No profiles. Add one with `pindesk-cli profile add`.".to_owned()
+            } else {
+                views
+                    .iter()
+                    .map(profile_line)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            Ok(Report::new(&views, text))
+        }
+        ProfileCommand::Show { name } => {
+            let view = desk.show_profile(&name)?;
+            Ok(Report::new(&view, profile_details(&view)))
+        }
+        ProfileCommand::Remove { name } => {
+            let removed = desk.remove_profile(&name)?;
+            Ok(Report::new(
+                json!({"removed": removed.id}),
+                format!("Profile {name} removed, with its keyring entries."),
+            ))
+        }
+        ProfileCommand::Test { name, card } => {
+            let message = desk.test_profile(&name, card.as_deref()).await?;
+            Ok(Report::new(
+                json!({"profile": name, "ok": true, "message": message}),
+                message,
+            ))
+        }
+        ProfileCommand::Use { name } => {
+            desk.use_profile(&name)?;
+            Ok(Report::new(
+                json!({"active": name}),
+                format!("Profile {name} is now the active profile."),
+            ))
+        }
+    }
+}
+
+fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
+    let id = ProfileId::new(args.name.as_str()).map_err(invalid)?;
+    let environment = Environment::parse(&args.environment).map_err(invalid)?;
+    let provider = match args.provider {
+        ProviderArg::Vault => Provider::Vault,
+        ProviderArg::Solid => Provider::Solid,
+    };
+    let display = args
+        .display_name
+        .clone()
+        .unwrap_or_else(|| args.name.clone());
+    let mut profile = Profile::new(id, display, provider, environment);
+    let wrong = |flag: &str, provider: &str| {
+        Failure::validation(
+            flag,
+            format!("--{flag} applies to {provider} profiles only"),
+        )
+    };
+    match provider {
+        Provider::Vault => {
+            if args.pin_endpoint.is_some() {
+                return Err(wrong("pin-endpoint", "Solid"));
+            }
+            let vault = profile.vault.get_or_insert_with(Default::default);
+            vault.merchant_id = args.merchant_id.clone();
+            if let Some(padding) = &args.rsa_padding {
+                vault.rsa_padding = padding.parse().map_err(|_| {
+                    Failure::validation(
+                        "rsa_padding",
+                        "--rsa-padding must be pkcs1, oaep-sha256 or oaep-sha1",
+                    )
+                })?;
+            }
+            if args.sign_in {
+                vault.auth = VaultAuth::SignIn;
+            }
+        }
+        Provider::Solid => {
+            if args.merchant_id.is_some() {
+                return Err(wrong("merchant-id", "Vault"));
+            }
+            if args.rsa_padding.is_some() {
+                return Err(wrong("rsa-padding", "Vault"));
+            }
+            if args.sign_in {
+                return Err(wrong("sign-in", "Vault"));
+            }
+            if let Some(endpoint) = &args.pin_endpoint {
+                let solid = profile.solid.get_or_insert_with(Default::default);
+                solid.pin_endpoint = Some(endpoint.parse().map_err(
+                    |e: pindesk_core::validate::ValidationError| {
+                        Failure::validation("pin_endpoint", e.message)
+                    },
+                )?);
+            }
+        }
+    }
+    profile.validate().map_err(invalid)?;
+    Ok(profile)
+}
+
+fn read_credentials(profile: &Profile, input: &mut SecretInput) -> Result<NewCredentials, Failure> {
+    Ok(match (profile.provider, profile.vault_settings().auth) {
+        (Provider::Solid, _) => NewCredentials::SolidApiKey(ApiKey::new(
+            input.read("Solid API key", "api_key")?.to_string(),
+        )),
+        (Provider::Vault, VaultAuth::Token) => NewCredentials::VaultToken(AccessToken::new(
+            input
+                .read("Vault access token", "access_token")?
+                .to_string(),
+        )),
+        (Provider::Vault, VaultAuth::SignIn) => {
+            let phone = input.read_plain("Sign-in phone number", "phone")?;
+            let password = Password::new(input.read("Sign-in password", "password")?.to_string());
+            NewCredentials::VaultSignIn { phone, password }
+        }
+    })
+}
+
+fn secrets_text(view: &ProfileView) -> String {
+    view.secrets
+        .iter()
+        .map(|(kind, state)| {
+            format!(
+                "{kind}: {}",
+                serde_json::to_value(state)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn profile_line(view: &ProfileView) -> String {
+    let p = &view.profile;
+    format!(
+        "{} {:<20} {:<6} {:<40} {}",
+        if view.active { "*" } else { " " },
+        p.id,
+        p.provider.as_str(),
+        p.environment.as_string(),
+        secrets_text(view)
+    )
+}
+
+fn profile_details(view: &ProfileView) -> String {
+    let p = &view.profile;
+    let mut lines = vec![
+        format!("name:         {}", p.id),
+        format!("display name: {}", p.display_name),
+        format!("provider:     {}", p.provider.as_str()),
+        format!("environment:  {}", p.environment.as_string()),
+        format!("active:       {}", if view.active { "yes" } else { "no" }),
+    ];
+    if let Some(v) = &p.vault {
+        lines.push(format!("rsa padding:  {}", v.rsa_padding.as_str()));
+        lines.push(format!(
+            "auth:         {}",
+            if v.auth == VaultAuth::SignIn {
+                "sign-in"
+            } else {
+                "access token"
+            }
+        ));
+        if let Some(m) = &v.merchant_id {
+            lines.push(format!("merchant id:  {m}"));
+        }
+    }
+    if let Some(s) = &p.solid {
+        lines.push(format!(
+            "pin endpoint: {}",
+            s.pin_endpoint
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| "(none)".into())
+        ));
+        lines.push(format!("token life:   {} s", s.token_lifetime_secs));
+    }
+    lines.push(format!("secrets:      {}", secrets_text(view)));
+    lines.join("\n")
+}
+
+async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Result<Report, Failure> {
+    match cmd {
+        VaultCommand::SendCode(CardArgs { profile, card }) => {
+            card.parse::<VaultCardId>().map_err(invalid)?;
+            desk.vault_send_code(profile.as_deref(), &card).await?;
+            Ok(done(
+                "vault.send_code",
+                &card,
+                format!("SMS code sent to the cardholder of card {card}."),
+            ))
+        }
+        VaultCommand::VerifyCode(CardArgs { profile, card }) => {
+            card.parse::<VaultCardId>().map_err(invalid)?;
+            let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
+            desk.vault_verify_code(profile.as_deref(), &card, code)
+                .await?;
+            Ok(done(
+                "vault.verify_code",
+                &card,
+                format!("SMS code verified for card {card}."),
+            ))
+        }
+        VaultCommand::SetPasscode(CardArgs { profile, card }) => {
+            card.parse::<VaultCardId>().map_err(invalid)?;
+            let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
+            let passcode = Passcode::new(input.read_new("New passcode", "passcode")?.to_string());
+            desk.vault_set_passcode(profile.as_deref(), &card, code, passcode)
+                .await?;
+            Ok(done(
+                "vault.set_passcode",
+                &card,
+                format!("Passcode set on card {card}."),
+            ))
+        }
+    }
+}
+
+async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Result<Report, Failure> {
+    match cmd {
+        SolidCommand::PinToken(CardArgs { profile, card }) => {
+            card.parse::<SolidCardId>().map_err(invalid)?;
+            let info = desk.solid_pin_token(profile.as_deref(), &card).await?;
+            let token = desk.reveal_pin_token(&card).ok_or_else(|| {
+                Failure::new(
+                    Category::Internal,
+                    "the PIN token was not held after it was issued",
+                )
+            })?;
+            let expires = info.expires_at.format(&Rfc3339).unwrap_or_default();
+            let report = Report::new(
+                json!({"card_id": card, "set_pin_token": token.expose(), "expires_at": expires}),
+                format!("{}\n(one use; expires at {expires})", token.expose()),
+            );
+            desk.forget_secrets();
+            Ok(report)
+        }
+        SolidCommand::SetPin(SetPinArgs {
+            card,
+            expiry,
+            last4,
+        }) => {
+            let CardArgs { profile, card } = card;
+            card.parse::<SolidCardId>().map_err(invalid)?;
+            Expiry::parse(&expiry, OffsetDateTime::now_utc().date()).map_err(invalid)?;
+            last4.parse::<Last4>().map_err(invalid)?;
+            let pin = Pin::new(input.read_new("New PIN", "pin")?.to_string());
+            desk.solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
+                .await?;
+            Ok(done(
+                "solid.set_pin",
+                &card,
+                format!("PIN set on card {card}."),
+            ))
+        }
+    }
+}
+
+fn done(operation: &str, card: &str, text: String) -> Report {
+    Report::new(
+        json!({"result": "ok", "operation": operation, "card_id": card}),
+        text,
+    )
+}
+
+fn parse_day(value: &str, field: &str) -> Result<Date, Failure> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(value, &format)
+        .map_err(|_| Failure::validation(field, format!("--{field} must be a date as YYYY-MM-DD")))
+}
+
+fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
+    let mut filter = Filter {
+        card_id: args.card.clone(),
+        ..Filter::default()
+    };
+    if let Some(since) = &args.since {
+        filter.since = Some(
+            parse_day(since, "since")?
+                .with_time(Time::MIDNIGHT)
+                .assume_utc(),
+        );
+    }
+    if let Some(until) = &args.until {
+        let day = parse_day(until, "until")?;
+        filter.until = day
+            .next_day()
+            .map(|d| d.with_time(Time::MIDNIGHT).assume_utc());
+    }
+    if let Some(p) = args.provider {
+        filter.provider = Some(match p {
+            ProviderArg::Vault => Provider::Vault,
+            ProviderArg::Solid => Provider::Solid,
+        });
+    }
+    if let Some(outcome) = &args.outcome {
+        filter.outcome = Some(outcome.parse::<Outcome>().map_err(|_| {
+            Failure::validation(
+                "outcome",
+                "--outcome must be ok, rejected, failed, unknown or started",
+            )
+        })?);
+    }
+    if args.csv {
+        let stdout = std::io::stdout();
+        desk.history()
+            .export_csv(&filter, stdout.lock())
+            .map_err(|e| Failure::from(Error::from(e)))?;
+        return Ok(Report::new(serde_json::Value::Null, ""));
+    }
+    let entries = desk.history_page(&filter, Page::first(args.limit))?;
+    let json_rows: Vec<_> = entries.iter().map(entry_json).collect();
+    let text = if entries.is_empty() {
+        "No operations recorded for this filter.".to_owned()
+    } else {
+        entries
+            .iter()
+            .map(entry_line)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Ok(Report::new(json_rows, text))
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+fn entry_json(e: &Entry) -> serde_json::Value {
+    json!({
+        "id": e.id.0,
+        "started_at": rfc3339(e.started_at),
+        "finished_at": e.finished_at.map(rfc3339),
+        "os_user": e.os_user,
+        "profile": e.profile,
+        "provider": e.provider.as_str(),
+        "environment": e.environment,
+        "operation": e.operation,
+        "card_id": e.card_id,
+        "outcome": e.outcome.as_str(),
+        "reference": e.reference,
+        "message": e.message,
+        "duration_ms": e.duration_ms,
+    })
+}
+
+fn entry_line(e: &Entry) -> String {
+    let mut line = format!(
+        "{}  {:<18} {:<20} {:<36} {:<8}",
+        rfc3339(e.started_at),
+        e.profile,
+        e.operation,
+        e.card_id.as_deref().unwrap_or("-"),
+        e.outcome.as_str()
+    );
+    if let Some(r) = &e.reference {
+        line.push_str(&format!("  ref {r}"));
+    }
+    if let Some(m) = &e.message {
+        line.push_str(&format!("  {m}"));
+    }
+    line
+}

@@ -1,0 +1,93 @@
+//! How results and errors leave the CLI: human text, or JSON on stdout and stderr.
+//!
+//! Errors carry their category, which decides the exit code. Nothing printed here may hold a
+//! secret: callers hand over values that are already safe to show.
+
+use pindesk_core::error::Category;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// An error as the CLI reports it.
+#[derive(Debug)]
+pub struct Failure {
+    /// What kind of failure (decides the exit code).
+    pub category: Category,
+    /// The operator-facing message.
+    pub message: String,
+    /// The input field it concerns, when there is one.
+    pub field: Option<String>,
+    /// The provider's reference for support (`errorId`, `request_id`).
+    pub reference: Option<String>,
+}
+
+impl Failure {
+    /// A failure with just a category and a message.
+    pub fn new(category: Category, message: impl Into<String>) -> Self {
+        Self {
+            category,
+            message: message.into(),
+            field: None,
+            reference: None,
+        }
+    }
+
+    /// Bad input or usage, concerning `field`.
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.to_owned()),
+            ..Self::new(Category::Validation, message)
+        }
+    }
+
+    /// Prints the failure on stderr and returns the exit code.
+    pub fn report(&self, json_mode: bool) -> i32 {
+        if json_mode {
+            let body = json!({
+                "error": {
+                    "category": self.category.as_str(),
+                    "message": self.message,
+                    "field": self.field,
+                    "reference": self.reference,
+                    "exit_code": self.category.exit_code(),
+                }
+            });
+            eprintln!("{body}");
+        } else {
+            eprintln!("error: {}", self.message);
+            if let Some(reference) = &self.reference {
+                eprintln!("provider reference: {reference}");
+            }
+            if self.category == Category::UnknownOutcome {
+                eprintln!("The request may have reached the provider: check before retrying.");
+            }
+        }
+        self.category.exit_code()
+    }
+}
+
+/// A successful result: a JSON value for `--json`, and its human rendering.
+pub struct Report {
+    /// What `--json` prints.
+    pub json: Value,
+    /// What a person reads.
+    pub text: String,
+}
+
+impl Report {
+    /// A report from a serializable value and its text.
+    pub fn new(value: impl Serialize, text: impl Into<String>) -> Self {
+        Self {
+            json: serde_json::to_value(value).unwrap_or(Value::Null),
+            text: text.into(),
+        }
+    }
+
+    /// Prints the report on stdout.
+    pub fn print(&self, json_mode: bool) {
+        if json_mode {
+            println!("{}", self.json);
+        } else if !self.text.is_empty() {
+            println!("{}", self.text);
+        }
+    }
+}
