@@ -24,8 +24,9 @@ pub struct Sandbox {
 impl Sandbox {
     /// Generates the RSA key, binds `127.0.0.1:config.port` and starts serving.
     ///
-    /// Fails if the port cannot be bound or the configuration is unusable (key size outside
-    /// 1024–4096 bits, merchant id not a uuid).
+    /// Must be called inside a Tokio runtime, which then serves the sandbox until it is stopped
+    /// or dropped. Fails if the port cannot be bound or the configuration is unusable (key
+    /// size outside 1024–4096 bits, merchant id not a uuid: `ErrorKind::InvalidInput`).
     pub async fn start(config: SandboxConfig) -> io::Result<Sandbox> {
         if uuid::Uuid::parse_str(&config.merchant_id).is_err() {
             return Err(io::Error::new(
