@@ -16,9 +16,10 @@ use url::{Host, Url};
 
 use crate::secret::SmsCode;
 
-/// An input that is not acceptable, and the field it belongs to.
+/// An input that is not acceptable, and the field it belongs to. Displays as its message,
+/// which names the field in words (the UI points at [`field`](Self::field) itself).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{field}: {message}")]
+#[error("{message}")]
 pub struct ValidationError {
     /// The stable name of the field (`card_id`, `expiry`, `last4`, `base_url`, `code`, …).
     pub field: &'static str,
@@ -446,6 +447,8 @@ mod tests {
             i64::MAX
         );
         assert!(VaultCardId::try_from(0).is_err());
+        let e = "0".parse::<VaultCardId>().unwrap_err();
+        assert_eq!(e.to_string(), "the card id must be a positive number");
         assert_eq!(
             serde_json::from_str::<VaultCardId>("123321").unwrap().get(),
             123321

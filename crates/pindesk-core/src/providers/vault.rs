@@ -959,6 +959,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn requests_never_show_the_token() {
+        let base = BaseUrl::parse("http://127.0.0.1:1").unwrap();
+        let client = VaultClient::new(reqwest::Client::new(), base, None).unwrap();
+        let token = AccessToken::new("canary-token-123".into());
+        let request = client
+            .authorized(Method::POST, "/v2/card/1/passcode/sms/send", &token)
+            .unwrap()
+            .body(http::secret_body(Zeroizing::new(
+                b"{\"code\":\"987654\"}".to_vec(),
+            )))
+            .build()
+            .unwrap();
+        let shown = format!("{request:?} {client:?}");
+        assert!(!shown.contains("canary-token-123"), "{shown}");
+        assert!(!shown.contains("987654"), "{shown}");
+    }
+
     #[tokio::test]
     async fn bad_inputs_are_refused_before_sending() {
         // The port is closed: anything sent would be a transport error instead.
