@@ -123,6 +123,22 @@ pub enum CredentialError {
         #[source]
         source: Cause,
     },
+    /// The Secret Service runs but has no default keyring (collection) to keep entries in,
+    /// as on a desktop where no "Login" keyring was ever created.
+    #[error(
+        "The keyring has no default collection (while {action} {account}): create a keyring \
+         (for example \"Login\" in Passwords and Keys / Seahorse, or a database in KeePassXC \
+         exposed through its Secret Service integration), make it the default, and try again"
+    )]
+    NoDefaultCollection {
+        /// What PinDesk was doing.
+        action: &'static str,
+        /// The keyring account concerned.
+        account: String,
+        /// The platform's error.
+        #[source]
+        source: Cause,
+    },
     /// The keyring refused PinDesk access to the entry (access denied by the OS or the user).
     #[error(
         "The keyring refused access (while {action} {account}): allow PinDesk access to \
@@ -338,6 +354,7 @@ impl SecretStore for KeyringStore {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     NoBackend,
+    NoDefaultCollection,
     Locked,
     Refused,
     NotResponding,
@@ -365,6 +382,11 @@ fn map_error(err: keyring::Error, action: &'static str, account: &str) -> Creden
     };
     match class {
         Class::NoBackend => CredentialError::NoBackend {
+            action,
+            account,
+            source,
+        },
+        Class::NoDefaultCollection => CredentialError::NoDefaultCollection {
             action,
             account,
             source,
@@ -449,6 +471,8 @@ mod backend {
         match inner {
             Some(dss::Error::Locked) | Some(dss::Error::Prompt) => Class::Locked,
             Some(dss::Error::Unavailable) => Class::NoBackend,
+            // The `default` alias points nowhere: no keyring to keep entries in.
+            Some(dss::Error::NoResult) => Class::NoDefaultCollection,
             Some(dss::Error::Dbus(e)) => classify_dbus(e.name(), e.message()),
             _ => match err {
                 keyring::Error::NoStorageAccess(_) => Class::Locked,
@@ -457,8 +481,8 @@ mod backend {
         }
     }
 
-    /// Connects to the Secret Service and checks its default collection is unlocked (or
-    /// absent: the first save creates it). Never prompts.
+    /// Connects to the Secret Service and checks it has a default collection and that it is
+    /// unlocked. Never prompts.
     pub fn probe() -> keyring::Result<()> {
         let wrap = |e: dss::Error| keyring::Error::PlatformFailure(Box::new(e));
         let ss = dss::SecretService::connect_with_max_prompt_timeout(dss::EncryptionType::Dh, 0)
@@ -473,7 +497,7 @@ mod backend {
                     Ok(())
                 }
             }
-            Err(dss::Error::NoResult) => Ok(()),
+            Err(e @ dss::Error::NoResult) => Err(keyring::Error::NoStorageAccess(Box::new(e))),
             Err(e) => Err(wrap(e)),
         }
     }
