@@ -14,7 +14,8 @@
 //!
 //! # Interrupted entries and concurrent processes
 //! The desktop app and the CLI may use the same database at once. Each entry records the
-//! writer's process id and a token unique to the writing process. `recover_interrupted` never
+//! writer's process id (for support only: process ids are not comparable across sandboxes such
+//! as Flatpak, so liveness is not judged by them) and a token unique to the writing process. `recover_interrupted` never
 //! touches entries of its own process, and flips another process's `started` entry only once it
 //! is older than a grace period the caller passes (the total HTTP timeout): by then a live writer
 //! has finished it. Should a slow writer still call [`finish`](History::finish) afterwards, the

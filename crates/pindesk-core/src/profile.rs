@@ -44,9 +44,11 @@
 //! Every change re-reads the file, applies itself and writes the result atomically: a temporary
 //! file in the same folder, `fsync`, rename over the old file, `fsync` of the folder. On Unix
 //! the file has mode 0600 and a folder created for it 0700. A file that cannot be parsed is
-//! reported with its line and column and is never replaced by a later write of the same
-//! [`ProfileStore`]; only [`ProfileStore::reset`], the operator's explicit choice, moves it
-//! aside. Two processes changing profiles at the same instant: the last write wins.
+//! reported as [`ProfileError::Corrupt`] with its line and column and is never overwritten:
+//! every write re-reads the file first and stops when it cannot, and a [`ProfileStore`] that
+//! has seen the file damaged refuses every write ([`ProfileError::WritesBlocked`]) until
+//! [`ProfileStore::reset`], the operator's explicit choice, moves the damaged file aside.
+//! Two processes changing profiles at the same instant: the last write wins.
 
 use std::fmt;
 use std::fs;
