@@ -444,3 +444,40 @@ async fn unreachable_vault_is_a_network_error() {
     assert_eq!(e.category(), Category::Network);
     assert!(e.operator_message().contains("Nothing was sent"));
 }
+
+#[tokio::test]
+async fn slow_answer_to_verify_is_an_unknown_outcome() {
+    use pindesk_core::http::{build_client, HttpSettings};
+    use std::time::{Duration, Instant};
+    let sb = sandbox(Padding::Pkcs1).await;
+    let quick = build_client(&HttpSettings {
+        connect_timeout: Duration::from_millis(500),
+        total_timeout: Duration::from_secs(1),
+    })
+    .unwrap();
+    let vault = VaultClient::new(quick, base(&sb), None).unwrap();
+    vault.send_code(&token(&sb), card()).await.unwrap();
+    let code = SmsCode::new(last_sms(&sb, CARD).await);
+    fault(
+        &sb,
+        json!({"route": format!("/v2/card/{CARD}/passcode/sms/verify"), "count": 1, "delay_ms": 3000}),
+    )
+    .await;
+    let started = Instant::now();
+    let e = vault
+        .verify_code(&token(&sb), card(), &code)
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(
+        matches!(
+            e,
+            VaultError::Transport(TransportError::MaybeSent {
+                reason: MaybeSentReason::Timeout,
+                ..
+            })
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.category(), Category::UnknownOutcome);
+}
