@@ -34,6 +34,7 @@ pub struct App {
     session: Option<Session>,
     driver: Child,
     log: PathBuf,
+    /// Holds the app's config and data folders until the app is gone.
     _dirs: tempfile::TempDir,
 }
 
@@ -42,18 +43,18 @@ impl App {
     /// stderr) when the E2E scenarios are not enabled.
     pub fn launch(name: &str, args: &[&str]) -> Option<App> {
         if !enabled() {
-            eprintln!(
+            announce(&format!(
                 "e2e: SKIPPED {name}: {ENABLE_VAR}=1 is not set \
                  (`make test` runs the E2E tests under Xvfb)"
-            );
+            ));
             return None;
         }
         let app = Self::start(name, args).unwrap_or_else(|e| panic!("e2e {name}: {e}"));
-        eprintln!(
+        announce(&format!(
             "e2e: RUNNING {name} against {} {}",
             paths::app_binary().display(),
             args.join(" ")
-        );
+        ));
         Some(app)
     }
 
@@ -146,6 +147,16 @@ impl App {
         path
     }
 
+    /// The app's `PINDESK_DATA_DIR` (fresh for each test).
+    pub fn data_dir(&self) -> PathBuf {
+        self._dirs.path().join("data")
+    }
+
+    /// The app's `PINDESK_CONFIG_DIR` (fresh for each test).
+    pub fn config_dir(&self) -> PathBuf {
+        self._dirs.path().join("config")
+    }
+
     /// The app's log so far (tauri-driver, WebKitWebDriver and `pindesk` itself).
     pub fn log(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()
@@ -188,8 +199,8 @@ impl Drop for App {
                 self.save_screenshot(&self.name)
             }));
             match shot {
-                Ok(path) => eprintln!("e2e: screenshot {}", path.display()),
-                Err(_) => eprintln!("e2e: no screenshot for {}", self.name),
+                Ok(path) => announce(&format!("e2e: screenshot {}", path.display())),
+                Err(_) => announce(&format!("e2e: no screenshot for {}", self.name)),
             }
             session.delete().ok();
         }
@@ -204,6 +215,13 @@ impl Drop for App {
             );
         }
     }
+}
+
+/// Writes a line straight to stderr, past the test harness's output capture, so that a run
+/// always shows which scenarios ran and which were skipped.
+fn announce(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Ends a process group: TERM, then KILL if it lingers.

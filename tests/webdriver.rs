@@ -253,6 +253,21 @@ impl Session {
         )
     }
 
+    /// Runs an asynchronous script (it calls its last argument with the result) and returns
+    /// the result.
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.execute_async_with(script, vec![])
+    }
+
+    /// [`execute_async`](Self::execute_async) with arguments before the callback.
+    pub fn execute_async_with(&self, script: &str, args: Vec<Value>) -> Value {
+        self.expect(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
     /// Presses and releases each key in turn (a [`keys`] code or a plain character), as the
     /// keyboard would, on the focused element.
     pub fn press(&self, keys: &[char]) {

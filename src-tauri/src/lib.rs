@@ -33,12 +33,17 @@ pub struct Launch {
 pub fn run() {
     let started = Instant::now();
     let args = Args::parse();
-    logging::init();
+    let log_file = logging::init();
     let launch = Launch {
         mode: args.mode(),
         started,
     };
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), mode = ?launch.mode, "pindesk starting");
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        mode = ?launch.mode,
+        log_file = ?log_file,
+        "pindesk starting"
+    );
     run_app(Builder::default(), launch);
 }
 

@@ -51,9 +51,17 @@ fn window_title_and_demo_badge() {
     let bar = app.text(&app.find("[data-status-bar]"));
     assert!(bar.contains("Demo"), "status bar names the profile: {bar}");
 
-    app.wait_for("the UI to report ready", DEFAULT_WAIT, || {
-        app.log().contains("ui ready").then_some(())
-    });
+    // The UI reports ready once drawn; the app logs it to the data dir's log file.
+    let log_file = app.data_dir().join("logs/pindesk.log");
+    app.wait_for(
+        "the UI to report ready in the app's log",
+        DEFAULT_WAIT,
+        || {
+            std::fs::read_to_string(&log_file)
+                .ok()
+                .filter(|log| log.contains("ui ready"))
+        },
+    );
 }
 
 #[test]
