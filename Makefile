@@ -1,0 +1,29 @@
+# PinDesk's commands. The two that matter:
+#   make run    set up what is missing, build, and start the app in demo mode
+#   make test   set up what is missing, then run every check and test (as CI does)
+.PHONY: run test package bindings icons screenshot setup
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+# Installers (.deb and .rpm) under target/release/bundle/.
+package:
+	scripts/package.sh
+
+# Regenerates ui/src/bindings/ from the Rust IPC types.
+bindings:
+	PINDESK_WRITE_BINDINGS=1 cargo test -p pindesk --lib export_bindings
+
+# Regenerates the PNG icons from icons/icon.svg.
+icons:
+	scripts/icons.sh
+
+# Retakes docs/screenshot.png (the app in demo mode, under Xvfb).
+screenshot:
+	scripts/run.sh --screenshot docs/screenshot.png
+
+setup:
+	scripts/setup.sh

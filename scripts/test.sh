@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs every check PinDesk has, in order, stopping at the first failure:
+# set-up, formatting, the UI (typecheck, unit tests, build), the IPC bindings' freshness,
+# clippy, the workspace tests (under a private Secret Service), then the end-to-end tests that
+# drive the real app with WebDriver under Xvfb. Prints a header per stage and a summary with
+# each stage's time. `make test` runs it; so does CI (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One feature set for every cargo command, so nothing is compiled twice for nothing:
+# the app embeds the built UI (ui/dist) rather than pointing at a dev server.
+FEATURES=(--features pindesk/custom-protocol)
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
+# Incremental artefacts only cost time and disk on a clean CI machine.
+if [[ "${CI:-}" == "true" ]]; then export CARGO_INCREMENTAL=0; fi
+
+stage_names=()
+stage_times=()
+current=""
+started_all=$SECONDS
+
+summary() {
+  local status=$1
+  echo
+  echo "==== summary ===="
+  local i
+  for i in "${!stage_names[@]}"; do
+    printf '  ok    %-22s %4ss\n' "${stage_names[$i]}" "${stage_times[$i]}"
+  done
+  if [[ $status -ne 0 && -n $current ]]; then
+    printf '  FAIL  %-22s\n' "$current"
+  fi
+  printf '  total %-22s %4ss\n' "" "$((SECONDS - started_all))"
+  if [[ $status -eq 0 ]]; then echo "all stages passed"; else echo "FAILED at stage: $current"; fi
+}
+trap 'summary $?' EXIT
+
+stage() { # name, command...
+  current=$1
+  shift
+  echo
+  echo "==== [$(date -u +%H:%M:%S)] $current ===="
+  local start=$SECONDS
+  "$@"
+  stage_names+=("$current")
+  stage_times+=("$((SECONDS - start))")
+  current=""
+}
+
+ui() { (cd ui && "$@"); }
+
+ui_checks() {
+  ui npm run --silent typecheck
+  ui npm test --silent
+  ui npm run --silent build
+}
+
+workspace_tests() {
+  scripts/with-secret-service.sh cargo test --workspace "${FEATURES[@]}"
+}
+
+e2e() {
+  local log
+  log=$(mktemp)
+  # Its own X server, D-Bus session and home: nothing outlives the run or touches the real home.
+  if ! PINDESK_E2E=1 scripts/isolated.sh \
+    xvfb-run -a -s "-screen 0 1280x800x24" \
+    dbus-run-session -- \
+    cargo test -p pindesk-e2e --test e2e -- --test-threads=1 2>&1 | tee "$log"; then
+    rm -f "$log"
+    return 1
+  fi
+  # Proof that the scenarios really drove the app rather than skipping.
+  local ran skipped
+  ran=$(grep -o 'e2e: RUNNING' "$log" | wc -l)
+  skipped=$(grep -o 'e2e: SKIPPED' "$log" | wc -l)
+  rm -f "$log"
+  echo "e2e: $ran scenario(s) ran against the real app, $skipped skipped"
+  ((ran > 0 && skipped == 0)) || { echo "e2e: the scenarios did not run" >&2; return 1; }
+  echo "e2e: screenshots in target/e2e-screenshots/"
+}
+
+stage "setup" scripts/setup.sh
+stage "rustfmt" cargo fmt --all -- --check
+stage "ui" ui_checks
+stage "bindings" cargo test --workspace --lib "${FEATURES[@]}" export_bindings
+stage "clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
+stage "workspace tests" workspace_tests
+stage "build app" cargo build -p pindesk "${FEATURES[@]}"
+stage "e2e" e2e
