@@ -25,12 +25,14 @@
 //! [`secret_body`] so the serialized bytes are zeroized when the transport drops them.
 
 use bytes::Bytes;
+use reqwest::dns::Resolve;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Client, Request, Response};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::error::Error as _;
 use std::fmt;
 use std::io;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -332,6 +334,47 @@ impl fmt::Debug for Answer {
 /// Builds the one HTTP client of a profile: rustls, the given timeouts, no proxy, no
 /// redirects, user agent `PinDesk/<version>`.
 pub fn build_client(settings: &HttpSettings) -> Result<Client, TransportError> {
+    builder(settings)
+        .build()
+        .map_err(|e| TransportError::NotSent {
+            reason: NotSentReason::Client,
+            detail: describe(&e),
+        })
+}
+
+/// [`build_client`] with `resolver` answering every host-name lookup in place of the system
+/// resolver. Tests use it so that no DNS query leaves the computer (a resolver that always
+/// fails gives the "host does not resolve" case); the product uses [`build_client`].
+pub fn build_client_with_resolver(
+    settings: &HttpSettings,
+    resolver: Arc<dyn Resolve>,
+) -> Result<Client, TransportError> {
+    builder(settings)
+        .dns_resolver2(resolver)
+        .build()
+        .map_err(|e| TransportError::NotSent {
+            reason: NotSentReason::Client,
+            detail: describe(&e),
+        })
+}
+
+/// A resolver that answers every lookup with an error, without asking anyone: with
+/// [`build_client_with_resolver`], a client that can reach only IP-literal URLs (tests).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RefusingResolver;
+
+impl Resolve for RefusingResolver {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async {
+            Err(Box::new(io::Error::new(
+                io::ErrorKind::NotFound,
+                "failed to lookup address information: name or service not known",
+            )) as Box<dyn std::error::Error + Send + Sync>)
+        })
+    }
+}
+
+fn builder(settings: &HttpSettings) -> reqwest::ClientBuilder {
     Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(settings.connect_timeout)
@@ -339,11 +382,6 @@ pub fn build_client(settings: &HttpSettings) -> Result<Client, TransportError> {
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .use_rustls_tls()
-        .build()
-        .map_err(|e| TransportError::NotSent {
-            reason: NotSentReason::Client,
-            detail: describe(&e),
-        })
 }
 
 /// Sends `request` and reads its whole answer (capped at [`MAX_BODY_BYTES`]). `route` is the
@@ -485,14 +523,19 @@ mod tests {
         }
     }
 
+    /// Every client of these tests refuses name lookups: no DNS query leaves the computer.
+    fn client() -> Client {
+        build_client_with_resolver(&quick(), Arc::new(RefusingResolver)).unwrap()
+    }
+
     async fn get(url: &str) -> Result<Answer, HttpError> {
-        let client = build_client(&quick()).unwrap();
+        let client = client();
         let request = client.get(url).build().unwrap();
         execute(&client, request, "/test").await
     }
 
     async fn post(url: &str) -> Result<Answer, HttpError> {
-        let client = build_client(&quick()).unwrap();
+        let client = client();
         let request = client.post(url).body("{\"a\":1}").build().unwrap();
         execute(&client, request, "/test").await
     }
@@ -601,7 +644,7 @@ mod tests {
                 .await;
         })
         .await;
-        let e = transport(post(&format!("https://localhost:{}/x", addr.port())).await);
+        let e = transport(post(&format!("https://{addr}/x")).await);
         assert!(
             matches!(
                 e,
@@ -622,7 +665,7 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(5)).await;
         })
         .await;
-        let e = transport(post(&format!("https://localhost:{}/x", addr.port())).await);
+        let e = transport(post(&format!("https://{addr}/x")).await);
         assert!(
             matches!(
                 e,
@@ -638,7 +681,17 @@ mod tests {
     #[tokio::test]
     async fn unknown_host_is_not_sent() {
         let e = transport(get("https://pindesk-test.invalid/x").await);
-        assert!(matches!(e, TransportError::NotSent { .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                TransportError::NotSent {
+                    reason: NotSentReason::Dns,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(!e.to_string().contains("pindesk-test.invalid"), "{e}");
     }
 
     #[tokio::test]

@@ -18,13 +18,13 @@ pub use solid::{HeldPinToken, PinTokenInfo};
 
 use crate::credentials::SecretStore;
 use crate::history::{Filter, History, Page};
-use crate::http::{build_client, HttpSettings};
+use crate::http::{build_client, build_client_with_resolver, HttpSettings};
 use crate::paths::Paths;
 use crate::profile::{Environment, Profile, ProfileId, ProfileStore, ProfilesFile, Provider};
 use crate::secret::{AccessToken, ApiKey};
 use crate::validate::BaseUrl;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 /// The id of the demo Vault profile.
@@ -63,8 +63,25 @@ impl Desk {
         secrets: Box<dyn SecretStore>,
         demo: Option<DemoBackend>,
     ) -> Result<Self, Error> {
-        let http_settings = HttpSettings::default();
-        let http = build_client(&http_settings)?;
+        Self::open_with(paths, secrets, demo, HttpSettings::default(), None)
+    }
+
+    /// [`open`](Self::open) with other HTTP timeouts (checked with [`HttpSettings::validate`])
+    /// and, when `resolver` is given, that DNS resolver in place of the system's. Tests use it
+    /// for short timeouts and to keep every name lookup on the computer (see
+    /// [`crate::http::RefusingResolver`]); the desktop app and the CLI call `open`.
+    pub fn open_with(
+        paths: Paths,
+        secrets: Box<dyn SecretStore>,
+        demo: Option<DemoBackend>,
+        http_settings: HttpSettings,
+        resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
+    ) -> Result<Self, Error> {
+        http_settings.validate()?;
+        let http = match resolver {
+            Some(resolver) => build_client_with_resolver(&http_settings, resolver)?,
+            None => build_client(&http_settings)?,
+        };
         let profiles = ProfileStore::new(paths.profiles_file());
         let history = History::open(paths.history_db())?;
         let now = OffsetDateTime::now_utc();
