@@ -15,13 +15,20 @@
 //! # Interrupted entries and concurrent processes
 //! The desktop app and the CLI may use the same database at once. Each entry records the
 //! writer's process id (for support only: process ids are not comparable across sandboxes such
-//! as Flatpak, so liveness is not judged by them) and a token unique to the writing process. `recover_interrupted` never
-//! touches entries of its own process, and flips another process's `started` entry only once it
-//! is older than a grace period the caller passes (the total HTTP timeout): by then a live writer
-//! has finished it. Should a slow writer still call [`finish`](History::finish) afterwards, the
-//! real outcome replaces `unknown`.
+//! as Flatpak, so liveness is not judged by them) and a token unique to the writing process.
+//! Before its first entry, a writing process takes an exclusive lock on its own lock file,
+//! `<database>.writers/<token>.lock`, and holds it until it exits; the OS releases the lock
+//! when the process dies, even by `kill -9` (the lock is on the file, so it holds across PID
+//! namespaces). `recover_interrupted` never touches entries of its own process. It flips
+//! another process's `started` entry at once when that writer's lock file can be locked (the
+//! writer is gone), and otherwise only once the entry is older than a grace period the caller
+//! passes (the total HTTP timeout): by then a live writer has finished it, and a writer without
+//! a lock file (where locking is unavailable) is judged by age alone. Should a slow writer
+//! still call [`finish`](History::finish) afterwards, the real outcome replaces `unknown`.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -353,6 +360,28 @@ fn process_token() -> &'static str {
     TOKEN.get_or_init(|| uuid::Uuid::new_v4().to_string())
 }
 
+/// The folder of the writers' lock files of a database: `<database>.writers`.
+fn writers_dir(db: &Path) -> PathBuf {
+    let mut dir = db.as_os_str().to_owned();
+    dir.push(".writers");
+    PathBuf::from(dir)
+}
+
+/// The lock files this process holds, by writers folder: kept open (and locked) until exit.
+fn held_writer_locks() -> MutexGuard<'static, HashMap<PathBuf, File>> {
+    static HELD: OnceLock<Mutex<HashMap<PathBuf, File>>> = OnceLock::new();
+    HELD.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether a writer token can name a lock file (tokens are uuids; anything else is ignored).
+fn is_token(token: &str) -> bool {
+    !token.is_empty()
+        && token.len() <= 64
+        && token.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
@@ -436,8 +465,65 @@ impl History {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Takes this process's writer lock for the database once, before its first entry. Best
+    /// effort: without it, other processes judge this one's entries by age alone.
+    fn hold_writer_lock(&self) {
+        if self.path.as_os_str() == ":memory:" {
+            return;
+        }
+        let dir = writers_dir(&self.path);
+        let mut held = held_writer_locks();
+        if held.contains_key(&dir) {
+            return;
+        }
+        if crate::profile::create_private_dir(&dir).is_err() {
+            return;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(format!("{}.lock", process_token())));
+        if let Ok(file) = file {
+            if file.try_lock().is_ok() {
+                held.insert(dir, file);
+            }
+        }
+    }
+
+    /// The tokens of writers that are gone: their lock file could be locked. Each comes with
+    /// the locked file, to be removed once their entries are recovered.
+    fn dead_writers(&self) -> Vec<(String, File, PathBuf)> {
+        let Ok(entries) = std::fs::read_dir(writers_dir(&self.path)) else {
+            return Vec::new();
+        };
+        let own = process_token();
+        let mut dead = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(token) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".lock"))
+                .filter(|t| is_token(t) && *t != own)
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            let Ok(file) = OpenOptions::new().write(true).open(&path) else {
+                continue;
+            };
+            // Locked by a live process: `WouldBlock`. Any other error: leave it alone.
+            if file.try_lock().is_ok() {
+                dead.push((token, file, path));
+            }
+        }
+        dead
+    }
+
     /// Records an operation as started. Call it before the request leaves.
     pub fn start(&self, entry: &NewEntry) -> Result<EntryId, HistoryError> {
+        self.hold_writer_lock();
         let conn = self.conn();
         conn.execute(
             "INSERT INTO entries (started_at, os_user, profile, provider, environment, operation,
@@ -496,9 +582,10 @@ impl History {
         Ok(())
     }
 
-    /// Turns `started` entries of other processes that started at least `grace` before `now`
-    /// into `unknown` with [`INTERRUPTED_MESSAGE`]. Pass the total HTTP timeout as `grace`.
-    /// Returns how many entries changed.
+    /// Turns `started` entries of other processes into `unknown` with [`INTERRUPTED_MESSAGE`]:
+    /// at once when their writer is gone (its lock file is free), else once they started at
+    /// least `grace` before `now`. Pass the total HTTP timeout as `grace`. Removes the lock
+    /// files of writers that are gone. Returns how many entries changed.
     pub fn recover_interrupted(
         &self,
         now: OffsetDateTime,
@@ -506,13 +593,33 @@ impl History {
     ) -> Result<usize, HistoryError> {
         let grace_ms = i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
         let cutoff = to_millis(now).saturating_sub(grace_ms);
-        self.conn()
-            .execute(
-                "UPDATE entries SET outcome = 'unknown', message = ?1, finished_at = ?2
-                 WHERE outcome = 'started' AND writer_token <> ?3 AND started_at <= ?4",
-                params![INTERRUPTED_MESSAGE, to_millis(now), process_token(), cutoff],
-            )
-            .map_err(sql("recovering interrupted operations"))
+        let dead = self.dead_writers();
+        let mut changed = 0;
+        {
+            let conn = self.conn();
+            changed += conn
+                .execute(
+                    "UPDATE entries SET outcome = 'unknown', message = ?1, finished_at = ?2
+                     WHERE outcome = 'started' AND writer_token <> ?3 AND started_at <= ?4",
+                    params![INTERRUPTED_MESSAGE, to_millis(now), process_token(), cutoff],
+                )
+                .map_err(sql("recovering interrupted operations"))?;
+            for (token, _, _) in &dead {
+                changed += conn
+                    .execute(
+                        "UPDATE entries SET outcome = 'unknown', message = ?1, finished_at = ?2
+                         WHERE outcome = 'started' AND writer_token = ?3",
+                        params![INTERRUPTED_MESSAGE, to_millis(now), token],
+                    )
+                    .map_err(sql("recovering interrupted operations"))?;
+            }
+        }
+        for (_, file, path) in dead {
+            // Unlocked and closed first: some systems cannot remove an open file.
+            drop(file);
+            let _ = std::fs::remove_file(path);
+        }
+        Ok(changed)
     }
 
     /// Deletes entries started more than `days` days before `now`. Returns how many went.
@@ -1028,6 +1135,92 @@ mod tests {
         // A late finish by the real writer wins over `unknown`.
         h.finish(other_old, &done(Outcome::Ok, now)).unwrap();
         assert_eq!(by_id(other_old).outcome, Outcome::Ok);
+    }
+
+    /// Makes `id` look written by the process with writer token `token`.
+    fn written_by(h: &History, id: EntryId, token: &str) {
+        h.conn()
+            .execute(
+                "UPDATE entries SET writer_token = ?2, writer_pid = 1 WHERE id = ?1",
+                params![id.0, token],
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn a_writer_holds_its_lock_file_and_recovery_keeps_it() {
+        let (_dir, h) = open();
+        let own = h.start(&new_entry(T0, Provider::Vault, "1")).unwrap();
+        let lock = writers_dir(h.path()).join(format!("{}.lock", process_token()));
+        assert!(lock.is_file());
+        // Locked: another open file description cannot take it.
+        let other = File::options().write(true).open(&lock).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        h.recover_interrupted(T0 + time::Duration::days(1), Duration::from_secs(20))
+            .unwrap();
+        assert!(lock.is_file());
+        let e = h.query(&Filter::default(), Page::first(1)).unwrap();
+        assert_eq!((e[0].id, e[0].outcome), (own, Outcome::Started));
+    }
+
+    #[test]
+    fn recovery_flips_entries_of_a_gone_writer_at_once() {
+        let (_dir, h) = open();
+        let gone = "0d0d0d0d-dead-4000-8000-000000000001";
+        let live = "0d0d0d0d-11fe-4000-8000-000000000002";
+        let (a, b, c) = (
+            h.start(&new_entry(T0, Provider::Vault, "1")).unwrap(),
+            h.start(&new_entry(T0, Provider::Vault, "2")).unwrap(),
+            h.start(&new_entry(T0, Provider::Solid, "3")).unwrap(),
+        );
+        written_by(&h, a, gone);
+        written_by(&h, b, live);
+        // c: a writer that never had a lock file, judged by age.
+        written_by(&h, c, "0d0d0d0d-0000-4000-8000-000000000003");
+        let dir = writers_dir(h.path());
+        let gone_lock = dir.join(format!("{gone}.lock"));
+        let live_lock = dir.join(format!("{live}.lock"));
+        // A stale lock file of a writer that finished everything.
+        let stale_lock = dir.join("0d0d0d0d-0000-4000-8000-00000000000f.lock");
+        for p in [&gone_lock, &live_lock, &stale_lock] {
+            File::create(p).unwrap();
+        }
+        let held = File::options().write(true).open(&live_lock).unwrap();
+        held.try_lock().unwrap();
+
+        // Seconds after the start, well inside the grace period.
+        let now = T0 + time::Duration::seconds(2);
+        assert_eq!(
+            h.recover_interrupted(now, Duration::from_secs(20)).unwrap(),
+            1
+        );
+        let outcome = |id: EntryId| {
+            h.query(&Filter::default(), Page::first(10))
+                .unwrap()
+                .into_iter()
+                .find(|e| e.id == id)
+                .unwrap()
+        };
+        assert_eq!(outcome(a).outcome, Outcome::Unknown);
+        assert_eq!(outcome(a).message.as_deref(), Some(INTERRUPTED_MESSAGE));
+        assert_eq!(outcome(b).outcome, Outcome::Started);
+        assert_eq!(outcome(c).outcome, Outcome::Started);
+        assert!(!gone_lock.exists() && !stale_lock.exists());
+        assert!(live_lock.exists());
+
+        // Past the grace period, age decides for the rest, live or not.
+        let later = T0 + time::Duration::seconds(30);
+        assert_eq!(
+            h.recover_interrupted(later, Duration::from_secs(20))
+                .unwrap(),
+            2
+        );
+        assert_eq!(outcome(b).outcome, Outcome::Unknown);
+        assert_eq!(outcome(c).outcome, Outcome::Unknown);
+        drop(held);
     }
 
     #[test]
