@@ -145,7 +145,8 @@ async fn profile(
 }
 
 fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
-    let id = ProfileId::new(args.name.as_str()).map_err(invalid)?;
+    let id = ProfileId::new(args.name.as_str())
+        .map_err(|e| Failure::validation("name", e.to_string()))?;
     let environment = Environment::parse(&args.environment).map_err(invalid)?;
     let provider = match args.provider {
         ProviderArg::Vault => Provider::Vault,
@@ -156,16 +157,20 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
         .clone()
         .unwrap_or_else(|| args.name.clone());
     let mut profile = Profile::new(id, display, provider, environment);
-    let wrong = |flag: &str, provider: &str| {
+    // The field is named as in the profiles file; the message names the flag.
+    let wrong = |field: &str, provider: &str| {
         Failure::validation(
-            flag,
-            format!("--{flag} applies to {provider} profiles only"),
+            field,
+            format!(
+                "--{} applies to {provider} profiles only",
+                field.replace('_', "-")
+            ),
         )
     };
     match provider {
         Provider::Vault => {
             if args.pin_endpoint.is_some() {
-                return Err(wrong("pin-endpoint", "Solid"));
+                return Err(wrong("pin_endpoint", "Solid"));
             }
             let vault = profile.vault.get_or_insert_with(Default::default);
             vault.merchant_id = args.merchant_id.clone();
@@ -183,13 +188,13 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
         }
         Provider::Solid => {
             if args.merchant_id.is_some() {
-                return Err(wrong("merchant-id", "Vault"));
+                return Err(wrong("merchant_id", "Vault"));
             }
             if args.rsa_padding.is_some() {
-                return Err(wrong("rsa-padding", "Vault"));
+                return Err(wrong("rsa_padding", "Vault"));
             }
             if args.sign_in {
-                return Err(wrong("sign-in", "Vault"));
+                return Err(wrong("sign_in", "Vault"));
             }
             if let Some(endpoint) = &args.pin_endpoint {
                 let solid = profile.solid.get_or_insert_with(Default::default);
@@ -208,16 +213,20 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
 fn read_credentials(profile: &Profile, input: &mut SecretInput) -> Result<NewCredentials, Failure> {
     Ok(match (profile.provider, profile.vault_settings().auth) {
         (Provider::Solid, _) => NewCredentials::SolidApiKey(ApiKey::new(
-            input.read("Solid API key", "api_key")?.to_string(),
+            input.read("Solid API key", "api-key")?.to_string(),
         )),
         (Provider::Vault, VaultAuth::Token) => NewCredentials::VaultToken(AccessToken::new(
             input
-                .read("Vault access token", "access_token")?
+                .read("Vault access token", "access-token")?
                 .to_string(),
         )),
         (Provider::Vault, VaultAuth::SignIn) => {
-            let phone = input.read_plain("Sign-in phone number", "phone")?;
-            let password = Password::new(input.read("Sign-in password", "password")?.to_string());
+            let phone = input.read_plain("Sign-in phone number", "sign-in-phone")?;
+            let password = Password::new(
+                input
+                    .read("Sign-in password", "sign-in-password")?
+                    .to_string(),
+            );
             NewCredentials::VaultSignIn { phone, password }
         }
     })
