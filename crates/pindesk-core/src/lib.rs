@@ -12,6 +12,7 @@ pub mod desk;
 pub mod error;
 pub mod history;
 pub mod http;
+pub mod logging;
 pub mod paths;
 pub mod policy;
 pub mod profile;

@@ -102,4 +102,51 @@ mod tests {
         let key = ApiKey::new("canary-key-123".into());
         assert!(!format!("{key:?} {key}").contains("canary"));
     }
+
+    /// Every secret type, in every formatting a log line or an error could use.
+    #[test]
+    fn every_secret_type_is_redacted_in_every_format() {
+        fn check<T: fmt::Debug + fmt::Display + Clone>(
+            make: fn(String) -> T,
+            expose: fn(&T) -> &str,
+            name: &str,
+        ) {
+            let canary = format!("canary-{name}-7f3a91");
+            let value = make(canary.clone());
+            let copy = value.clone();
+            assert_eq!(expose(&copy), canary, "{name}: clone keeps the value");
+            assert_eq!(format!("{value:?}"), format!("{name}([redacted])"));
+            assert_eq!(format!("{value:#?}"), format!("{name}([redacted])"));
+            assert_eq!(format!("{value}"), "[redacted]");
+            assert_eq!(
+                format!("{value:>40}"),
+                "[redacted]",
+                "{name}: no padding trick"
+            );
+            let nested = format!("{:?}", (Some(&value), vec![&copy]));
+            assert!(!nested.contains("canary"), "{name}: {nested}");
+            assert!(!nested.contains("7f3a91"), "{name}: {nested}");
+        }
+        check(Pin::new, Pin::expose, "Pin");
+        check(Passcode::new, Passcode::expose, "Passcode");
+        check(SmsCode::new, SmsCode::expose, "SmsCode");
+        check(AccessToken::new, AccessToken::expose, "AccessToken");
+        check(RefreshToken::new, RefreshToken::expose, "RefreshToken");
+        check(Password::new, Password::expose, "Password");
+        check(ApiKey::new, ApiKey::expose, "ApiKey");
+        check(PinToken::new, PinToken::expose, "PinToken");
+    }
+
+    /// Types that carry secrets inside them keep them redacted too.
+    #[test]
+    fn secret_holders_are_redacted() {
+        let tokens = crate::providers::vault::Tokens {
+            access: AccessToken::new("canary-access-1".into()),
+            refresh: Some(RefreshToken::new("canary-refresh-2".into())),
+            expires_in: None,
+        };
+        let shown = format!("{tokens:?} {tokens:#?}");
+        assert!(!shown.contains("canary"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
 }

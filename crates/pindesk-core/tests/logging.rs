@@ -1,0 +1,136 @@
+//! The log file as the CLI and the desktop app set it up (`logging::init`): where it is, its
+//! permissions, and that both flows run end to end with every log level on (`PINDESK_LOG=trace`,
+//! so the HTTP stack's own events are in it too) leave no secret in it. Its own process: `init`
+//! installs the global subscriber once.
+
+use pindesk_core::credentials::MemoryStore;
+use pindesk_core::desk::{DemoBackend, Desk, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
+use pindesk_core::http::{HttpSettings, RefusingResolver};
+use pindesk_core::logging::{self, LogError};
+use pindesk_core::paths::Paths;
+use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Pin, SmsCode};
+use pindesk_core::validate::BaseUrl;
+use pindesk_sandbox::{Sandbox, SandboxConfig};
+use std::sync::Arc;
+use std::time::Duration;
+
+const VAULT_CARD: &str = "1234435";
+const SOLID_CARD: &str = "crd_7948d9a96706dd05360a340002de725f";
+
+#[tokio::test]
+async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
+    // Before any thread of the test's own starts: nothing else reads the environment yet.
+    std::env::set_var(logging::LOG_ENV, "trace");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
+    let file = logging::init(&paths, "pindesk-test").unwrap();
+    assert_eq!(file, paths.log_dir().join("pindesk-test.log"));
+    assert!(matches!(
+        logging::init(&paths, "pindesk-test"),
+        Err(LogError::AlreadyInitialized)
+    ));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(mode(&paths.log_dir()), 0o700);
+    }
+
+    let sandbox = Sandbox::start(SandboxConfig {
+        key_bits: 1024,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let backend = DemoBackend {
+        base_url: BaseUrl::parse(&sandbox.base_url()).unwrap(),
+        vault_token: AccessToken::new(sandbox.config().vault_token.clone()),
+        solid_api_key: ApiKey::new(sandbox.config().solid_api_key.clone()),
+    };
+    let desk = Desk::open_with(
+        paths.clone(),
+        Box::new(MemoryStore::default()),
+        Some(backend),
+        HttpSettings {
+            connect_timeout: Duration::from_secs(2),
+            total_timeout: Duration::from_secs(5),
+        },
+        Some(Arc::new(RefusingResolver)),
+    )
+    .unwrap();
+
+    let passcode = "Canary7Passcode";
+    desk.vault_send_code(Some(DEMO_VAULT_PROFILE), VAULT_CARD)
+        .await
+        .unwrap();
+    let code = sandbox.last_sms_code(1_234_435).unwrap();
+    desk.vault_verify_code(
+        Some(DEMO_VAULT_PROFILE),
+        VAULT_CARD,
+        SmsCode::new(code.clone()),
+    )
+    .await
+    .unwrap();
+    desk.vault_set_passcode(
+        Some(DEMO_VAULT_PROFILE),
+        VAULT_CARD,
+        SmsCode::new(code.clone()),
+        Passcode::new(passcode.into()),
+    )
+    .await
+    .unwrap();
+    assert!(sandbox.passcode_matches(1_234_435, passcode));
+
+    desk.solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+        .await
+        .unwrap();
+    let pin_token = desk.reveal_pin_token(SOLID_CARD).unwrap();
+    let pin_token = pin_token.expose().to_owned();
+    desk.solid_set_pin(
+        Some(DEMO_SOLID_PROFILE),
+        SOLID_CARD,
+        Pin::new("6644".into()),
+        "11/2029",
+        "3738",
+    )
+    .await
+    .unwrap();
+    assert!(sandbox.pin_matches(SOLID_CARD, "6644"));
+
+    let log = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        log.contains("provider call"),
+        "the core's events are in the file"
+    );
+    assert!(
+        log.contains("/v2/card/{id}/passcode/code/set"),
+        "routes are logged as templates"
+    );
+    let config = sandbox.config();
+    for secret in [
+        config.vault_token.as_str(),
+        config.solid_api_key.as_str(),
+        passcode,
+        pin_token.as_str(),
+        "card_pin_test_",
+        "\"6644\"",
+        "pin=6644",
+    ] {
+        assert!(!log.contains(secret), "a secret reached the log: {secret}");
+    }
+    // The SMS code is 4 to 6 digits: look for it as a whole number, outside the timestamps
+    // (whose fractions of a second would match a short code by chance).
+    for line in log.lines() {
+        let rest = line.split_once(' ').map_or("", |(_, rest)| rest);
+        let numbers: Vec<&str> = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .collect();
+        assert!(!numbers.contains(&code.as_str()), "the SMS code in {line}");
+    }
+    if let Ok(copy) = std::env::var("PINDESK_TEST_KEEP_LOG") {
+        std::fs::copy(&file, copy).unwrap();
+    }
+    sandbox.stop().await;
+}
