@@ -420,9 +420,8 @@ fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
         })?);
     }
     if args.csv {
-        let stdout = std::io::stdout();
         desk.history()
-            .export_csv(&filter, stdout.lock())
+            .export_csv(&filter, crate::output::Stdout::lock())
             .map_err(|e| Failure::from(Error::from(e)))?;
         return Ok(Report::new(serde_json::Value::Null, ""));
     }

@@ -9,7 +9,12 @@ use std::sync::Mutex;
 /// Starts logging to the log folder; does nothing when the folder cannot be used.
 pub fn init(paths: &Paths) {
     let dir = paths.log_dir();
-    if std::fs::create_dir_all(&dir).is_err() {
+    // Private like every folder PinDesk creates (docs/CONFIG.md): 0700 on Unix.
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    if builder.create(&dir).is_err() {
         return;
     }
     let mut options = OpenOptions::new();

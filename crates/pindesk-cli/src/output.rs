@@ -6,6 +6,58 @@
 use pindesk_core::error::Category;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// Standard output that a reader going away does not break: once the pipe is closed (`|
+/// head`), further output is dropped instead of failing (or panicking in `println!`), so the
+/// exit code still tells how the operation went.
+pub struct Stdout {
+    inner: io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl Stdout {
+    /// Locks the process's stdout.
+    pub fn lock() -> Self {
+        Self {
+            inner: io::stdout().lock(),
+            closed: false,
+        }
+    }
+
+    fn quiet(&mut self, result: io::Result<()>) -> io::Result<()> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.quiet(result)
+    }
+}
 
 /// An error as the CLI reports it.
 #[derive(Debug)]
@@ -82,12 +134,16 @@ impl Report {
         }
     }
 
-    /// Prints the report on stdout.
+    /// Prints the report on stdout (a closed stdout is not an error: see [`Stdout`]).
     pub fn print(&self, json_mode: bool) {
-        if json_mode {
-            println!("{}", self.json);
+        let mut out = Stdout::lock();
+        let _ = if json_mode {
+            writeln!(out, "{}", self.json)
         } else if !self.text.is_empty() {
-            println!("{}", self.text);
-        }
+            writeln!(out, "{}", self.text)
+        } else {
+            Ok(())
+        };
+        let _ = out.flush();
     }
 }
