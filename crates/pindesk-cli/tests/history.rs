@@ -346,3 +346,26 @@ fn a_live_operation_is_not_reported_unknown_by_another_run() {
     assert_eq!(desk.history(&[])[0]["outcome"], json!("ok"));
     desk.run(&["profile", "remove", &name], "").expect(0);
 }
+
+/// A reader that goes away (`pindesk-cli history | head -1`) is not an error: no panic, and the
+/// exit code is the command's.
+#[test]
+fn a_closed_stdout_is_not_a_failure() {
+    let desk = Desk::new();
+    for args in [
+        &["history"][..],
+        &["history", "--csv"],
+        &["--json", "history"],
+        &["profile", "list"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let mut cmd = desk.command(args);
+        cmd.stdout(writer).stdin(std::process::Stdio::null());
+        let out = cmd.output().expect("run pindesk-cli");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}

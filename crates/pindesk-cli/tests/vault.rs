@@ -109,6 +109,8 @@ fn full_passcode_flow_sets_the_passcode() {
     );
 
     assert!(desk.has_log());
+    assert_private(desk.data.path());
+    assert_private(desk.config.path());
     desk.assert_no_secrets(&[
         ("access token", &sb.canaries.vault_token),
         ("passcode", PASSCODE),

@@ -263,6 +263,30 @@ impl Desk {
     }
 }
 
+/// Asserts that every folder under `dir` has mode 0700 and every file 0600 (docs/CONFIG.md).
+#[cfg(unix)]
+#[track_caller]
+pub fn assert_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("dir entry").path();
+            let mode = std::fs::metadata(&path)
+                .expect("metadata")
+                .permissions()
+                .mode()
+                & 0o777;
+            if path.is_dir() {
+                assert_eq!(mode, 0o700, "{} is not private", path.display());
+                stack.push(path);
+            } else {
+                assert_eq!(mode, 0o600, "{} is not private", path.display());
+            }
+        }
+    }
+}
+
 /// Waits for the child at most `limit`, killing it after that.
 pub fn wait_output(mut child: Child, limit: Duration) -> std::process::Output {
     let start = Instant::now();
