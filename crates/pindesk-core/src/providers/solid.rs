@@ -230,6 +230,28 @@ impl SolidError {
     }
 }
 
+/// Reads a successful PIN token answer (`POST …/set_pin_token`): `set_pin_token` (required,
+/// not blank) and, when present, `id`, which must be `card`. Any other shape is
+/// [`SolidError::Malformed`], described without its content. Public so the parser can be
+/// fuzzed on its own; the client calls it with the answer's status, type and body.
+pub fn parse_pin_token_answer(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    card: &SolidCardId,
+) -> Result<PinToken, SolidError> {
+    let malformed = |detail: String| SolidError::Malformed { status, detail };
+    let parsed: TokenAnswer =
+        serde_json::from_slice(body).map_err(|_| malformed(describe_body(content_type, body)))?;
+    if parsed.id.as_deref().is_some_and(|id| id != card.as_str()) {
+        return Err(malformed("the token was issued for another card".into()));
+    }
+    if parsed.set_pin_token.trim().is_empty() {
+        return Err(malformed("the answer has an empty set_pin_token".into()));
+    }
+    Ok(PinToken::new(parsed.set_pin_token))
+}
+
 #[derive(Deserialize)]
 struct TokenAnswer {
     #[serde(default)]
@@ -307,19 +329,12 @@ impl SolidClient {
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
         let answer = self.exchange(Call::PinToken, request, &[key]).await?;
-        let malformed = |detail: String| SolidError::Malformed {
-            status: answer.status,
-            detail,
-        };
-        let parsed: TokenAnswer = serde_json::from_slice(&answer.body)
-            .map_err(|_| malformed(describe_body(answer.content_type.as_deref(), &answer.body)))?;
-        if parsed.id.as_deref().is_some_and(|id| id != card.as_str()) {
-            return Err(malformed("the token was issued for another card".into()));
-        }
-        if parsed.set_pin_token.trim().is_empty() {
-            return Err(malformed("the answer has an empty set_pin_token".into()));
-        }
-        Ok(PinToken::new(parsed.set_pin_token))
+        parse_pin_token_answer(
+            answer.status,
+            answer.content_type.as_deref(),
+            &answer.body,
+            card,
+        )
     }
 
     /// `POST {pin_endpoint}/v1/card/{card_id}/pin` with `sd-pin-token` (and no API key), body

@@ -281,6 +281,59 @@ pub struct Tokens {
     pub expires_in: Option<Duration>,
 }
 
+/// Reads a successful sign-in answer (`POST /oauth/token`): `access_token` (required, not
+/// blank), `refresh_token` and `expires_in` (a number or a numeric string) when present. Any
+/// other shape is [`VaultError::Malformed`], described without its content. Public so the
+/// parser can be fuzzed on its own; the client calls it with the answer's status, type and body.
+pub fn parse_token_answer(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Tokens, VaultError> {
+    let parsed: TokenAnswer = serde_json::from_slice(body).map_err(|_| VaultError::Malformed {
+        status,
+        detail: describe_body(content_type, body),
+    })?;
+    if parsed.access_token.trim().is_empty() {
+        return Err(VaultError::Malformed {
+            status,
+            detail: "the answer has an empty access_token".into(),
+        });
+    }
+    let expires_in = parsed.expires_in.as_ref().and_then(|v| match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    });
+    Ok(Tokens {
+        access: AccessToken::new(parsed.access_token),
+        refresh: parsed
+            .refresh_token
+            .filter(|r| !r.trim().is_empty())
+            .map(RefreshToken::new),
+        expires_in: expires_in.map(Duration::from_secs),
+    })
+}
+
+/// Reads a successful RSA key answer (`GET /v2/card/rsa-public-key`): `id` (a string or a
+/// number) and `publicKey`, parsed with [`VaultKey::parse`]. Any other shape is
+/// [`VaultError::Malformed`]. Public so the parser can be fuzzed on its own.
+pub fn parse_key_answer(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<VaultKey, VaultError> {
+    let malformed = |detail: String| VaultError::Malformed { status, detail };
+    let parsed: KeyAnswer =
+        serde_json::from_slice(body).map_err(|_| malformed(describe_body(content_type, body)))?;
+    let id = match &parsed.id {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return Err(malformed("the key id is missing".into())),
+    };
+    VaultKey::parse(&id, &parsed.public_key).map_err(|e| malformed(e.to_string()))
+}
+
 #[derive(Deserialize)]
 struct TokenAnswer {
     access_token: String,
@@ -432,30 +485,7 @@ impl VaultClient {
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
         let answer = self.exchange(Call::SignIn, request, &secrets).await?;
-        let parsed: TokenAnswer =
-            serde_json::from_slice(&answer.body).map_err(|_| VaultError::Malformed {
-                status: answer.status,
-                detail: describe_body(answer.content_type.as_deref(), &answer.body),
-            })?;
-        if parsed.access_token.trim().is_empty() {
-            return Err(VaultError::Malformed {
-                status: answer.status,
-                detail: "the answer has an empty access_token".into(),
-            });
-        }
-        let expires_in = parsed.expires_in.as_ref().and_then(|v| match v {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        });
-        Ok(Tokens {
-            access: AccessToken::new(parsed.access_token),
-            refresh: parsed
-                .refresh_token
-                .filter(|r| !r.trim().is_empty())
-                .map(RefreshToken::new),
-            expires_in: expires_in.map(Duration::from_secs),
-        })
+        parse_token_answer(answer.status, answer.content_type.as_deref(), &answer.body)
     }
 
     /// `POST /v2/card/{id}/passcode/sms/send`: Vault texts a verification code to the
@@ -524,18 +554,7 @@ impl VaultClient {
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
         let answer = self.exchange(Call::RsaKey, request, &[]).await?;
-        let malformed = |detail: String| VaultError::Malformed {
-            status: answer.status,
-            detail,
-        };
-        let parsed: KeyAnswer = serde_json::from_slice(&answer.body)
-            .map_err(|_| malformed(describe_body(answer.content_type.as_deref(), &answer.body)))?;
-        let id = match &parsed.id {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => return Err(malformed("the key id is missing".into())),
-        };
-        VaultKey::parse(&id, &parsed.public_key).map_err(|e| malformed(e.to_string()))
+        parse_key_answer(answer.status, answer.content_type.as_deref(), &answer.body)
     }
 
     /// Encrypts `passcode` with `key` and `padding`, then
