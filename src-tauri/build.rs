@@ -5,7 +5,31 @@
 //! `capabilities/default.json` names each command the UI may call.
 
 /// Every `#[tauri::command]` the UI can invoke; keep in step with `commands.rs`.
-const COMMANDS: &[&str] = &["app_info", "ui_ready"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "ui_ready",
+    "about_info",
+    "save_settings",
+    "forget_secrets",
+    "list_profiles",
+    "save_profile",
+    "remove_profile",
+    "use_profile",
+    "test_profile",
+    "vault_send_code",
+    "vault_verify_code",
+    "vault_set_passcode",
+    "passcode_rules",
+    "demo_sms",
+    "solid_pin_token",
+    "solid_reveal_token",
+    "solid_copy_token",
+    "solid_discard_token",
+    "solid_set_pin",
+    "pin_rules",
+    "history_page",
+    "history_export_csv",
+];
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

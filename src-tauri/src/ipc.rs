@@ -5,7 +5,7 @@
 //! payload type by hand. No type here may ever carry a secret (PIN, passcode, token, key):
 //! secrets travel inward only, as command arguments.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What the UI needs to draw its shell: the app's version, how it was started and the
@@ -17,8 +17,12 @@ pub struct AppInfo {
     pub version: String,
     /// How the app was started.
     pub mode: Mode,
+    /// Whether the demo profiles (on the embedded sandbox) are present.
+    pub demo: bool,
     /// The profile in use, or `None` when there is none yet.
     pub active_profile: Option<ProfileSummary>,
+    /// Idle seconds before the UI clears every field and the app forgets every secret.
+    pub idle_timeout_secs: u32,
 }
 
 /// How the app was started.
@@ -46,7 +50,7 @@ pub struct ProfileSummary {
 }
 
 /// A card issuer PinDesk can talk to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     /// Vault: card passcodes, confirmed by an SMS code.
@@ -101,6 +105,230 @@ pub struct IpcError {
     pub reference: Option<String>,
 }
 
+/// A profile as the Credentials screen lists it: settings and the state of its secrets,
+/// never a secret's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileDto {
+    /// The profile's id (its name on the command line).
+    pub id: String,
+    /// The name shown in the app.
+    pub display_name: String,
+    /// The card issuer.
+    pub provider: Provider,
+    /// The kind of environment, for the badge.
+    pub environment: Environment,
+    /// The environment as configured: `sandbox`, `production`, `demo` or a base URL.
+    pub environment_value: String,
+    /// Whether requests go through this profile when none is named.
+    pub active: bool,
+    /// Whether it is a demo profile (embedded sandbox, not stored).
+    pub demo: bool,
+    /// Vault: the merchant id sent at sign-in.
+    pub merchant_id: Option<String>,
+    /// Vault: the RSA padding of the passcode (`pkcs1`, `oaep-sha256`, `oaep-sha1`).
+    pub rsa_padding: Option<String>,
+    /// Vault: whether the profile signs in with a phone number and password.
+    pub sign_in: bool,
+    /// Solid: the PIN endpoint's base URL, when PinDesk sets PINs itself.
+    pub pin_endpoint: Option<String>,
+    /// Solid: how long a PIN token is usable, in seconds.
+    pub token_lifetime_secs: Option<u32>,
+    /// The secrets the profile needs and whether each is stored.
+    pub secrets: Vec<SecretStatus>,
+}
+
+/// Whether one secret a profile needs is in the keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretStatus {
+    /// Which secret: `access_token`, `sign_in_phone`, `sign_in_password`, `api_key`.
+    pub kind: String,
+    /// `stored`, `missing`, `demo` (held by the embedded sandbox) or `unavailable`.
+    pub state: String,
+}
+
+/// A profile to add or edit, as the Credentials form sends it. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileInput {
+    /// The id: lowercase letters, digits and `-`.
+    pub id: String,
+    /// The name shown in the app (the id when empty).
+    pub display_name: String,
+    /// The card issuer.
+    pub provider: Provider,
+    /// `sandbox`, `production`, or a base URL (`https://`, or `http://` to loopback).
+    pub environment: String,
+    /// Vault: the merchant id (UUID).
+    pub merchant_id: Option<String>,
+    /// Vault: `pkcs1` (default), `oaep-sha256` or `oaep-sha1`.
+    pub rsa_padding: Option<String>,
+    /// Vault: sign in with a phone number and password instead of a pasted token.
+    pub sign_in: bool,
+    /// Solid: the PIN endpoint's base URL.
+    pub pin_endpoint: Option<String>,
+    /// Solid: the PIN token's lifetime in seconds (default 300).
+    pub token_lifetime_secs: Option<u32>,
+}
+
+/// The secrets a Credentials form hands over, inward only. Each is moved into a zeroizing
+/// secret type at once; none is ever sent back.
+#[derive(Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileSecrets {
+    /// Vault: a pasted access token.
+    pub access_token: Option<String>,
+    /// Vault sign-in: the phone number.
+    pub phone: Option<String>,
+    /// Vault sign-in: the password.
+    pub password: Option<String>,
+    /// Solid: the API key.
+    pub api_key: Option<String>,
+}
+
+impl std::fmt::Debug for ProfileSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProfileSecrets([redacted])")
+    }
+}
+
+/// A provider call that succeeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpDone {
+    /// What was done: `vault.send_code`, `vault.verify_code`, `vault.set_passcode`, `solid.set_pin`, …
+    pub operation: String,
+    /// The card.
+    pub card_id: String,
+    /// When it finished (RFC 3339, UTC).
+    pub at: String,
+}
+
+/// One rule a candidate passcode or PIN breaks, for live feedback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyRule {
+    /// The rule's stable code (`too_short`, `sequence`, `repeated`, …).
+    pub rule: String,
+    /// The rule in words (never the candidate).
+    pub message: String,
+}
+
+/// A PIN token held by the app: everything about it but the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PinTokenInfo {
+    /// The card it is for.
+    pub card_id: String,
+    /// When it stops being usable (RFC 3339, UTC).
+    pub expires_at: String,
+    /// Its lifetime in seconds.
+    pub lifetime_secs: u32,
+    /// Whether the profile has a PIN endpoint (so the app can set the PIN itself).
+    pub can_set_pin: bool,
+}
+
+/// The last SMS code the embedded sandbox "sent" (demo mode only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSms {
+    /// The card.
+    pub card_id: String,
+    /// The code the cardholder would have received.
+    pub code: String,
+}
+
+/// Which history entries to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryQuery {
+    /// Only this provider.
+    pub provider: Option<Provider>,
+    /// Only this outcome: `ok`, `rejected`, `failed`, `unknown`, `started`.
+    pub outcome: Option<String>,
+    /// Only this card.
+    pub card_id: Option<String>,
+    /// Only entries on or after this day (`YYYY-MM-DD`, UTC).
+    pub since: Option<String>,
+    /// Only entries on or before this day (`YYYY-MM-DD`, UTC).
+    pub until: Option<String>,
+    /// The next page: entries older than this id.
+    #[ts(type = "number | null")]
+    pub before: Option<i64>,
+    /// Page size (default 50, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// One operation in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    /// The entry's id (for paging).
+    #[ts(type = "number")]
+    pub id: i64,
+    /// When it started (RFC 3339, UTC; the UI shows local time).
+    pub started_at: String,
+    /// The operator's OS account.
+    pub os_user: String,
+    /// The profile.
+    pub profile: String,
+    /// The provider.
+    pub provider: Provider,
+    /// The environment as configured.
+    pub environment: String,
+    /// The operation.
+    pub operation: String,
+    /// The card, if any.
+    pub card_id: Option<String>,
+    /// `ok`, `rejected`, `failed`, `unknown` or `started`.
+    pub outcome: String,
+    /// The provider's reference for support.
+    pub reference: Option<String>,
+    /// The provider's message, or why the outcome is unknown.
+    pub message: Option<String>,
+    /// How long it took, in milliseconds.
+    pub duration_ms: Option<u32>,
+}
+
+/// A page of history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPage {
+    /// The entries, newest first.
+    pub entries: Vec<HistoryEntry>,
+    /// How many entries match the filter in all.
+    pub total: u32,
+}
+
+/// The app-wide settings, and where things live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// History entries older than this many days are deleted at start.
+    pub history_retention_days: u32,
+    /// Idle seconds before the app clears its forms and every secret it holds.
+    pub idle_timeout_secs: u32,
+    /// Seconds before a copied PIN token is cleared from the clipboard.
+    pub clipboard_clear_secs: u32,
+}
+
+/// Facts the Settings screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutInfo {
+    /// The settings in force.
+    pub settings: Settings,
+    /// The keyring backend in use (`Secret Service`, `macOS Keychain`, …).
+    pub secret_backend: String,
+    /// Whether the keyring answered a probe, and if not why.
+    pub secret_backend_status: String,
+    /// The folder of the profiles file.
+    pub config_dir: String,
+    /// The folder of the history database and logs.
+    pub data_dir: String,
+}
+
 #[cfg(test)]
 mod tests {
     //! `export_bindings` keeps `ui/src/bindings/` in step with the types above: it fails when
@@ -118,6 +346,16 @@ mod tests {
         let cfg = Config::new().with_out_dir(dir);
         AppInfo::export_all(&cfg).expect("export AppInfo");
         IpcError::export_all(&cfg).expect("export IpcError");
+        ProfileDto::export_all(&cfg).expect("export ProfileDto");
+        ProfileInput::export_all(&cfg).expect("export ProfileInput");
+        ProfileSecrets::export_all(&cfg).expect("export ProfileSecrets");
+        OpDone::export_all(&cfg).expect("export OpDone");
+        PolicyRule::export_all(&cfg).expect("export PolicyRule");
+        PinTokenInfo::export_all(&cfg).expect("export PinTokenInfo");
+        DemoSms::export_all(&cfg).expect("export DemoSms");
+        HistoryQuery::export_all(&cfg).expect("export HistoryQuery");
+        HistoryPage::export_all(&cfg).expect("export HistoryPage");
+        AboutInfo::export_all(&cfg).expect("export AboutInfo");
     }
 
     /// The `.ts` files of a folder, by name.

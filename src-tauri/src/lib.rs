@@ -5,127 +5,236 @@
 //! business logic (that is `pindesk-core`'s) and never hands a secret back to the UI.
 
 mod args;
+mod clipboard;
 pub mod commands;
+mod export;
 pub mod ipc;
+mod kiosk;
 mod logging;
-mod profile;
 pub mod state;
 
 pub use args::Args;
 
 use clap::Parser;
-use ipc::Mode;
-use state::{ActiveProfile, LaunchMode, StartedAt};
+use pindesk_core::credentials::KeyringStore;
+use pindesk_core::paths::Paths;
+use state::AppState;
 use std::time::Instant;
 use tauri::{Builder, Runtime};
 
-/// How to start the app: what the command line asked for, and when the process started.
-#[derive(Debug, Clone, Copy)]
-pub struct Launch {
-    /// `--demo`, `--kiosk` or neither.
-    pub mode: Mode,
-    /// The moment `pindesk` started, for the start-to-ready time.
-    pub started: Instant,
-}
-
 /// Parses the command line (`--version` and `--help` print and exit here, before any window
-/// or display is needed), then runs the app until its window closes.
+/// or display is needed), opens the core services, then runs the app until its window closes.
 pub fn run() {
     let started = Instant::now();
     let args = Args::parse();
-    let log_file = logging::init();
-    let launch = Launch {
-        mode: args.mode(),
-        started,
-    };
+    logging::init();
+    let mode = args.mode();
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
-        mode = ?launch.mode,
-        log_file = ?log_file,
+        ?mode,
         "pindesk starting"
     );
-    run_app(Builder::default(), launch);
+    let state = Paths::from_env()
+        .map_err(state::StartError::from)
+        .and_then(|paths| {
+            AppState::open(
+                paths,
+                Box::new(KeyringStore::new()),
+                mode,
+                args.demo,
+                started,
+            )
+        });
+    match state {
+        Ok(state) => run_app(Builder::default(), state),
+        Err(e) => {
+            tracing::error!(error = %e, "pindesk could not start");
+            eprintln!("pindesk: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 /// Builds the app from `builder` with the real context (window, CSP, capabilities, embedded
 /// UI) and runs it.
-pub fn run_app<R: Runtime>(builder: Builder<R>, launch: Launch) {
-    configure(builder, launch)
+pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState) {
+    configure(builder, state)
         .run(tauri::generate_context!())
         .expect("PinDesk failed to start");
 }
 
-/// Adds PinDesk's state and commands to a builder; shared by [`run_app`] and the tests.
-pub fn configure<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> {
+/// Adds PinDesk's plugins, state and commands to a builder; shared by [`run_app`] and the tests.
+pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
-        .manage(LaunchMode(launch.mode))
-        .manage(StartedAt(launch.started))
-        .manage(ActiveProfile(profile::initial(launch.mode)))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::ui_ready
+            commands::ui_ready,
+            commands::about_info,
+            commands::save_settings,
+            commands::forget_secrets,
+            commands::list_profiles,
+            commands::save_profile,
+            commands::remove_profile,
+            commands::use_profile,
+            commands::test_profile,
+            commands::vault_send_code,
+            commands::vault_verify_code,
+            commands::vault_set_passcode,
+            commands::passcode_rules,
+            commands::demo_sms,
+            commands::solid_pin_token,
+            commands::solid_reveal_token,
+            commands::solid_copy_token,
+            commands::solid_discard_token,
+            commands::solid_set_pin,
+            commands::pin_rules,
+            commands::history_page,
+            commands::history_export_csv,
         ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ipc::{AppInfo, Environment};
+    use ipc::Mode;
+    use pindesk_core::credentials::MemoryStore;
+    use serde_json::{json, Value};
     use tauri::ipc::{CallbackFn, InvokeBody};
     use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
     use tauri::webview::InvokeRequest;
-    use tauri::WebviewWindowBuilder;
+    use tauri::{WebviewWindow, WebviewWindowBuilder};
 
-    fn invoke(mode: Mode, cmd: &str) -> serde_json::Value {
-        let app = configure(
-            mock_builder(),
-            Launch {
-                mode,
-                started: Instant::now(),
-            },
+    struct TestApp {
+        window: WebviewWindow<tauri::test::MockRuntime>,
+        _app: tauri::App<tauri::test::MockRuntime>,
+        _dir: tempfile::TempDir,
+    }
+
+    /// The app over a fresh config and data folder, an in-memory keyring and the demo sandbox.
+    fn app(mode: Mode) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
+        let state = AppState::open(
+            paths,
+            Box::new(MemoryStore::new()),
+            mode,
+            true,
+            Instant::now(),
         )
-        .build(mock_context(noop_assets()))
-        .expect("build mock app");
-        let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .expect("state opens");
+        let app = configure(mock_builder(), state)
+            .build(mock_context(noop_assets()))
+            .expect("build mock app");
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("mock window");
-        let response = get_ipc_response(
-            &webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::default(),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .expect("command succeeds");
-        response.deserialize::<serde_json::Value>().unwrap()
+        TestApp {
+            window,
+            _app: app,
+            _dir: dir,
+        }
+    }
+
+    impl TestApp {
+        fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+            get_ipc_response(
+                &self.window,
+                InvokeRequest {
+                    cmd: cmd.into(),
+                    callback: CallbackFn(0),
+                    error: CallbackFn(1),
+                    url: "tauri://localhost".parse().unwrap(),
+                    body: InvokeBody::Json(args),
+                    headers: Default::default(),
+                    invoke_key: INVOKE_KEY.to_string(),
+                },
+            )
+            .map(|r| r.deserialize::<Value>().unwrap())
+        }
+
+        fn ok(&self, cmd: &str, args: Value) -> Value {
+            self.call(cmd, args)
+                .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+        }
     }
 
     #[test]
     fn app_info_reports_version_mode_and_demo_profile() {
-        let info = invoke(Mode::Demo, "app_info");
-        let expected = serde_json::to_value(AppInfo {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            mode: Mode::Demo,
-            active_profile: Some(profile::demo_placeholder()),
-        })
-        .unwrap();
-        assert_eq!(info, expected);
+        let info = app(Mode::Demo).ok("app_info", json!({}));
+        assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(info["mode"], "demo");
+        assert_eq!(info["demo"], true);
         assert_eq!(info["activeProfile"]["environment"], "demo");
-        assert_eq!(profile::demo_placeholder().environment, Environment::Demo);
+        assert_eq!(info["activeProfile"]["provider"], "vault");
     }
 
     #[test]
-    fn app_info_reports_kiosk_mode() {
-        assert_eq!(invoke(Mode::Kiosk, "app_info")["mode"], "kiosk");
+    fn kiosk_mode_caps_the_idle_time_and_refuses_credential_edits() {
+        let app = app(Mode::Kiosk);
+        let info = app.ok("app_info", json!({}));
+        assert_eq!(info["mode"], "kiosk");
+        assert!(info["idleTimeoutSecs"].as_u64().unwrap() <= 120);
+        let err = app
+            .call(
+                "save_profile",
+                json!({
+                    "input": {"id": "x", "displayName": "", "provider": "solid", "environment": "sandbox",
+                              "merchantId": null, "rsaPadding": null, "signIn": false,
+                              "pinEndpoint": null, "tokenLifetimeSecs": null},
+                    "secrets": {"apiKey": "k"}, "isNew": true
+                }),
+            )
+            .unwrap_err();
+        assert_eq!(err["category"], "validation");
+        assert!(err["message"].as_str().unwrap().contains("kiosk"));
     }
 
     #[test]
     fn ui_ready_answers_null() {
-        assert_eq!(invoke(Mode::Normal, "ui_ready"), serde_json::Value::Null);
+        assert_eq!(app(Mode::Normal).ok("ui_ready", json!({})), Value::Null);
+    }
+
+    #[test]
+    fn the_vault_flow_over_ipc_sets_the_passcode_and_returns_no_secret() {
+        let app = app(Mode::Demo);
+        let card = "1234435";
+        let mut replies = vec![app.ok("vault_send_code", json!({"card": card}))];
+        let sms = app.ok("demo_sms", json!({"card": card}));
+        let code = sms["code"]
+            .as_str()
+            .expect("the demo panel gets the code")
+            .to_owned();
+        replies.push(app.ok("vault_verify_code", json!({"card": card, "code": code})));
+        let rules = app.ok("passcode_rules", json!({"candidate": "zzzz"}));
+        assert!(
+            !rules.as_array().unwrap().is_empty(),
+            "a repeated passcode breaks a rule"
+        );
+        assert!(!rules.to_string().contains("zzzz"));
+        replies.push(app.ok(
+            "vault_set_passcode",
+            json!({"card": card, "code": code, "passcode": "Canary42"}),
+        ));
+        assert_eq!(replies[2]["operation"], "vault.set_passcode");
+        let page = app.ok("history_page", json!({"query": {}}));
+        assert_eq!(page["total"], 3);
+        replies.push(page);
+        let all = serde_json::to_string(&replies).unwrap();
+        assert!(
+            !all.contains("Canary42") && !all.contains(&code),
+            "no secret in a reply"
+        );
+    }
+
+    #[test]
+    fn a_bad_card_id_is_a_validation_error_naming_the_field() {
+        let err = app(Mode::Demo)
+            .call("vault_send_code", json!({"card": "12ab"}))
+            .unwrap_err();
+        assert_eq!(err["category"], "validation");
+        assert_eq!(err["field"], "card_id");
     }
 }

@@ -16,6 +16,14 @@ version: string,
  */
 mode: Mode, 
 /**
+ * Whether the demo profiles (on the embedded sandbox) are present.
+ */
+demo: boolean, 
+/**
  * The profile in use, or `None` when there is none yet.
  */
-activeProfile: ProfileSummary | null, };
+activeProfile: ProfileSummary | null, 
+/**
+ * Idle seconds before the UI clears every field and the app forgets every secret.
+ */
+idleTimeoutSecs: number, };

@@ -63,6 +63,8 @@ describe("shell", () => {
     mountShell(root, SCREENS, {
       version: "0.1.0",
       mode: "demo",
+      demo: true,
+      idleTimeoutSecs: 300,
       activeProfile: { name: "Demo", provider: "vault", environment: "demo" },
     });
     for (const screen of SCREENS) {

@@ -5,6 +5,8 @@ import { statusBar } from "./status-bar";
 const demo: AppInfo = {
   version: "1.2.3",
   mode: "demo",
+  demo: true,
+  idleTimeoutSecs: 300,
   activeProfile: { name: "Demo", provider: "vault", environment: "demo" },
 };
 
@@ -22,6 +24,8 @@ describe("status bar", () => {
     const bar = statusBar({
       version: "1.0.0",
       mode: "normal",
+      demo: false,
+      idleTimeoutSecs: 300,
       activeProfile: { name: "Live", provider: "solid", environment: "production" },
     });
     expect(bar.querySelector("[data-environment]")?.textContent).toBe("PRODUCTION");

@@ -136,6 +136,11 @@ impl Desk {
         Ok(self.profiles.load()?)
     }
 
+    /// Saves the app-wide settings (retention, idle timeout, clipboard clearing).
+    pub fn save_settings(&self, settings: crate::profile::AppSettings) -> Result<(), Error> {
+        Ok(self.profiles.set_settings(settings)?)
+    }
+
     /// The history database.
     pub fn history(&self) -> &History {
         &self.history

@@ -1,0 +1,100 @@
+//! Shell commands: what the shell shows, start-up timing, settings and forgetting secrets.
+
+use super::CmdResult;
+use crate::ipc::{AboutInfo, AppInfo, ProfileSummary, Settings};
+use crate::state::AppState;
+use pindesk_core::profile::AppSettings;
+use tauri::State;
+
+/// The app's version, mode and active profile, for the shell and its status bar.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let active_profile = state
+        .desk
+        .resolve_profile(None)
+        .ok()
+        .map(|p| ProfileSummary {
+            name: p.display_name.clone(),
+            provider: super::profiles::provider_of(p.provider),
+            environment: super::profiles::environment_kind(&p.environment),
+        });
+    let idle = state
+        .desk
+        .profiles_file()
+        .map(|f| f.settings.idle_timeout_secs)
+        .unwrap_or(AppSettings::default().idle_timeout_secs);
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        mode: state.mode,
+        demo: state.desk.is_demo(),
+        active_profile,
+        idle_timeout_secs: u32::try_from(crate::kiosk::idle_timeout(state.mode, idle))
+            .unwrap_or(u32::MAX),
+    }
+}
+
+/// Called by the UI once its first screen is rendered; logs the time since process start
+/// (the benchmarks read this line).
+#[tauri::command]
+pub fn ui_ready(state: State<'_, AppState>) {
+    let elapsed = state.started.elapsed();
+    tracing::info!(elapsed_ms = elapsed.as_secs_f64() * 1000.0, "ui ready");
+}
+
+/// The settings, the keyring backend and where files live.
+#[tauri::command]
+pub fn about_info(state: State<'_, AppState>) -> CmdResult<AboutInfo> {
+    let settings = state.desk.profiles_file()?.settings;
+    let status = match pindesk_core::credentials::KeyringStore::new().probe() {
+        Ok(()) => "available".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    Ok(AboutInfo {
+        settings: Settings {
+            history_retention_days: settings.history_retention_days,
+            idle_timeout_secs: u32::try_from(settings.idle_timeout_secs).unwrap_or(u32::MAX),
+            clipboard_clear_secs: u32::try_from(settings.clipboard_clear_secs).unwrap_or(u32::MAX),
+        },
+        secret_backend: state.desk.secret_backend().to_owned(),
+        secret_backend_status: status,
+        config_dir: state.desk.paths().config_dir().display().to_string(),
+        data_dir: state.desk.paths().data_dir().display().to_string(),
+    })
+}
+
+/// Saves the app-wide settings.
+#[tauri::command]
+pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> CmdResult<()> {
+    crate::kiosk::refuse_in_kiosk(&state)?;
+    if !(1..=3650).contains(&settings.history_retention_days) {
+        return Err(super::invalid(
+            "historyRetentionDays",
+            "keep history between 1 and 3650 days",
+        ));
+    }
+    if !(30..=900).contains(&settings.idle_timeout_secs) {
+        return Err(super::invalid(
+            "idleTimeoutSecs",
+            "the idle timeout must be between 30 and 900 seconds (15 minutes)",
+        ));
+    }
+    if !(5..=120).contains(&settings.clipboard_clear_secs) {
+        return Err(super::invalid(
+            "clipboardClearSecs",
+            "clear the clipboard after 5 to 120 seconds",
+        ));
+    }
+    state.desk.save_settings(AppSettings {
+        history_retention_days: settings.history_retention_days,
+        idle_timeout_secs: u64::from(settings.idle_timeout_secs),
+        clipboard_clear_secs: u64::from(settings.clipboard_clear_secs),
+    })?;
+    Ok(())
+}
+
+/// Forgets every secret the app holds (idle timeout, end of a kiosk session).
+#[tauri::command]
+pub fn forget_secrets(state: State<'_, AppState>) {
+    state.desk.forget_secrets();
+    tracing::info!("secrets held in memory cleared");
+}

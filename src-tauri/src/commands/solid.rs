@@ -1,0 +1,107 @@
+//! Solid PIN commands: get a one-time PIN token, reveal or copy it on request, set the PIN,
+//! and live PIN policy feedback.
+
+use super::{done, internal, CmdResult};
+use crate::clipboard;
+use crate::ipc::{OpDone, PinTokenInfo, PolicyRule};
+use crate::state::AppState;
+use pindesk_core::secret::Pin;
+use tauri::{AppHandle, Runtime, State};
+
+/// Requests a one-time PIN token and holds it in the app; returns everything but the token.
+#[tauri::command]
+pub async fn solid_pin_token(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+) -> CmdResult<PinTokenInfo> {
+    let info = state
+        .desk
+        .solid_pin_token(profile.as_deref(), &card)
+        .await?;
+    let resolved = state.desk.resolve_profile(Some(&info.profile))?;
+    let can_set_pin = resolved.solid_settings().pin_endpoint.is_some()
+        || (state.desk.is_demo()
+            && resolved.environment == pindesk_core::profile::Environment::Demo);
+    Ok(PinTokenInfo {
+        card_id: info.card_id,
+        expires_at: super::rfc3339(info.expires_at),
+        lifetime_secs: u32::try_from(info.lifetime_secs).unwrap_or(u32::MAX),
+        can_set_pin,
+    })
+}
+
+/// Shows the held token (the operator pressed "Reveal"). The one command that returns a
+/// secret, and only this one.
+#[tauri::command]
+pub fn solid_reveal_token(state: State<'_, AppState>, card: String) -> CmdResult<String> {
+    state
+        .desk
+        .reveal_pin_token(&card)
+        .map(|t| t.expose().to_owned())
+        .ok_or_else(|| super::invalid("token", "no usable PIN token for this card: get a new one"))
+}
+
+/// Copies the held token to the clipboard and clears it there after the configured time if it
+/// still holds the token. The token never crosses the IPC bridge.
+#[tauri::command]
+pub fn solid_copy_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    card: String,
+) -> CmdResult<u32> {
+    let token = state.desk.reveal_pin_token(&card).ok_or_else(|| {
+        super::invalid("token", "no usable PIN token for this card: get a new one")
+    })?;
+    let secs = state
+        .desk
+        .profiles_file()
+        .map(|f| f.settings.clipboard_clear_secs)
+        .unwrap_or(30);
+    clipboard::copy_then_clear(&app, token, secs).map_err(internal)?;
+    Ok(u32::try_from(secs).unwrap_or(u32::MAX))
+}
+
+/// Forgets the held token for the card.
+#[tauri::command]
+pub fn solid_discard_token(state: State<'_, AppState>, card: String) {
+    state.desk.discard_pin_token(&card);
+}
+
+/// Sets the PIN through the profile's PIN endpoint with the held (or a new) token.
+#[tauri::command]
+pub async fn solid_set_pin(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+    pin: String,
+    expiry: String,
+    last4: String,
+) -> CmdResult<OpDone> {
+    let pin = Pin::new(pin);
+    state
+        .desk
+        .solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
+        .await?;
+    Ok(done("solid.set_pin", &card))
+}
+
+/// The rules of the profile's PIN policy a candidate breaks (empty when it passes).
+#[tauri::command]
+pub fn pin_rules(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    candidate: String,
+) -> CmdResult<Vec<PolicyRule>> {
+    let candidate = zeroize::Zeroizing::new(candidate);
+    let profile = state.desk.resolve_profile(profile.as_deref())?;
+    let policy = profile.solid_settings().pin_policy.unwrap_or_default();
+    Ok(policy
+        .violations(&candidate)
+        .into_iter()
+        .map(|v| PolicyRule {
+            rule: v.rule.to_owned(),
+            message: v.message,
+        })
+        .collect())
+}

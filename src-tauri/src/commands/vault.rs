@@ -1,0 +1,90 @@
+//! Vault passcode commands: send and verify the SMS code, set the passcode, live policy
+//! feedback, and (demo mode) the code the sandbox "sent".
+
+use super::{done, CmdResult};
+use crate::ipc::{DemoSms, OpDone, PolicyRule};
+use crate::state::AppState;
+use pindesk_core::secret::{Passcode, SmsCode};
+use tauri::State;
+
+/// Texts a verification code to the cardholder.
+#[tauri::command]
+pub async fn vault_send_code(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+) -> CmdResult<OpDone> {
+    state
+        .desk
+        .vault_send_code(profile.as_deref(), &card)
+        .await?;
+    Ok(done("vault.send_code", &card))
+}
+
+/// Verifies the code the cardholder read out.
+#[tauri::command]
+pub async fn vault_verify_code(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+    code: String,
+) -> CmdResult<OpDone> {
+    let code = SmsCode::new(code);
+    state
+        .desk
+        .vault_verify_code(profile.as_deref(), &card, code)
+        .await?;
+    Ok(done("vault.verify_code", &card))
+}
+
+/// Encrypts and sets the new passcode (the UI has checked the confirmation matches).
+#[tauri::command]
+pub async fn vault_set_passcode(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+    code: String,
+    passcode: String,
+) -> CmdResult<OpDone> {
+    let (code, passcode) = (SmsCode::new(code), Passcode::new(passcode));
+    state
+        .desk
+        .vault_set_passcode(profile.as_deref(), &card, code, passcode)
+        .await?;
+    Ok(done("vault.set_passcode", &card))
+}
+
+/// The rules of the profile's passcode policy a candidate breaks (empty when it passes).
+#[tauri::command]
+pub fn passcode_rules(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    candidate: String,
+) -> CmdResult<Vec<PolicyRule>> {
+    let candidate = zeroize::Zeroizing::new(candidate);
+    let profile = state.desk.resolve_profile(profile.as_deref())?;
+    let policy = profile.vault_settings().passcode_policy.unwrap_or_default();
+    Ok(policy
+        .violations(&candidate)
+        .into_iter()
+        .map(|v| PolicyRule {
+            rule: v.rule.to_owned(),
+            message: v.message,
+        })
+        .collect())
+}
+
+/// Demo mode only: the last code the embedded sandbox "sent" to the card.
+#[tauri::command]
+pub fn demo_sms(state: State<'_, AppState>, card: String) -> CmdResult<Option<DemoSms>> {
+    let Some(sandbox) = &state.sandbox else {
+        return Ok(None);
+    };
+    let Ok(id) = card.trim().parse::<i64>() else {
+        return Ok(None);
+    };
+    Ok(sandbox.last_sms_code(id).map(|code| DemoSms {
+        card_id: card,
+        code,
+    }))
+}
