@@ -369,3 +369,34 @@ fn a_closed_stdout_is_not_a_failure() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+/// The leak check itself: a secret planted in a log or an output is found; a PIN-like run of
+/// digits only as a whole number, not inside a longer one.
+#[test]
+fn the_leak_check_finds_a_planted_secret() {
+    let desk = Desk::new();
+    std::fs::create_dir_all(desk.data.path().join("logs")).unwrap();
+    std::fs::write(
+        desk.data.path().join("logs").join("pindesk-cli.log"),
+        "port 16085 at 2026-11-23T11:49:26.920Z\n",
+    )
+    .unwrap();
+    desk.assert_no_secrets(&[("PIN", "6085"), ("PIN", "1149")]);
+    let found = |canary: &'static str| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            desk.assert_no_secrets(&[("secret", canary)])
+        }))
+        .is_err()
+    };
+    std::fs::write(
+        desk.data.path().join("logs").join("pindesk-cli.log"),
+        "x canary-planted-token y; pin=6085;\n",
+    )
+    .unwrap();
+    assert!(found("canary-planted-token"));
+    assert!(found("6085"));
+    std::fs::remove_file(desk.data.path().join("logs").join("pindesk-cli.log")).unwrap();
+    assert!(!found("6085"));
+    desk.outputs.borrow_mut().push("error: 6085 refused".into());
+    assert!(found("6085"));
+}

@@ -149,12 +149,12 @@ pub struct Desk {
 }
 
 impl Desk {
-    /// Empty config and data dirs; logs at debug level so that a leak in a log shows.
+    /// Empty config and data dirs; logs at trace level so that a leak in a log shows.
     pub fn new() -> Self {
         Self {
             config: tempfile::tempdir().expect("config dir"),
             data: tempfile::tempdir().expect("data dir"),
-            env: vec![("PINDESK_LOG".into(), Some("debug".into()))],
+            env: vec![("PINDESK_LOG".into(), Some("trace".into()))],
             outputs: Default::default(),
         }
     }
