@@ -12,7 +12,7 @@ use pindesk_core::desk::{Desk, Error, NewCredentials, ProfileView};
 use pindesk_core::error::Category;
 use pindesk_core::history::{Entry, Filter, Outcome, Page};
 use pindesk_core::paths::Paths;
-use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use pindesk_core::profile::{Environment, Profile, ProfileError, ProfileId, Provider, VaultAuth};
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
 use serde_json::json;
@@ -41,10 +41,20 @@ pub fn run(command: Command, json: bool) -> i32 {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
+        // Errors about which profile to use point at --profile (or the NAME argument).
+        let field = e.field().or_else(|| match &e {
+            Error::NoActiveProfile
+            | Error::WrongProvider { .. }
+            | Error::NoPinEndpoint { .. }
+            | Error::Profile(ProfileError::NotFound { .. } | ProfileError::InvalidId { .. }) => {
+                Some("profile".to_owned())
+            }
+            _ => None,
+        });
         Failure {
             category: e.category(),
             message: e.message(),
-            field: e.field(),
+            field,
             reference: e.reference(),
         }
     }

@@ -137,8 +137,11 @@ impl Report {
     /// Prints the report on stdout (a closed stdout is not an error: see [`Stdout`]).
     pub fn print(&self, json_mode: bool) {
         let mut out = Stdout::lock();
-        let _ = if json_mode {
+        // A null report (the CSV export, which wrote its own output) prints nothing more.
+        let _ = if json_mode && !self.json.is_null() {
             writeln!(out, "{}", self.json)
+        } else if json_mode {
+            Ok(())
         } else if !self.text.is_empty() {
             writeln!(out, "{}", self.text)
         } else {
