@@ -193,6 +193,10 @@ fn history_lists_outcomes_newest_first_with_filters_csv_and_json() {
     }
     assert!(rows[1].contains("vault.send_code") && rows[1].contains("failed"));
     assert!(rows[2].contains(&card2) && rows[2].contains("unknown"));
+    // --json does not add anything to the CSV.
+    let json_csv = desk.run(&["--json", "history", "--csv"], "");
+    json_csv.expect(0);
+    assert_eq!(json_csv.stdout, run.stdout);
     let run = desk.run(&["history", "--csv", "--card", SOLID_CARD], "");
     run.expect(0);
     assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);

@@ -644,6 +644,25 @@ fn usage_errors_exit_2_and_are_json_with_json() {
         assert_eq!(e["field"], json!(field), "{e}");
         assert!(run.stdout.is_empty());
     }
+    // No such profile, and none active: bad input pointing at the profile.
+    for args in [
+        &[
+            "--json",
+            "vault",
+            "send-code",
+            "--profile",
+            "nope",
+            "--card",
+            "1",
+        ][..],
+        &["--json", "vault", "send-code", "--card", "1"],
+        &["--json", "solid", "pin-token", "--card", SOLID_CARD],
+        &["--json", "profile", "show", "Nope"],
+    ] {
+        let run = desk.run(args, "");
+        run.expect(2);
+        assert_eq!(run.error_json()["field"], json!("profile"), "{args:?}");
+    }
     // Without --json, clap's own usage text.
     let run = desk.run(&["profile", "add", "ops", "--env", "sandbox"], "");
     run.expect(2);

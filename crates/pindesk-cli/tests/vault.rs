@@ -216,6 +216,7 @@ fn refusals_and_bad_input_have_their_exit_codes() {
     add_solid_profile(&desk, &sb, &solid);
     let run = desk.run(&json_args("send-code", &solid, &card), "");
     run.expect(2);
+    assert_eq!(run.error_json()["field"], json!("profile"));
     assert!(run.error_json()["message"]
         .as_str()
         .unwrap()
