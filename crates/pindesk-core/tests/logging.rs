@@ -129,6 +129,35 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
             .collect();
         assert!(!numbers.contains(&code.as_str()), "the SMS code in {line}");
     }
+    // Nor anything else under the config and data folders (history, logs).
+    let mut stored = Vec::new();
+    let mut pending = vec![dir.path().to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                stored.extend(std::fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    assert!(!stored.is_empty(), "the history and the log were written");
+    let history = desk
+        .history_page(&Default::default(), pindesk_core::history::Page::first(10))
+        .unwrap();
+    assert_eq!(history.len(), 5, "every operation was recorded");
+    for secret in [
+        config.vault_token.as_str(),
+        config.solid_api_key.as_str(),
+        passcode,
+        pin_token.as_str(),
+    ] {
+        assert!(
+            !stored.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "a secret reached the disk: {secret}"
+        );
+    }
     if let Ok(copy) = std::env::var("PINDESK_TEST_KEEP_LOG") {
         std::fs::copy(&file, copy).unwrap();
     }
