@@ -398,7 +398,7 @@ mod tests {
         }
 
         let committed = read_dir(&committed_dir);
-        let stale: Vec<&String> = generated
+        let stale: std::collections::BTreeSet<&String> = generated
             .keys()
             .chain(committed.keys())
             .filter(|name| generated.get(*name) != committed.get(*name))
