@@ -6,6 +6,7 @@
 import type { AppInfo } from "../bindings/AppInfo";
 import { h } from "../dom";
 import type { Screen, ScreenId } from "../screens/screen";
+import { APP_INFO_CHANGED } from "../widgets/app-info-refresh";
 import { navigation, shortcutTarget } from "./nav";
 import { statusBar } from "./status-bar";
 
@@ -63,6 +64,11 @@ export function mountShell(
     h("div", { class: "layout" }, header, nav.element, main),
     statusBar(info),
   );
+  // A screen that changed what app_info reports (the active profile, …) sends the new answer.
+  root.addEventListener(APP_INFO_CHANGED, (event) => {
+    info = (event as CustomEvent<AppInfo>).detail;
+    root.querySelector("[data-status-bar]")?.replaceWith(statusBar(info));
+  });
   root.ownerDocument.addEventListener("keydown", (event) => {
     const target = shortcutTarget(event, screens);
     if (target === null) return;

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import type { ProfileDto } from "../bindings/ProfileDto";
+import { checkValues, emptyValues, formFieldFor, secretStateWords, toInput, toSecrets, valuesFrom } from "./profile-editor";
+
+const stored: ProfileDto = {
+  id: "acme-solid",
+  displayName: "Acme Solid",
+  provider: "solid",
+  environment: "custom",
+  environmentValue: "http://127.0.0.1:4010",
+  active: false,
+  demo: false,
+  merchantId: null,
+  rsaPadding: null,
+  signIn: false,
+  pinEndpoint: "https://pin.example.com",
+  tokenLifetimeSecs: 120,
+  secrets: [{ kind: "api_key", state: "stored" }],
+};
+
+describe("profile form", () => {
+  it("fills an edit form with the settings and never a secret", () => {
+    const v = valuesFrom(stored);
+    expect(v).toMatchObject({
+      id: "acme-solid",
+      provider: "solid",
+      environment: "custom",
+      baseUrl: "http://127.0.0.1:4010",
+      pinEndpoint: "https://pin.example.com",
+      tokenLifetimeSecs: "120",
+    });
+    expect([v.apiKey, v.accessToken, v.phone, v.password]).toEqual(["", "", "", ""]);
+  });
+
+  it("keeps the stored secret on an edit when the secret field is left empty", () => {
+    expect(toSecrets(valuesFrom(stored))).toEqual({ accessToken: null, phone: null, password: null, apiKey: null });
+    expect(checkValues(valuesFrom(stored), false)).toBeNull();
+  });
+
+  it("sends only the secrets the provider and sign-in kind use", () => {
+    const vault = { ...emptyValues("vault"), accessToken: "tok", phone: "+1555", password: "pw", apiKey: "key" };
+    expect(toSecrets(vault)).toEqual({ accessToken: "tok", phone: null, password: null, apiKey: null });
+    expect(toSecrets({ ...vault, signIn: true })).toEqual({ accessToken: null, phone: "+1555", password: "pw", apiKey: null });
+    expect(toSecrets({ ...vault, provider: "solid" })).toEqual({ accessToken: null, phone: null, password: null, apiKey: "key" });
+  });
+
+  it("turns the environment choice into the value the app parses", () => {
+    const v = { ...emptyValues("solid"), id: "x", environment: "custom" as const, baseUrl: " http://127.0.0.1:9 " };
+    expect(toInput(v).environment).toBe("http://127.0.0.1:9");
+    expect(toInput({ ...v, environment: "production" }).environment).toBe("production");
+    expect(toInput({ ...v, tokenLifetimeSecs: "90" }).tokenLifetimeSecs).toBe(90);
+    expect(toInput(v).merchantId).toBeNull();
+    const vault = toInput({ ...emptyValues("vault"), id: "v", merchantId: " m ", signIn: true, pinEndpoint: "x" });
+    expect(vault).toMatchObject({ merchantId: "m", signIn: true, pinEndpoint: null, tokenLifetimeSecs: null });
+  });
+
+  it("needs a valid id and the secret for a new profile, at their fields", () => {
+    const v = { ...emptyValues("solid"), id: "new-one" };
+    expect(checkValues({ ...v, id: "" }, true)?.field).toBe("id");
+    expect(checkValues({ ...v, id: "Bad Id" }, true)?.field).toBe("id");
+    expect(checkValues(v, true)?.field).toBe("api_key");
+    expect(checkValues({ ...v, apiKey: "k" }, true)).toBeNull();
+    expect(checkValues({ ...v, apiKey: "k", environment: "custom" }, true)?.field).toBe("environment");
+    expect(checkValues({ ...emptyValues("vault"), id: "v", signIn: true, phone: "1" }, true)?.field).toBe("sign_in_password");
+  });
+
+  it("maps the app's error fields to form fields", () => {
+    expect(formFieldFor("base_url")).toBe("environment");
+    expect(formFieldFor("api_key")).toBe("api_key");
+    expect(formFieldFor("password")).toBe("sign_in_password");
+    expect(formFieldFor(null)).toBeNull();
+    expect(formFieldFor("http")).toBeNull();
+  });
+
+  it("words a secret only as its state", () => {
+    expect(["stored", "missing", "demo", "unavailable", "sk_live_123"].map(secretStateWords)).toEqual([
+      "stored",
+      "missing",
+      "demo",
+      "unavailable",
+      "unavailable",
+    ]);
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * The Credentials form's logic: what the form holds, how it becomes the `ProfileInput` and the
+ * write-only `ProfileSecrets` the app receives, and how a stored profile fills the form (its
+ * settings, never a secret: secret fields always start empty).
+ */
+import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileInput } from "../bindings/ProfileInput";
+import type { ProfileSecrets } from "../bindings/ProfileSecrets";
+import type { Provider } from "../bindings/Provider";
+
+/** Where a profile's requests go, as the form offers it. */
+export type EnvironmentChoice = "sandbox" | "production" | "custom";
+
+/** Everything the form holds. Secret values live here only until they are sent. */
+export interface ProfileFormValues {
+  id: string;
+  displayName: string;
+  provider: Provider;
+  environment: EnvironmentChoice;
+  baseUrl: string;
+  merchantId: string;
+  rsaPadding: string;
+  signIn: boolean;
+  pinEndpoint: string;
+  tokenLifetimeSecs: string;
+  accessToken: string;
+  phone: string;
+  password: string;
+  apiKey: string;
+}
+
+/** The RSA paddings Vault accepts, with their words. */
+export const PADDINGS: readonly (readonly [string, string])[] = [
+  ["pkcs1", "PKCS #1 v1.5 (default)"],
+  ["oaep-sha256", "OAEP with SHA-256"],
+  ["oaep-sha1", "OAEP with SHA-1"],
+];
+
+/** The hint on a secret field when editing: the stored secret stays unless a new one is typed. */
+export const KEEP_HINT = "leave empty to keep the stored secret";
+
+/** An empty form for a new profile. */
+export function emptyValues(provider: Provider = "vault"): ProfileFormValues {
+  return {
+    id: "",
+    displayName: "",
+    provider,
+    environment: "sandbox",
+    baseUrl: "",
+    merchantId: "",
+    rsaPadding: "pkcs1",
+    signIn: false,
+    pinEndpoint: "",
+    tokenLifetimeSecs: "",
+    accessToken: "",
+    phone: "",
+    password: "",
+    apiKey: "",
+  };
+}
+
+/** The form for editing a stored profile: its settings, and every secret field empty. */
+export function valuesFrom(profile: ProfileDto): ProfileFormValues {
+  const env = profile.environmentValue;
+  const environment: EnvironmentChoice =
+    env === "sandbox" || env === "production" ? env : "custom";
+  return {
+    ...emptyValues(profile.provider),
+    id: profile.id,
+    displayName: profile.displayName,
+    environment,
+    baseUrl: environment === "custom" ? env : "",
+    merchantId: profile.merchantId ?? "",
+    rsaPadding: profile.rsaPadding ?? "pkcs1",
+    signIn: profile.signIn,
+    pinEndpoint: profile.pinEndpoint ?? "",
+    tokenLifetimeSecs: profile.tokenLifetimeSecs === null ? "" : String(profile.tokenLifetimeSecs),
+  };
+}
+
+const orNull = (value: string): string | null => {
+  const trimmed = value.trim();
+  return trimmed === "" ? null : trimmed;
+};
+
+/** The profile's settings as the app takes them (no secret). */
+export function toInput(v: ProfileFormValues): ProfileInput {
+  const vault = v.provider === "vault";
+  const lifetime = v.tokenLifetimeSecs.trim();
+  return {
+    id: v.id.trim(),
+    displayName: v.displayName.trim(),
+    provider: v.provider,
+    environment: v.environment === "custom" ? v.baseUrl.trim() : v.environment,
+    merchantId: vault ? orNull(v.merchantId) : null,
+    rsaPadding: vault ? orNull(v.rsaPadding) : null,
+    signIn: vault && v.signIn,
+    pinEndpoint: vault ? null : orNull(v.pinEndpoint),
+    tokenLifetimeSecs: !vault && lifetime !== "" ? Number(lifetime) : null,
+  };
+}
+
+/**
+ * The secrets the form sends: only those the provider and sign-in kind use, and only those
+ * typed (an empty one is `null`, which keeps the stored secret on an edit).
+ */
+export function toSecrets(v: ProfileFormValues): ProfileSecrets {
+  const typed = (value: string): string | null => (value.trim() === "" ? null : value);
+  const vaultToken = v.provider === "vault" && !v.signIn;
+  const vaultSignIn = v.provider === "vault" && v.signIn;
+  return {
+    accessToken: vaultToken ? typed(v.accessToken) : null,
+    phone: vaultSignIn ? typed(v.phone) : null,
+    password: vaultSignIn ? typed(v.password) : null,
+    apiKey: v.provider === "solid" ? typed(v.apiKey) : null,
+  };
+}
+
+/** Checks made before anything is sent; the field at fault and why, or null. */
+export function checkValues(v: ProfileFormValues, isNew: boolean): { field: string; message: string } | null {
+  const id = v.id.trim();
+  if (isNew) {
+    if (id === "") return { field: "id", message: "enter an id: lowercase letters, digits and -" };
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+      return { field: "id", message: "the id may only hold lowercase letters a-z, digits and -, starting with a letter or digit" };
+    }
+    if (id.length > 40) return { field: "id", message: "the id is longer than 40 characters" };
+  }
+  if (v.environment === "custom" && v.baseUrl.trim() === "") {
+    return { field: "environment", message: "enter the base URL (https://, or http:// to this machine)" };
+  }
+  const lifetime = v.tokenLifetimeSecs.trim();
+  if (v.provider === "solid" && lifetime !== "" && !/^\d+$/.test(lifetime)) {
+    return { field: "token_lifetime_secs", message: "enter the lifetime in whole seconds" };
+  }
+  if (isNew) {
+    const s = toSecrets(v);
+    if (v.provider === "solid" && s.apiKey === null) return { field: "api_key", message: "enter the API key" };
+    if (v.provider === "vault" && !v.signIn && s.accessToken === null) {
+      return { field: "access_token", message: "enter the access token" };
+    }
+    if (v.provider === "vault" && v.signIn) {
+      if (s.phone === null) return { field: "sign_in_phone", message: "enter the phone number" };
+      if (s.password === null) return { field: "sign_in_password", message: "enter the password" };
+    }
+  }
+  return null;
+}
+
+/** The form field an error from the app concerns (its `field`), or null for the form itself. */
+export function formFieldFor(field: string | null): string | null {
+  switch (field) {
+    case "id":
+    case "profile_id":
+      return "id";
+    case "display_name":
+    case "displayName":
+      return "display_name";
+    case "provider":
+      return "provider";
+    case "environment":
+    case "base_url":
+      return "environment";
+    case "merchant_id":
+      return "merchant_id";
+    case "rsa_padding":
+      return "rsa_padding";
+    case "pin_endpoint":
+      return "pin_endpoint";
+    case "token_lifetime_secs":
+      return "token_lifetime_secs";
+    case "access_token":
+    case "token":
+      return "access_token";
+    case "sign_in_phone":
+    case "phone":
+      return "sign_in_phone";
+    case "sign_in_password":
+    case "password":
+      return "sign_in_password";
+    case "api_key":
+      return "api_key";
+    default:
+      return null;
+  }
+}
+
+/** The words for a secret kind. */
+export function secretKindWords(kind: string): string {
+  switch (kind) {
+    case "access_token":
+      return "Access token";
+    case "sign_in_phone":
+      return "Phone number";
+    case "sign_in_password":
+      return "Password";
+    case "api_key":
+      return "API key";
+    case "refresh_token":
+      return "Refresh token";
+    default:
+      return kind;
+  }
+}
+
+/** A secret's state in words: only ever stored / missing / demo / unavailable, never a value. */
+export function secretStateWords(state: string): string {
+  switch (state) {
+    case "stored":
+      return "stored";
+    case "missing":
+      return "missing";
+    case "demo":
+      return "demo";
+    default:
+      return "unavailable";
+  }
+}

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ProfileDto } from "../bindings/ProfileDto";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+
+const { SCREENS } = await import("./index");
+const { mountShell } = await import("../shell/shell");
+
+const demo: ProfileDto = {
+  id: "demo-vault",
+  displayName: "Demo Vault",
+  provider: "vault",
+  environment: "demo",
+  environmentValue: "demo",
+  active: true,
+  demo: true,
+  merchantId: null,
+  rsaPadding: "pkcs1",
+  signIn: false,
+  pinEndpoint: null,
+  tokenLifetimeSecs: null,
+  secrets: [{ kind: "access_token", state: "demo" }],
+};
+const solid: ProfileDto = {
+  id: "acme",
+  displayName: "Acme",
+  provider: "solid",
+  environment: "custom",
+  environmentValue: "http://127.0.0.1:4010",
+  active: false,
+  demo: false,
+  merchantId: null,
+  rsaPadding: null,
+  signIn: false,
+  pinEndpoint: null,
+  tokenLifetimeSecs: 300,
+  secrets: [{ kind: "api_key", state: "stored" }],
+};
+
+let root: HTMLElement;
+let profiles: ProfileDto[];
+const flush = () => new Promise((r) => setTimeout(r, 0));
+const $ = <E extends Element = HTMLElement>(css: string) => root.querySelector<E & HTMLElement>(css)!;
+const click = (css: string) => $<HTMLButtonElement>(css).click();
+const type = (css: string, value: string) => {
+  $<HTMLInputElement>(css).value = value;
+};
+
+beforeEach(async () => {
+  profiles = [demo, solid];
+  invoke.mockImplementation(async (cmd: string, args?: Record<string, unknown>) => {
+    switch (cmd) {
+      case "list_profiles":
+        return profiles;
+      case "app_info":
+        return {
+          version: "1",
+          mode: "normal",
+          demo: false,
+          idleTimeoutSecs: 300,
+          activeProfile: { name: "Acme", provider: "solid", environment: "custom" },
+        };
+      case "save_profile":
+        return { ...solid, id: (args?.input as { id: string }).id };
+      default:
+        return null;
+    }
+  });
+  document.body.replaceChildren();
+  root = document.createElement("div");
+  document.body.append(root);
+  const shell = mountShell(root, SCREENS, null);
+  shell.show("credentials");
+  await flush();
+});
+afterEach(() => invoke.mockReset());
+
+describe("Credentials screen", () => {
+  it("lists profiles with badge, active marker and secrets only as their state", () => {
+    const items = root.querySelectorAll("[data-profile-id]");
+    expect(items).toHaveLength(2);
+    expect($('[data-profile-id="demo-vault"] .badge').textContent).toBe("DEMO");
+    expect($('[data-profile-id="demo-vault"] [data-active-marker]')).toBeTruthy();
+    expect($('[data-profile-id="acme"] .badge').textContent).toBe("CUSTOM");
+    expect($('[data-profile-id="acme"] [data-secret-kind="api_key"]').textContent).toBe("API key: stored");
+  });
+
+  it("offers no edit or remove for a demo profile", () => {
+    expect(root.querySelector('[data-profile-id="demo-vault"] [data-action="edit"]')).toBeNull();
+    expect(root.querySelector('[data-profile-id="demo-vault"] [data-action="remove"]')).toBeNull();
+    expect(root.querySelector('[data-profile-id="acme"] [data-action="edit"]')).toBeTruthy();
+  });
+
+  it("edits with every secret field masked, empty and saying it keeps the stored secret", async () => {
+    click('[data-profile-id="acme"] [data-action="edit"]');
+    const key = $<HTMLInputElement>("#profile-api-key");
+    expect(key.type).toBe("password");
+    expect(key.value).toBe("");
+    expect($("#profile-api-key-hint").textContent).toContain("leave empty to keep the stored secret");
+    expect($<HTMLInputElement>("#profile-id").readOnly).toBe(true);
+    click('[data-form="profile"] [data-action="save"]');
+    await flush();
+    const call = invoke.mock.calls.find((c) => c[0] === "save_profile")!;
+    expect(call[1]).toMatchObject({ isNew: false, secrets: { apiKey: null }, input: { environment: "http://127.0.0.1:4010" } });
+  });
+
+  it("adds a profile and clears the secret from the form once sent", async () => {
+    click('[data-action="add"]');
+    type("#profile-id", "new-solid");
+    const provider = $<HTMLSelectElement>("#profile-provider");
+    provider.value = "solid";
+    provider.dispatchEvent(new Event("change"));
+    const env = $<HTMLSelectElement>("#profile-environment-kind");
+    env.value = "custom";
+    env.dispatchEvent(new Event("change"));
+    type("#profile-base-url", "http://127.0.0.1:4010");
+    const key = $<HTMLInputElement>("#profile-api-key");
+    key.value = "sk_test_secret";
+    click('[data-form="profile"] [data-action="save"]');
+    await flush();
+    expect(key.value).toBe("");
+    const call = invoke.mock.calls.find((c) => c[0] === "save_profile")!;
+    expect(call[1]).toMatchObject({ isNew: true, secrets: { apiKey: "sk_test_secret", accessToken: null } });
+    expect(root.querySelector('[data-form="profile"]')).toBeNull();
+    expect($("[data-notice]").textContent).toContain("Added the profile new-solid");
+  });
+
+  it("shows an app error at the field it names, as the app words it", async () => {
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === "save_profile") {
+        throw { category: "validation", message: "environment: use https://", field: "environment", reference: null };
+      }
+      return cmd === "list_profiles" ? profiles : null;
+    });
+    click('[data-profile-id="acme"] [data-action="edit"]');
+    click('[data-form="profile"] [data-action="save"]');
+    await flush();
+    expect($('[data-error-for="environment"]').textContent).toBe("environment: use https://");
+    expect($("#profile-base-url").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("removes only after a confirmation", async () => {
+    click('[data-profile-id="acme"] [data-action="remove"]');
+    expect(invoke.mock.calls.some((c) => c[0] === "remove_profile")).toBe(false);
+    expect($("[role=alertdialog]").textContent).toContain("OS keyring");
+    click('[data-action="confirm-remove"]');
+    await flush();
+    expect(invoke.mock.calls.find((c) => c[0] === "remove_profile")?.[1]).toEqual({ id: "acme" });
+  });
+
+  it("switches the active profile and redraws the status bar", async () => {
+    click('[data-profile-id="acme"] [data-action="use"]');
+    await flush();
+    await flush();
+    expect(invoke.mock.calls.find((c) => c[0] === "use_profile")?.[1]).toEqual({ id: "acme" });
+    expect($("[data-status-bar]").textContent).toContain("Acme");
+    expect($("[data-status-bar] .badge").textContent).toBe("CUSTOM");
+  });
+
+  it("asks a Solid test for a card id and says the result in words", async () => {
+    invoke.mockImplementation(async (cmd: string) =>
+      cmd === "list_profiles" ? profiles : cmd === "test_profile" ? "Solid issued a PIN token" : null,
+    );
+    click('[data-profile-id="acme"] [data-action="test"]');
+    click('[data-form="test"] [data-action="run-test"]');
+    expect($('[data-error-for="card_id"]').textContent).toContain("card id");
+    type('[data-form="test"] input', "crd_1");
+    click('[data-form="test"] [data-action="run-test"]');
+    await flush();
+    expect(invoke.mock.calls.find((c) => c[0] === "test_profile")?.[1]).toEqual({ id: "acme", card: "crd_1" });
+    expect($('[data-profile-id="acme"] [data-test-result]').textContent).toBe("Connection works: Solid issued a PIN token");
+  });
+
+  it("says a refused key in the app's words", async () => {
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === "test_profile") {
+        throw { category: "credentials", message: "Solid refused the API key (HTTP 401). Check the profile's API key.", field: null, reference: "req_1" };
+      }
+      return cmd === "list_profiles" ? profiles : null;
+    });
+    click('[data-profile-id="demo-vault"] [data-action="test"]');
+    await flush();
+    const result = $('[data-profile-id="demo-vault"] [data-test-result]');
+    expect(result.textContent).toContain("Solid refused the API key (HTTP 401). Check the profile's API key.");
+    expect(result.dataset.ok).toBe("false");
+  });
+});

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { HistoryQuery } from "../bindings/HistoryQuery";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+const { historyScreen } = await import("./history");
+
+const TOTAL = 100_000;
+const entry = (id: number, outcome = "ok"): HistoryEntry => ({
+  id,
+  startedAt: "2026-11-23T20:00:00Z",
+  osUser: "op",
+  profile: "demo-vault",
+  provider: "vault",
+  environment: "demo",
+  operation: "vault.send_code",
+  cardId: "1234435",
+  outcome,
+  reference: outcome === "rejected" ? "err-42" : null,
+  message: outcome === "unknown" ? "the answer never came" : null,
+  durationMs: 1500,
+});
+
+let section: HTMLElement;
+let dispose: void | (() => void);
+const flush = () => new Promise((r) => setTimeout(r, 0));
+const $ = <E extends HTMLElement = HTMLElement>(css: string) => section.querySelector<E>(css)!;
+const queries = () => invoke.mock.calls.filter((c) => c[0] === "history_page").map((c) => (c[1] as { query: HistoryQuery }).query);
+
+beforeEach(async () => {
+  vi.stubEnv("TZ", "Asia/Kolkata");
+  // A synthetic history of 100 000 entries: ids TOTAL..1, served a page at a time.
+  invoke.mockImplementation(async (cmd: string, args?: { query: HistoryQuery }) => {
+    if (cmd === "history_page") {
+      const q = args!.query;
+      const top = q.before === null ? TOTAL : q.before - 1;
+      const n = Math.min(q.limit ?? 50, top);
+      const outcomes = ["ok", "rejected", "failed", "unknown"];
+      return {
+        entries: Array.from({ length: n }, (_, i) => entry(top - i, outcomes[(top - i) % 4])),
+        total: q.outcome ? 7 : TOTAL,
+      };
+    }
+    if (cmd === "history_export_csv") return 42;
+    return null;
+  });
+  document.body.replaceChildren();
+  section = document.createElement("section");
+  document.body.append(section);
+  dispose = historyScreen.mount(section, { info: null });
+  await flush();
+});
+afterEach(() => {
+  if (dispose) dispose();
+  invoke.mockReset();
+  vi.unstubAllEnvs();
+});
+
+describe("History screen", () => {
+  it("shows the first page only, newest first, in local time, with the total", () => {
+    expect(queries()).toHaveLength(1);
+    expect(queries()[0]).toMatchObject({ before: null, limit: 100 });
+    const rows = section.querySelectorAll("tbody tr");
+    expect(rows).toHaveLength(100);
+    expect(rows[0]!.getAttribute("data-entry-id")).toBe(String(TOTAL));
+    expect($("tbody tr [data-col=time]").textContent).toBe("2026-11-24 01:30:00");
+    expect($("[data-summary]").textContent).toBe("Showing 100 of 100000 entries, newest first.");
+  });
+
+  it("loads the next page older than the last shown entry", async () => {
+    $<HTMLButtonElement>("[data-action=load-more]").click();
+    await flush();
+    expect(queries()[1]).toMatchObject({ before: TOTAL - 99 });
+    expect(section.querySelectorAll("tbody tr")).toHaveLength(200);
+    expect($("[data-summary]").textContent).toContain("Showing 200 of 100000");
+  });
+
+  it("styles each outcome on its own and tells what to do about an unknown one", () => {
+    const outcomes = new Set([...section.querySelectorAll("[data-outcome]")].map((e) => e.className));
+    expect(outcomes.size).toBe(4);
+    const unknown = $("tr.hist-row--unknown [data-col=message]");
+    expect(unknown.textContent).toContain("check with the provider before retrying");
+  });
+
+  it("applies the filter as a query and starts from the first page", async () => {
+    $<HTMLSelectElement>("#history-outcome").value = "unknown";
+    $<HTMLSelectElement>("#history-provider").value = "vault";
+    $<HTMLInputElement>("#history-card").value = "1234435";
+    $<HTMLInputElement>("#history-since").value = "2026-11-01";
+    $<HTMLFormElement>("form").requestSubmit();
+    await flush();
+    expect(queries()[1]).toEqual({
+      provider: "vault",
+      outcome: "unknown",
+      cardId: "1234435",
+      since: "2026-11-01",
+      until: null,
+      before: null,
+      limit: 100,
+    });
+    expect($("[data-summary]").textContent).toContain("of 7 entries");
+  });
+
+  it("refuses a date range that ends before it starts, at the field", async () => {
+    $<HTMLInputElement>("#history-since").value = "2026-11-20";
+    $<HTMLInputElement>("#history-until").value = "2026-11-01";
+    $<HTMLFormElement>("form").requestSubmit();
+    await flush();
+    expect(queries()).toHaveLength(1);
+    expect($('[data-error-for="until"]').textContent).toContain("before the start");
+  });
+
+  it("exports the applied filter and says how many rows were written, or that it was cancelled", async () => {
+    $<HTMLButtonElement>("[data-action=export]").click();
+    await flush();
+    const call = invoke.mock.calls.find((c) => c[0] === "history_export_csv")!;
+    expect(call[1]).toEqual({ query: { provider: null, outcome: null, cardId: null, since: null, until: null, before: null, limit: null } });
+    expect($("[data-export-status]").textContent).toBe("Exported 42 rows to CSV.");
+    invoke.mockImplementation(async () => null);
+    $<HTMLButtonElement>("[data-action=export]").click();
+    await flush();
+    expect($("[data-export-status]").textContent).toContain("cancelled");
+  });
+});
