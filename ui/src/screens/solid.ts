@@ -1,11 +1,452 @@
-/** The Solid PIN screen: setting a Solid card's PIN with a one-time PIN token. */
-import { comingSoon } from "./coming";
+/**
+ * The Solid PIN screen: card id + Enter gets a one-time PIN token, held by the app. The token
+ * is masked (Reveal shows it for 10 s), counts down to its expiry (then it is discarded), can
+ * be copied (the clipboard is cleared after a while) or discarded. When the profile can set
+ * PINs: PIN + confirmation (masked, live policy feedback), expiry and last4 → "Set PIN".
+ * The token is never kept in the page after use, expiry, Esc or leaving the screen.
+ */
+import type { IpcError } from "../bindings/IpcError";
+import type { PinTokenInfo } from "../bindings/PinTokenInfo";
+import { h } from "../dom";
+import { Busy, settle } from "../forms/busy";
+import { clockTime } from "../forms/clock";
+import { countdown, formatSeconds, type Countdown } from "../forms/countdown";
+import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
+import { nextField } from "../forms/next-field";
+import { profilePicker } from "../forms/profile-picker";
+import { liveRules } from "../forms/rules";
+import { field, wipe, type Field } from "../forms/secret-field";
+import {
+  listProfiles,
+  pinRules,
+  solidCopyToken,
+  solidDiscardToken,
+  solidPinToken,
+  solidRevealToken,
+  solidSetPin,
+} from "../ipc";
+import { badge } from "../shell/badge";
 import type { Screen } from "./screen";
+
+/** How long a revealed token stays visible. */
+export const REVEAL_SECS = 10;
+/** What a masked token looks like. */
+export const MASK = "••••••••••••••••";
+
+/** The PIN form's fields, in Enter order. */
+const PIN_ORDER = ["pin", "confirm", "expiry", "last4"] as const;
+
+/** An expiry as the operator types it: `MM/YYYY` (or `M/YYYY`). */
+export function expiryProblem(value: string): string | null {
+  return /^(0?[1-9]|1[0-2])\/\d{4}$/.test(value.trim()) ? null : "Write the expiry as MM/YYYY.";
+}
+
+/** The card's last four digits. */
+export function last4Problem(value: string): string | null {
+  return /^\d{4}$/.test(value.trim()) ? null : "Enter the card's last 4 digits.";
+}
+
+function mountSolid(section: HTMLElement): () => void {
+  let disposed = false;
+  let token: PinTokenInfo | null = null;
+  let usable = false;
+  let locked = false;
+  let lifetime: Countdown | null = null;
+  let clipboard: Countdown | null = null;
+  let hideTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const picker = profilePicker("solid", "solid", "Solid");
+  const card = field({ id: "solid-card", field: "card", errorFor: "card_id", label: "Card id", placeholder: "crd_…" });
+  const getButton = h("button", { type: "button", class: "button button--primary", "data-action": "get-token" }, "Get PIN token");
+
+  const tokenText = h("code", { class: "token__value", "data-token": true }, MASK);
+  const revealButton = h("button", { type: "button", class: "button", "data-action": "reveal", "aria-pressed": "false" }, "Reveal");
+  const lifeText = h("p", { class: "token__life", "data-countdown": true, "aria-live": "off" });
+  const copyButton = h("button", { type: "button", class: "button", "data-action": "copy" }, "Copy");
+  const discardButton = h("button", { type: "button", class: "button", "data-action": "discard" }, "Discard");
+  const copyStatus = h("p", { class: "token__copied", "data-copy-status": true, "aria-live": "polite", hidden: true });
+  const tokenError = h("p", { class: "field__error", "data-error-for": "token", role: "alert", hidden: true });
+  const tokenTitle = h("h2", { class: "token__title" }, "PIN token");
+  const tokenPanel = h(
+    "section",
+    { class: "token", "data-token-panel": true, "aria-labelledby": "solid-token-title", hidden: true },
+    tokenTitle,
+    h("div", { class: "token__line" }, tokenText, revealButton),
+    lifeText,
+    h("div", { class: "actions" }, copyButton, discardButton),
+    copyStatus,
+    tokenError,
+  );
+  tokenTitle.id = "solid-token-title";
+
+  const pinStep = h("div", { class: "step", "data-step": "pin" });
+  const unknown = unknownPanel();
+  const formError = h("p", { class: "field__error", "data-error-for": "form", role: "alert", hidden: true });
+  const result = h("div", { class: "result", "data-result": true, role: "status", hidden: true });
+  const cancelButton = h("button", { type: "button", class: "button", "data-action": "cancel" }, "Start over (Esc)");
+  const match = h("p", { class: "match", "data-match": true, "aria-live": "polite", hidden: true });
+
+  let pin: Field | null = null;
+  let confirm: Field | null = null;
+  let expiry: Field | null = null;
+  let last4: Field | null = null;
+  let setButton: HTMLButtonElement | null = null;
+  const rules = liveRules(() => pin?.input ?? null, "pin", (candidate) => pinRules(picker.value(), candidate));
+
+  const root = h(
+    "div",
+    { class: "flow", "data-flow": "solid" },
+    h("p", { class: "flow__hint" }, "Enter moves on · Esc starts over"),
+    picker.row,
+    h("div", { class: "step", "data-step": "card" }, card.row, h("div", { class: "actions" }, getButton)),
+    tokenPanel,
+    pinStep,
+    unknown,
+    formError,
+    result,
+    h("div", { class: "flow__footer" }, cancelButton),
+  );
+  section.append(root);
+
+  const busy = new Busy(root, () =>
+    [getButton, revealButton, copyButton, discardButton, setButton, picker.select, card.input].filter(
+      (c): c is HTMLButtonElement | HTMLInputElement | HTMLSelectElement => c !== null,
+    ),
+  );
+
+  const update = () => {
+    getButton.disabled = locked || picker.value() === null;
+    getButton.textContent = token ? "Get a new token" : "Get PIN token";
+    picker.select.disabled = token !== null || picker.value() === null;
+    revealButton.disabled = !usable;
+    copyButton.disabled = !usable;
+    discardButton.disabled = token === null;
+    if (setButton) setButton.disabled = locked || !usable;
+  };
+
+  const hideToken = () => {
+    if (hideTimer !== undefined) clearTimeout(hideTimer);
+    hideTimer = undefined;
+    tokenText.textContent = MASK;
+    tokenText.classList.remove("token__value--shown");
+    revealButton.textContent = "Reveal";
+    revealButton.setAttribute("aria-pressed", "false");
+  };
+
+  const stopClipboardNote = () => {
+    clipboard?.stop();
+    clipboard = null;
+    copyStatus.hidden = true;
+    copyStatus.textContent = "";
+  };
+
+  const wipePinForm = () => {
+    wipe([pin?.input, confirm?.input, expiry?.input, last4?.input].filter((i): i is HTMLInputElement => !!i));
+    pinStep.replaceChildren();
+    pin = confirm = expiry = last4 = null;
+    setButton = null;
+    rules.reset();
+    match.hidden = true;
+  };
+
+  /** Forgets the token here and in the app. */
+  const dropToken = (tellApp: boolean) => {
+    hideToken();
+    lifetime?.stop();
+    lifetime = null;
+    if (token && tellApp) void solidDiscardToken(token.cardId).catch(() => undefined);
+    usable = false;
+  };
+
+  /** Everything about the token gone from the page. */
+  const closeToken = () => {
+    dropToken(true);
+    token = null;
+    stopClipboardNote();
+    tokenPanel.hidden = true;
+    lifeText.textContent = "";
+    lifeText.removeAttribute("data-expired");
+    clearErrors(tokenPanel);
+    wipePinForm();
+  };
+
+  const expired = () => {
+    dropToken(true);
+    lifeText.textContent = "Expired: the token was discarded. Get a new one.";
+    lifeText.setAttribute("data-expired", "true");
+    update();
+  };
+
+  const failed = (what: string, error: IpcError) => {
+    if (error.category === "unknown_outcome") {
+      locked = true;
+      dropToken(true);
+      showUnknown(unknown, what, error);
+      update();
+      cancelButton.focus();
+      return;
+    }
+    showError(root, error);
+  };
+
+  const buildPinStep = () => {
+    pin = field({ id: "solid-pin", field: "pin", label: "New PIN", secret: true, inputmode: "numeric", autocomplete: "new-password" });
+    confirm = field({ id: "solid-confirm", field: "confirm", label: "Confirm PIN", secret: true, inputmode: "numeric", autocomplete: "new-password" });
+    expiry = field({ id: "solid-expiry", field: "expiry", label: "Card expiry", placeholder: "MM/YYYY", inputmode: "numeric", maxlength: 7 });
+    last4 = field({ id: "solid-last4", field: "last4", label: "Last 4 digits", inputmode: "numeric", maxlength: 4 });
+    setButton = h("button", { type: "button", class: "button button--primary", "data-action": "set-pin" }, "Set PIN");
+    setButton.addEventListener("click", () => void setPin());
+    pin.row.insertBefore(rules.element, pin.error);
+    confirm.row.insertBefore(match, confirm.error);
+    pinStep.replaceChildren(
+      h("h2", { class: "step__title" }, "Set the PIN"),
+      h("div", { class: "grid" }, pin.row, confirm.row, expiry.row, last4.row),
+      h("div", { class: "actions" }, setButton),
+    );
+  };
+
+  const getToken = async () => {
+    clearErrors(root);
+    const cardId = card.input.value.trim();
+    if (cardId === "") {
+      showMessage(root, "card_id", "Enter the card id.");
+      return;
+    }
+    const outcome = await busy.run(() => settle(solidPinToken(picker.value(), cardId)));
+    if (!outcome || disposed) return;
+    if (!outcome.ok) {
+      failed("Getting a PIN token", outcome.error);
+      return;
+    }
+    if (token && token.cardId !== outcome.value.cardId) closeToken();
+    else {
+      dropToken(false);
+      stopClipboardNote();
+    }
+    token = outcome.value;
+    usable = true;
+    result.hidden = true;
+    tokenTitle.textContent = `PIN token for card ${token.cardId}`;
+    tokenPanel.hidden = false;
+    lifeText.removeAttribute("data-expired");
+    const until = Date.parse(token.expiresAt);
+    lifetime = countdown(
+      Number.isNaN(until) ? Date.now() + token.lifetimeSecs * 1000 : until,
+      (left) => {
+        lifeText.textContent = `Expires in ${formatSeconds(left)}`;
+      },
+      expired,
+    );
+    if (token.canSetPin && !pin) buildPinStep();
+    update();
+    (pin?.input ?? copyButton).focus();
+  };
+
+  const reveal = async () => {
+    if (!token || !usable) return;
+    if (revealButton.getAttribute("aria-pressed") === "true") {
+      hideToken();
+      return;
+    }
+    const cardId = token.cardId;
+    const outcome = await busy.run(() => settle(solidRevealToken(cardId)));
+    if (!outcome || disposed || !usable) return;
+    if (!outcome.ok) {
+      failed("Revealing the token", outcome.error);
+      return;
+    }
+    tokenText.textContent = outcome.value;
+    tokenText.classList.add("token__value--shown");
+    revealButton.textContent = "Hide";
+    revealButton.setAttribute("aria-pressed", "true");
+    hideTimer = setTimeout(hideToken, REVEAL_SECS * 1000);
+    update();
+  };
+
+  const copy = async () => {
+    if (!token || !usable) return;
+    const cardId = token.cardId;
+    const outcome = await busy.run(() => settle(solidCopyToken(cardId)));
+    if (!outcome || disposed) return;
+    if (!outcome.ok) {
+      failed("Copying the token", outcome.error);
+      return;
+    }
+    stopClipboardNote();
+    copyStatus.hidden = false;
+    clipboard = countdown(
+      Date.now() + outcome.value * 1000,
+      (left) => {
+        copyStatus.textContent = `Copied — clipboard clears in ${left} s`;
+      },
+      () => {
+        copyStatus.textContent = "Clipboard cleared.";
+      },
+    );
+    update();
+  };
+
+  const discard = () => {
+    if (busy.busy || !token) return;
+    closeToken();
+    update();
+    card.input.focus();
+  };
+
+  const setPin = async () => {
+    if (!pin || !confirm || !expiry || !last4 || !token || busy.busy) return;
+    clearErrors(root);
+    if (!usable) {
+      showMessage(root, "token", "The token is no longer usable: get a new one.");
+      return;
+    }
+    const value = pin.input.value;
+    if (value === "") {
+      showMessage(root, "pin", "Enter the new PIN.");
+      return;
+    }
+    const broken = await rules.check();
+    if (disposed || !pin || !confirm || !expiry || !last4 || !token) return;
+    if (broken.length > 0) {
+      showMessage(root, "pin", `The PIN breaks the policy: ${broken.map((r) => r.message).join("; ")}.`);
+      return;
+    }
+    if (confirm.input.value !== value) {
+      showMessage(root, "confirm", "The confirmation does not match the new PIN.");
+      return;
+    }
+    const expiryValue = expiry.input.value.trim();
+    const last4Value = last4.input.value.trim();
+    const badExpiry = expiryProblem(expiryValue);
+    if (badExpiry) {
+      showMessage(root, "expiry", badExpiry);
+      return;
+    }
+    const badLast4 = last4Problem(last4Value);
+    if (badLast4) {
+      showMessage(root, "last4", badLast4);
+      return;
+    }
+    const cardId = token.cardId;
+    const profile = picker.value();
+    const outcome = await busy.run(() => settle(solidSetPin(profile, cardId, value, expiryValue, last4Value)));
+    if (!outcome || disposed) return;
+    if (!outcome.ok) {
+      const error = outcome.error;
+      // Refused before sending: the token is still held. Otherwise it was spent.
+      if (!(error.category === "validation" && error.field !== "token")) {
+        dropToken(true);
+        lifeText.textContent = "Used: get a new token to try again.";
+        lifeText.setAttribute("data-expired", "true");
+      }
+      failed("Setting the PIN", error);
+      update();
+      return;
+    }
+    const chosen = picker.chosen();
+    closeToken();
+    result.replaceChildren(
+      h("h2", { class: "result__title" }, "PIN set"),
+      h(
+        "p",
+        { class: "result__what" },
+        `Card ${outcome.value.cardId} at ${clockTime(outcome.value.at)}`,
+        ...(chosen ? [` · ${chosen.displayName || chosen.id} `, badge(chosen.environment)] : []),
+      ),
+      newButton,
+    );
+    result.hidden = false;
+    update();
+    newButton.focus();
+  };
+
+  const cancel = () => {
+    if (busy.busy) return;
+    closeToken();
+    locked = false;
+    card.input.value = "";
+    unknown.hidden = true;
+    unknown.replaceChildren();
+    result.hidden = true;
+    result.replaceChildren();
+    clearErrors(root);
+    update();
+    card.input.focus();
+  };
+  const newButton = h("button", { type: "button", class: "button button--primary", "data-action": "new" }, "Next card");
+  newButton.addEventListener("click", cancel);
+
+  getButton.addEventListener("click", () => void getToken());
+  revealButton.addEventListener("click", () => void reveal());
+  copyButton.addEventListener("click", () => void copy());
+  discardButton.addEventListener("click", discard);
+  cancelButton.addEventListener("click", cancel);
+  picker.select.addEventListener("change", update);
+
+  root.addEventListener("input", (event) => {
+    if (event.target === pin?.input || event.target === confirm?.input) {
+      clearErrors(root, event.target === pin?.input ? "pin" : "confirm");
+      if (!pin || !confirm) return;
+      const [a, b] = [pin.input.value, confirm.input.value];
+      const same = a === b;
+      match.hidden = b === "" || (!same && b.length < a.length);
+      match.textContent = same ? "Matches" : "Does not match";
+      match.className = same ? "match match--ok" : "match match--bad";
+    }
+  });
+
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      cancel();
+      return;
+    }
+    if (event.key !== "Enter" || event.isComposing || busy.busy) return;
+    const target = event.target;
+    if (target === picker.select) {
+      event.preventDefault();
+      card.input.focus();
+      return;
+    }
+    if (!(target instanceof HTMLInputElement) || !target.dataset.field) return;
+    event.preventDefault();
+    const name = target.dataset.field;
+    if (name === "card") {
+      if (!locked) void getToken();
+      return;
+    }
+    const fields: Record<string, Field | null> = { pin, confirm, expiry, last4 };
+    const values = Object.fromEntries(PIN_ORDER.map((n) => [n, fields[n]?.input.value ?? ""]));
+    const next = nextField(PIN_ORDER, values, name);
+    if (next === "submit") void setPin();
+    else fields[next]?.input.focus();
+  });
+
+  update();
+  void listProfiles().then(
+    (profiles) => {
+      if (disposed) return;
+      picker.fill(profiles);
+      update();
+    },
+    (error: unknown) => {
+      if (disposed) return;
+      picker.failed(error instanceof Error ? error.message : String((error as IpcError)?.message ?? error));
+      update();
+    },
+  );
+
+  return () => {
+    disposed = true;
+    closeToken();
+    clipboard?.stop();
+    rules.stop();
+    card.input.value = "";
+  };
+}
 
 export const solidScreen: Screen = {
   id: "solid",
   title: "Solid PIN",
-  mount(section) {
-    comingSoon(section, "setting a Solid card's PIN with a one-time PIN token.");
-  },
+  mount: mountSolid,
 };

@@ -1,0 +1,78 @@
+/**
+ * The profile picker of a provider's screen: the provider's profiles, the active one chosen
+ * when it is of this provider (else the first), and the chosen profile's environment badge.
+ */
+import type { ProfileDto } from "../bindings/ProfileDto";
+import type { Provider } from "../bindings/Provider";
+import { h } from "../dom";
+import { badge } from "../shell/badge";
+
+/** A profile picker. */
+export interface ProfilePicker {
+  row: HTMLElement;
+  select: HTMLSelectElement;
+  /** The chosen profile's id, or `null` when there is none. */
+  value(): string | null;
+  /** The chosen profile. */
+  chosen(): ProfileDto | null;
+  /** Fills the list from `profiles`. */
+  fill(profiles: readonly ProfileDto[]): void;
+  /** Shows that the profiles could not be listed. */
+  failed(message: string): void;
+}
+
+/** The profile a screen starts with: the active one if it is of `provider`, else the first. */
+export function defaultProfile(profiles: readonly ProfileDto[], provider: Provider): ProfileDto | null {
+  const mine = profiles.filter((p) => p.provider === provider);
+  return mine.find((p) => p.active) ?? mine[0] ?? null;
+}
+
+/** Builds a picker for `provider`'s profiles (`name`: "Vault" or "Solid"). */
+export function profilePicker(idPrefix: string, provider: Provider, name: string): ProfilePicker {
+  const id = `${idPrefix}-profile`;
+  const select = h("select", { id, "data-field": "profile" });
+  const badgeSlot = h("span", { class: "picker__badge", "data-profile-badge": true });
+  const note = h("p", { class: "picker__note", "data-error-for": "profile", hidden: true });
+  let profiles: ProfileDto[] = [];
+
+  const showBadge = () => {
+    const p = profiles.find((x) => x.id === select.value);
+    badgeSlot.replaceChildren(...(p ? [badge(p.environment)] : []));
+  };
+  select.addEventListener("change", showBadge);
+
+  const row = h(
+    "div",
+    { class: "field picker" },
+    h("label", { class: "field__label", for: id }, "Profile"),
+    h("div", { class: "picker__line" }, select, badgeSlot),
+    note,
+  );
+
+  return {
+    row,
+    select,
+    value: () => select.value || null,
+    chosen: () => profiles.find((x) => x.id === select.value) ?? null,
+    fill(all) {
+      profiles = (Array.isArray(all) ? all : []).filter((p) => p.provider === provider);
+      select.replaceChildren(
+        ...profiles.map((p) => h("option", { value: p.id }, p.displayName || p.id)),
+      );
+      const first = defaultProfile(profiles, provider);
+      if (first) select.value = first.id;
+      select.disabled = profiles.length === 0;
+      note.hidden = profiles.length > 0;
+      note.textContent =
+        profiles.length > 0 ? "" : `No ${name} profile yet: add one on the Credentials screen.`;
+      showBadge();
+    },
+    failed(message) {
+      select.replaceChildren();
+      select.disabled = true;
+      note.textContent = `Profiles could not be listed: ${message}`;
+      note.hidden = false;
+      showBadge();
+    },
+  };
+}

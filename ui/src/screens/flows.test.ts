@@ -1,0 +1,337 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppInfo } from "../bindings/AppInfo";
+import type { ProfileDto } from "../bindings/ProfileDto";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+
+const { vaultScreen } = await import("./vault");
+const { solidScreen, MASK, REVEAL_SECS } = await import("./solid");
+
+const INFO: AppInfo = {
+  version: "1",
+  mode: "demo",
+  demo: true,
+  idleTimeoutSecs: 300,
+  activeProfile: { name: "demo-vault", provider: "vault", environment: "demo" },
+};
+
+const profile = (id: string, provider: "vault" | "solid", active = false): ProfileDto => ({
+  id,
+  displayName: id,
+  provider,
+  environment: "demo",
+  environmentValue: "demo",
+  active,
+  demo: true,
+  merchantId: null,
+  rsaPadding: null,
+  signIn: false,
+  pinEndpoint: null,
+  tokenLifetimeSecs: 300,
+  secrets: [],
+});
+
+type Handler = (args: Record<string, unknown>) => unknown;
+let handlers: Record<string, Handler>;
+const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd);
+const done = (operation: string, cardId: string) => ({ operation, cardId, at: "2026-11-23T10:00:00Z" });
+
+beforeEach(() => {
+  document.body.replaceChildren();
+  handlers = {
+    list_profiles: () => [profile("demo-solid", "solid"), profile("demo-vault", "vault", true)],
+    passcode_rules: ({ candidate }) => (String(candidate).length < 4 ? [{ rule: "too_short", message: "at least 4 characters" }] : []),
+    pin_rules: ({ candidate }) => (candidate === "1234" ? [{ rule: "sequence", message: "no runs like 1234" }] : []),
+    vault_send_code: ({ card }) => done("vault.send_code", String(card)),
+    demo_sms: ({ card }) => ({ cardId: card, code: "482913" }),
+    vault_verify_code: ({ card, code }) => {
+      if (code !== "482913") throw { category: "rejected", message: "The code is wrong", field: "code", reference: "E-7" };
+      return done("vault.verify_code", String(card));
+    },
+    vault_set_passcode: ({ card }) => done("vault.set_passcode", String(card)),
+    solid_pin_token: ({ card }) => ({
+      cardId: card,
+      expiresAt: new Date(Date.now() + 300_000).toISOString(),
+      lifetimeSecs: 300,
+      canSetPin: true,
+    }),
+    solid_reveal_token: () => "card_pin_test_abc",
+    solid_copy_token: () => 30,
+    solid_discard_token: () => null,
+    solid_set_pin: ({ card }) => done("solid.set_pin", String(card)),
+  };
+  invoke.mockReset();
+  invoke.mockImplementation(async (cmd: string, args: Record<string, unknown> = {}) => {
+    const handler = handlers[cmd];
+    if (!handler) throw new Error(`unexpected command ${cmd}`);
+    return handler(args);
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  await new Promise((r) => setTimeout(r, 0));
+};
+const q = <T extends Element = HTMLInputElement>(css: string) => document.querySelector<T>(css);
+const type = (css: string, value: string) => {
+  const input = q(css)!;
+  input.value = value;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+};
+const key = (css: string, k: string) =>
+  q(css)!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+
+function mount(screen: typeof vaultScreen) {
+  const section = document.createElement("section");
+  document.body.append(section);
+  const dispose = screen.mount(section, { info: INFO });
+  return dispose ?? (() => {});
+}
+
+describe("vault screen", () => {
+  it("defaults to the active Vault profile and shows its badge", async () => {
+    mount(vaultScreen);
+    await flush();
+    const select = q<HTMLSelectElement>('[data-field="profile"]')!;
+    expect([...select.options].map((o) => o.value)).toEqual(["demo-vault"]);
+    expect(q("[data-profile-badge] .badge")?.textContent).toBe("DEMO");
+  });
+
+  it("runs the whole flow on Enter, sends once, and leaves no secret behind", async () => {
+    mount(vaultScreen);
+    await flush();
+    type('[data-field="card"]', "1234435");
+    key('[data-field="card"]', "Enter");
+    key('[data-field="card"]', "Enter");
+    await flush();
+    expect(calls("vault_send_code")).toHaveLength(1);
+    const code = q('[data-field="code"]')!;
+    expect(code.type).toBe("password");
+    expect(document.activeElement).toBe(code);
+    expect(q("[data-demo-code]")?.textContent).toBe("482913");
+    expect(q<HTMLButtonElement>('[data-action="resend"]')!.disabled).toBe(true);
+
+    type('[data-field="code"]', "482913");
+    key('[data-field="code"]', "Enter");
+    await flush();
+    expect(document.activeElement).toBe(q('[data-field="passcode"]'));
+
+    type('[data-field="passcode"]', "Zq7pLm29");
+    key('[data-field="passcode"]', "Enter");
+    expect(document.activeElement).toBe(q('[data-field="confirm"]'));
+    type('[data-field="confirm"]', "Zq7pLm29");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(calls("vault_set_passcode")).toEqual([
+      ["vault_set_passcode", { profile: "demo-vault", card: "1234435", code: "482913", passcode: "Zq7pLm29" }],
+    ]);
+    expect(q("[data-result]")!.hidden).toBe(false);
+    expect(q("[data-result]")!.textContent).toContain("Passcode set");
+    expect(document.querySelectorAll('input[type="password"]')).toHaveLength(0);
+    expect(document.body.innerHTML).not.toContain("482913");
+    expect(document.body.innerHTML).not.toContain("Zq7pLm29");
+  });
+
+  it("puts a wrong code at the code field with its reference", async () => {
+    mount(vaultScreen);
+    await flush();
+    type('[data-field="card"]', "1234435");
+    key('[data-field="card"]', "Enter");
+    await flush();
+    type('[data-field="code"]', "111111");
+    key('[data-field="code"]', "Enter");
+    await flush();
+    const slot = q<HTMLElement>('[data-error-for="code"]')!;
+    expect(slot.hidden).toBe(false);
+    expect(slot.textContent).toContain("The code is wrong");
+    expect(slot.textContent).toContain("Ref: E-7");
+    expect(document.activeElement).toBe(q('[data-field="code"]'));
+    expect(q('[data-field="passcode"]')).toBeNull();
+  });
+
+  it("refuses a passcode that breaks the policy or does not match", async () => {
+    mount(vaultScreen);
+    await flush();
+    q<HTMLInputElement>('[data-field="have-code"]')!.click();
+    type('[data-field="card"]', "1234435");
+    key('[data-field="card"]', "Enter");
+    await flush();
+    expect(calls("vault_send_code")).toHaveLength(0);
+    type('[data-field="code"]', "482913");
+    key('[data-field="code"]', "Enter");
+    await flush();
+    expect(calls("vault_verify_code")).toHaveLength(0);
+    type('[data-field="passcode"]', "ab");
+    type('[data-field="confirm"]', "ab");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(q('[data-error-for="passcode"]')!.textContent).toContain("at least 4 characters");
+    expect(q('[data-rules="passcode"] [data-rule="too_short"]')).not.toBeNull();
+    type('[data-field="passcode"]', "abcd1234");
+    type('[data-field="confirm"]', "abcd1235");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(q<HTMLElement>('[data-error-for="confirm"]')!.hidden).toBe(false);
+    expect(calls("vault_set_passcode")).toHaveLength(0);
+  });
+
+  it("Esc empties every field and returns to the card id", async () => {
+    mount(vaultScreen);
+    await flush();
+    type('[data-field="card"]', "1234435");
+    key('[data-field="card"]', "Enter");
+    await flush();
+    const code = q('[data-field="code"]')!;
+    type('[data-field="code"]', "482913");
+    key('[data-field="code"]', "Escape");
+    expect(code.value).toBe("");
+    expect(code.isConnected).toBe(false);
+    expect(q('[data-field="code"]')).toBeNull();
+    expect(q('[data-field="card"]')!.value).toBe("");
+    expect(document.activeElement).toBe(q('[data-field="card"]'));
+    expect(q<HTMLElement>("[data-demo-sms]")!.hidden).toBe(true);
+  });
+
+  it("locks the flow on an unknown outcome: no blind retry", async () => {
+    handlers.vault_set_passcode = () => {
+      throw { category: "unknown_outcome", message: "no answer after sending", field: null, reference: "R-9" };
+    };
+    mount(vaultScreen);
+    await flush();
+    q<HTMLInputElement>('[data-field="have-code"]')!.click();
+    type('[data-field="card"]', "1234435");
+    key('[data-field="card"]', "Enter");
+    type('[data-field="code"]', "482913");
+    key('[data-field="code"]', "Enter");
+    type('[data-field="passcode"]', "Zq7pLm29");
+    type('[data-field="confirm"]', "Zq7pLm29");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    const panel = q<HTMLElement>('[data-outcome="unknown"]')!;
+    expect(panel.hidden).toBe(false);
+    expect(panel.textContent).toContain("Outcome unknown — check with the provider before retrying");
+    expect(panel.textContent).toContain("R-9");
+    expect(q<HTMLButtonElement>('[data-action="set-passcode"]')!.disabled).toBe(true);
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(calls("vault_set_passcode")).toHaveLength(1);
+  });
+
+  it("labels every field", async () => {
+    mount(vaultScreen);
+    await flush();
+    q<HTMLInputElement>('[data-field="have-code"]')!.click();
+    type('[data-field="card"]', "1");
+    key('[data-field="card"]', "Enter");
+    type('[data-field="code"]', "1");
+    key('[data-field="code"]', "Enter");
+    for (const input of document.querySelectorAll("input, select")) {
+      expect(document.querySelector(`label[for="${input.id}"]`), input.id).not.toBeNull();
+    }
+  });
+});
+
+describe("solid screen", () => {
+  async function token() {
+    const dispose = mount(solidScreen);
+    await flush();
+    type('[data-field="card"]', "crd_1");
+    key('[data-field="card"]', "Enter");
+    key('[data-field="card"]', "Enter");
+    await flush();
+    return dispose;
+  }
+
+  it("gets a token on Enter (once), masked, with a countdown, focus on the PIN", async () => {
+    await token();
+    expect(calls("solid_pin_token")).toHaveLength(1);
+    expect(q("[data-token]")!.textContent).toBe(MASK);
+    expect(q("[data-countdown]")!.textContent).toMatch(/^Expires in [45]:\d\d$/);
+    expect(document.activeElement).toBe(q('[data-field="pin"]'));
+  });
+
+  it("reveals on request and masks again after 10 s", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    await token();
+    q<HTMLButtonElement>('[data-action="reveal"]')!.click();
+    await flush();
+    expect(q("[data-token]")!.textContent).toBe("card_pin_test_abc");
+    await vi.advanceTimersByTimeAsync(REVEAL_SECS * 1000);
+    expect(q("[data-token]")!.textContent).toBe(MASK);
+    expect(document.body.innerHTML).not.toContain("card_pin_test_abc");
+  });
+
+  it("discards the token when it expires and when the operator leaves", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    handlers.solid_pin_token = ({ card }) => ({
+      cardId: card,
+      expiresAt: new Date(Date.now() + 2_000).toISOString(),
+      lifetimeSecs: 2,
+      canSetPin: true,
+    });
+    const dispose = await token();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(q("[data-countdown]")!.textContent).toContain("Expired");
+    expect(calls("solid_discard_token")).toHaveLength(1);
+    expect(q<HTMLButtonElement>('[data-action="reveal"]')!.disabled).toBe(true);
+    expect(q<HTMLButtonElement>('[data-action="set-pin"]')!.disabled).toBe(true);
+    dispose();
+    expect(calls("solid_discard_token").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("says when the clipboard clears after a copy", async () => {
+    await token();
+    q<HTMLButtonElement>('[data-action="copy"]')!.click();
+    await flush();
+    expect(q("[data-copy-status]")!.textContent).toBe("Copied — clipboard clears in 30 s");
+  });
+
+  it("refuses a weak PIN (shown live) and sets a good one", async () => {
+    await token();
+    type('[data-field="pin"]', "1234");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(q('[data-rules="pin"] [data-rule="sequence"]')).not.toBeNull();
+    key('[data-field="pin"]', "Enter");
+    expect(document.activeElement).toBe(q('[data-field="confirm"]'));
+    type('[data-field="confirm"]', "1234");
+    type('[data-field="expiry"]', "11/2029");
+    type('[data-field="last4"]', "3738");
+    key('[data-field="last4"]', "Enter");
+    await flush();
+    expect(q<HTMLElement>('[data-error-for="pin"]')!.hidden).toBe(false);
+    expect(calls("solid_set_pin")).toHaveLength(0);
+
+    type('[data-field="pin"]', "8264");
+    type('[data-field="confirm"]', "8264");
+    key('[data-field="last4"]', "Enter");
+    await flush();
+    expect(calls("solid_set_pin")).toEqual([
+      ["solid_set_pin", { profile: "demo-solid", card: "crd_1", pin: "8264", expiry: "11/2029", last4: "3738" }],
+    ]);
+    expect(q("[data-result]")!.textContent).toContain("PIN set");
+    expect(q<HTMLElement>("[data-token-panel]")!.hidden).toBe(true);
+    expect(document.querySelectorAll('input[type="password"]')).toHaveLength(0);
+    expect(document.body.innerHTML).not.toContain("8264");
+  });
+
+  it("checks expiry and last4 before sending, at their fields", async () => {
+    await token();
+    type('[data-field="pin"]', "8264");
+    type('[data-field="confirm"]', "8264");
+    type('[data-field="expiry"]', "13/2029");
+    type('[data-field="last4"]', "373");
+    key('[data-field="last4"]', "Enter");
+    await flush();
+    expect(q<HTMLElement>('[data-error-for="expiry"]')!.hidden).toBe(false);
+    type('[data-field="expiry"]', "11/2029");
+    key('[data-field="last4"]', "Enter");
+    await flush();
+    expect(q<HTMLElement>('[data-error-for="last4"]')!.hidden).toBe(false);
+    expect(calls("solid_set_pin")).toHaveLength(0);
+  });
+});
