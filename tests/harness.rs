@@ -13,6 +13,7 @@
 use crate::paths;
 use crate::webdriver::{Client, Session};
 use serde_json::json;
+use std::ffi::OsStr;
 use std::fs;
 use std::net::TcpListener;
 use std::ops::Deref;
@@ -42,6 +43,12 @@ impl App {
     /// Starts `pindesk` with `args` for the test called `name`, or returns `None` (saying so on
     /// stderr) when the E2E scenarios are not enabled.
     pub fn launch(name: &str, args: &[&str]) -> Option<App> {
+        Self::launch_with(name, args, &[])
+    }
+
+    /// [`launch`](Self::launch) with extra environment variables for the app (for example
+    /// `PINDESK_SYSTEM_CONFIG`).
+    pub fn launch_with(name: &str, args: &[&str], env: &[(&str, &OsStr)]) -> Option<App> {
         if !enabled() {
             announce(&format!(
                 "e2e: SKIPPED {name}: {ENABLE_VAR}=1 is not set \
@@ -49,7 +56,7 @@ impl App {
             ));
             return None;
         }
-        let app = Self::start(name, args).unwrap_or_else(|e| panic!("e2e {name}: {e}"));
+        let app = Self::start(name, args, env).unwrap_or_else(|e| panic!("e2e {name}: {e}"));
         announce(&format!(
             "e2e: RUNNING {name} against {} {}",
             paths::app_binary().display(),
@@ -58,7 +65,7 @@ impl App {
         Some(app)
     }
 
-    fn start(name: &str, args: &[&str]) -> Result<App, String> {
+    fn start(name: &str, args: &[&str], env: &[(&str, &OsStr)]) -> Result<App, String> {
         let binary = paths::app_binary();
         if !binary.is_file() {
             return Err(format!(
@@ -87,6 +94,7 @@ impl App {
             .env("PINDESK_CONFIG_DIR", dirs.path().join("config"))
             .env("PINDESK_DATA_DIR", dirs.path().join("data"))
             .env("PINDESK_LOG", "info")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log_file)
             .stderr(log_err);

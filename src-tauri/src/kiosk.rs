@@ -1,21 +1,34 @@
-//! Kiosk rules the commands enforce: no credential or settings editing, and an idle timeout
-//! capped at 15 minutes in every mode.
+//! Kiosk rules: which mode the app runs in (a machine-wide config that says kiosk wins over
+//! the command line), the idle timeout in force (at most 15 minutes in every mode), and the
+//! refusal of credential and settings edits in a kiosk.
 
 use crate::ipc::{ErrorCategory, IpcError, Mode};
 use crate::state::AppState;
+use crate::system_config::SystemConfig;
 
 /// The longest idle time allowed in any mode (PCI DSS 8.2.8: 15 minutes).
 pub const MAX_IDLE_SECS: u64 = 15 * 60;
 /// The kiosk's default idle timeout.
 pub const KIOSK_IDLE_SECS: u64 = 120;
 
-/// The idle timeout in force: the setting, capped at 15 minutes; in kiosk mode at most 120 s.
-pub fn idle_timeout(mode: Mode, configured: u64) -> u64 {
-    let capped = configured.clamp(1, MAX_IDLE_SECS);
-    match mode {
-        Mode::Kiosk => capped.min(KIOSK_IDLE_SECS),
-        _ => capped,
+/// The mode to run in: a kiosk when the machine's config says so, whatever was asked for.
+pub fn mode(requested: Mode, system: &SystemConfig) -> Mode {
+    if system.kiosk {
+        Mode::Kiosk
+    } else {
+        requested
     }
+}
+
+/// The idle timeout in force, in seconds, never above [`MAX_IDLE_SECS`]. A kiosk uses the
+/// machine's value (default [`KIOSK_IDLE_SECS`]) and ignores the user's settings; elsewhere
+/// the user's setting applies, and the machine's value, if any, is its ceiling.
+pub fn idle_timeout(mode: Mode, configured: u64, system: &SystemConfig) -> u64 {
+    let secs = match mode {
+        Mode::Kiosk => system.idle_timeout_secs.unwrap_or(KIOSK_IDLE_SECS),
+        _ => configured.min(system.idle_timeout_secs.unwrap_or(MAX_IDLE_SECS)),
+    };
+    secs.clamp(1, MAX_IDLE_SECS)
 }
 
 /// Refuses a change that a kiosk must not allow (credentials and settings are provisioned by
@@ -37,11 +50,44 @@ pub fn refuse_in_kiosk(state: &AppState) -> Result<(), IpcError> {
 mod tests {
     use super::*;
 
+    const NONE: SystemConfig = SystemConfig {
+        kiosk: false,
+        idle_timeout_secs: None,
+    };
+
     #[test]
     fn idle_timeout_is_capped() {
-        assert_eq!(idle_timeout(Mode::Normal, 300), 300);
-        assert_eq!(idle_timeout(Mode::Normal, 10_000), MAX_IDLE_SECS);
-        assert_eq!(idle_timeout(Mode::Kiosk, 300), KIOSK_IDLE_SECS);
-        assert_eq!(idle_timeout(Mode::Kiosk, 60), 60);
+        assert_eq!(idle_timeout(Mode::Normal, 300, &NONE), 300);
+        assert_eq!(idle_timeout(Mode::Normal, 10_000, &NONE), MAX_IDLE_SECS);
+        assert_eq!(idle_timeout(Mode::Normal, 0, &NONE), 1);
+        assert_eq!(idle_timeout(Mode::Kiosk, 300, &NONE), KIOSK_IDLE_SECS);
+    }
+
+    #[test]
+    fn the_machine_sets_the_kiosk_timeout_and_caps_the_user_s() {
+        let machine = |secs| SystemConfig {
+            kiosk: false,
+            idle_timeout_secs: Some(secs),
+        };
+        assert_eq!(idle_timeout(Mode::Kiosk, 900, &machine(3)), 3);
+        assert_eq!(idle_timeout(Mode::Kiosk, 30, &machine(600)), 600);
+        assert_eq!(idle_timeout(Mode::Normal, 900, &machine(60)), 60);
+        assert_eq!(idle_timeout(Mode::Demo, 45, &machine(60)), 45);
+        assert_eq!(
+            idle_timeout(Mode::Kiosk, 0, &machine(u64::MAX)),
+            MAX_IDLE_SECS
+        );
+    }
+
+    #[test]
+    fn a_machine_kiosk_cannot_be_turned_off_by_flags() {
+        let kiosk = SystemConfig {
+            kiosk: true,
+            idle_timeout_secs: None,
+        };
+        for requested in [Mode::Normal, Mode::Demo, Mode::Kiosk] {
+            assert_eq!(mode(requested, &kiosk), Mode::Kiosk);
+            assert_eq!(mode(requested, &NONE), requested);
+        }
     }
 }

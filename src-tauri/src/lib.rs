@@ -11,7 +11,11 @@ mod export;
 pub mod ipc;
 mod kiosk;
 mod logging;
+mod shortcuts;
+mod single_instance;
 pub mod state;
+pub mod system_config;
+mod window;
 
 pub use args::Args;
 
@@ -20,6 +24,7 @@ use pindesk_core::credentials::KeyringStore;
 use pindesk_core::paths::Paths;
 use state::AppState;
 use std::time::Instant;
+use system_config::SystemConfig;
 use tauri::{Builder, Runtime};
 
 /// Parses the command line (`--version` and `--help` print and exit here, before any window
@@ -28,7 +33,8 @@ pub fn run() {
     let started = Instant::now();
     let args = Args::parse();
     logging::init();
-    let mode = args.mode();
+    let system = load_system_config();
+    let mode = kiosk::mode(args.mode(), &system);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         ?mode,
@@ -46,7 +52,7 @@ pub fn run() {
             )
         });
     match state {
-        Ok(state) => run_app(Builder::default(), state),
+        Ok(state) => run_app(Builder::default(), state, system),
         Err(e) => {
             tracing::error!(error = %e, "pindesk could not start");
             eprintln!("pindesk: {e}");
@@ -55,20 +61,51 @@ pub fn run() {
     }
 }
 
+/// The machine-wide configuration (see [`system_config`]); a file that cannot be used is
+/// reported and fails closed (a kiosk).
+fn load_system_config() -> SystemConfig {
+    let (system, errors) = SystemConfig::load(&system_config::paths_from_env());
+    for error in &errors {
+        tracing::error!(%error, "unusable system config: starting as a kiosk");
+        eprintln!("pindesk: {error}; starting as a kiosk");
+    }
+    if system != SystemConfig::default() {
+        tracing::info!(?system, "system config in force");
+    }
+    system
+}
+
 /// Builds the app from `builder` with the real context (window, CSP, capabilities, embedded
-/// UI) and runs it.
-pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState) {
-    configure(builder, state)
-        .run(tauri::generate_context!())
+/// UI) and runs it: a single instance per session, the window shaped for the mode.
+pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemConfig) {
+    let mut context = tauri::generate_context!();
+    window::shape(context.config_mut(), state.mode);
+    configure_with(builder.plugin(single_instance::plugin()), state, system)
+        .setup(|app| {
+            window::log_state(app);
+            Ok(())
+        })
+        .run(context)
         .expect("PinDesk failed to start");
 }
 
-/// Adds PinDesk's plugins, state and commands to a builder; shared by [`run_app`] and the tests.
+/// [`configure_with`] and no machine-wide configuration; what the tests use.
 pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    configure_with(builder, state, SystemConfig::default())
+}
+
+/// Adds PinDesk's plugins, state and commands to a builder; shared by [`run_app`] and the tests.
+pub fn configure_with<R: Runtime>(
+    builder: Builder<R>,
+    state: AppState,
+    system: SystemConfig,
+) -> Builder<R> {
     builder
+        .plugin(shortcuts::plugin())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
+        .manage(system)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::ui_ready,

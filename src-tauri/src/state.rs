@@ -59,6 +59,9 @@ impl AppState {
         } else {
             None
         };
+        if let Some(sb) = &sandbox {
+            tracing::info!(base_url = %sb.base_url(), "demo sandbox listening");
+        }
         let demo = sandbox.as_ref().map(|sb| DemoBackend {
             base_url: BaseUrl::parse(&sb.base_url()).expect("the sandbox listens on loopback"),
             vault_token: AccessToken::new(sb.config().vault_token.clone()),

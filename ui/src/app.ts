@@ -1,10 +1,13 @@
 /**
- * Starting the UI: asks the app who it is, draws the shell, then tells the app the UI is
- * ready (the start-up time is measured up to that call).
+ * Starting the UI: asks the app who it is, draws the shell (a kiosk's screens only), starts the
+ * idle timer that clears everything, then tells the app the UI is ready (the start-up time is
+ * measured up to that call).
  */
 import type { AppInfo } from "./bindings/AppInfo";
-import { appInfo, uiReady } from "./ipc";
+import { appInfo, forgetSecrets, uiReady } from "./ipc";
 import { SCREENS } from "./screens";
+import { clearAfterIdle } from "./shell/idle";
+import { screensFor } from "./shell/kiosk";
 import { mountShell, type Shell } from "./shell/shell";
 
 /** Starts the UI in `root`; resolves once the app has been told the UI is ready. */
@@ -15,7 +18,13 @@ export async function start(root: HTMLElement): Promise<Shell> {
   } catch (error) {
     console.error("app_info failed", error);
   }
-  const shell = mountShell(root, SCREENS, info);
+  const screens = screensFor(info, SCREENS);
+  const shell = mountShell(root, screens, info);
+  const start = screens[0]?.id ?? "vault";
+  clearAfterIdle(
+    { document: root.ownerDocument, show: shell.show, start, forgetSecrets },
+    info?.idleTimeoutSecs ?? null,
+  );
   // Let the browser lay out and paint the shell before reporting ready.
   await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
   await uiReady().catch((error: unknown) => console.error("ui_ready failed", error));

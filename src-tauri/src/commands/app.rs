@@ -3,12 +3,13 @@
 use super::CmdResult;
 use crate::ipc::{AboutInfo, AppInfo, ProfileSummary, Settings};
 use crate::state::AppState;
+use crate::system_config::SystemConfig;
 use pindesk_core::profile::AppSettings;
 use tauri::State;
 
-/// The app's version, mode and active profile, for the shell and its status bar.
+/// The app's version, mode, active profile and idle timeout, for the shell and its status bar.
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+pub fn app_info(state: State<'_, AppState>, system: State<'_, SystemConfig>) -> AppInfo {
     let active_profile = state
         .desk
         .resolve_profile(None)
@@ -28,7 +29,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         mode: state.mode,
         demo: state.desk.is_demo(),
         active_profile,
-        idle_timeout_secs: u32::try_from(crate::kiosk::idle_timeout(state.mode, idle))
+        idle_timeout_secs: u32::try_from(crate::kiosk::idle_timeout(state.mode, idle, &system))
             .unwrap_or(u32::MAX),
     }
 }

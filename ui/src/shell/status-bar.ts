@@ -41,7 +41,7 @@ export function statusBar(info: AppInfo | null): HTMLElement {
   }
 
   const right = h("span", { class: "status-bar__right" });
-  if (info?.mode === "kiosk") right.append(h("span", { class: "status-bar__mode" }, "Kiosk"));
+  if (info?.mode === "kiosk") right.append(h("span", { class: "status-bar__mode", "data-mode": "kiosk" }, "Kiosk"));
   if (info?.mode === "demo") right.append(h("span", { class: "status-bar__mode" }, "Demo mode"));
   if (info) right.append(h("span", { class: "status-bar__version" }, `PinDesk ${info.version}`));
   bar.append(right);

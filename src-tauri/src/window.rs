@@ -1,0 +1,79 @@
+//! The main window's shape, set in the app's config before the window is created so that it
+//! never shows in another state:
+//!
+//! - every mode: content protection on for the window's whole life (the simplest rule that is
+//!   always right, since a secret may be on screen at any moment of a flow). It keeps the window
+//!   out of screenshots and screen sharing on Windows and macOS; on Linux (X11 and Wayland) the
+//!   toolkit has no such feature and the call does nothing.
+//! - kiosk: fullscreen, without decorations, not resizable, and without devtools.
+
+use crate::ipc::Mode;
+use tauri::utils::config::WindowConfig;
+use tauri::{Manager, Runtime};
+
+/// The label of the app's one window.
+pub const MAIN: &str = "main";
+
+/// Shapes the main window's config for `mode`.
+pub fn shape(config: &mut tauri::Config, mode: Mode) {
+    for window in config.app.windows.iter_mut().filter(|w| w.label == MAIN) {
+        shape_window(window, mode);
+    }
+}
+
+fn shape_window(window: &mut WindowConfig, mode: Mode) {
+    window.content_protected = true;
+    if mode == Mode::Kiosk {
+        window.fullscreen = true;
+        window.decorations = false;
+        window.resizable = false;
+        window.devtools = Some(false);
+    }
+}
+
+/// Logs the main window's state as the window system reports it (the E2E tests read it).
+pub fn log_state<R: Runtime>(app: &tauri::App<R>) {
+    let Some(window) = app.get_webview_window(MAIN) else {
+        tracing::warn!("no main window");
+        return;
+    };
+    tracing::info!(
+        fullscreen = window.is_fullscreen().unwrap_or(false),
+        decorated = window.is_decorated().unwrap_or(true),
+        "main window created"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> tauri::Config {
+        serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json parses")
+    }
+
+    fn main_window(config: &tauri::Config) -> &WindowConfig {
+        config.app.windows.iter().find(|w| w.label == MAIN).unwrap()
+    }
+
+    #[test]
+    fn a_kiosk_window_is_fullscreen_undecorated_and_protected() {
+        let mut config = config();
+        shape(&mut config, Mode::Kiosk);
+        let window = main_window(&config);
+        assert!(window.fullscreen && !window.decorations && !window.resizable);
+        assert_eq!(window.devtools, Some(false));
+        assert!(window.content_protected);
+    }
+
+    #[test]
+    fn other_windows_keep_their_frame_and_are_protected() {
+        for mode in [Mode::Normal, Mode::Demo] {
+            let mut config = config();
+            shape(&mut config, mode);
+            let window = main_window(&config);
+            assert!(!window.fullscreen && window.decorations);
+            assert!(window.content_protected);
+        }
+    }
+}
