@@ -1,5 +1,11 @@
 //! WebDriver scenarios against the real `pindesk`, one module per area. Each test starts its
 //! own app (see `pindesk_e2e::harness`); they run only with `PINDESK_E2E=1`.
 
+mod credentials;
+mod history;
+mod kiosk;
 mod security;
 mod smoke;
+mod operator;
+mod solid;
+mod vault;
