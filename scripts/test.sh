@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check PinDesk has, in order, stopping at the first failure:
 # set-up, formatting, the UI (typecheck, unit tests, build), the IPC bindings' freshness,
-# clippy, the workspace tests (under a private Secret Service), then the end-to-end tests that
-# drive the real app with WebDriver under Xvfb. Prints a header per stage and a summary with
-# each stage's time. `make test` runs it; so does CI (.ci/run).
+# clippy, the workspace tests (under a private Secret Service), the end-to-end tests that
+# drive the real app with WebDriver under Xvfb, and last the installers (the release .deb and
+# .rpm are built; the .deb is checked, installed, run and removed). Prints a header per stage
+# and a summary with each stage's time. `make test` runs it; so does CI (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,6 +82,12 @@ e2e() {
   echo "e2e: screenshots in target/e2e-screenshots/"
 }
 
+# The release build and both installers, then the .deb's metadata, files, install and removal.
+package() {
+  scripts/package.sh
+  scripts/check-package.sh
+}
+
 stage "setup" scripts/setup.sh
 stage "rustfmt" cargo fmt --all -- --check
 stage "ui" ui_checks
@@ -89,3 +96,4 @@ stage "clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D war
 stage "workspace tests" workspace_tests
 stage "build app" cargo build -p pindesk "${FEATURES[@]}"
 stage "e2e" e2e
+stage "package" package
