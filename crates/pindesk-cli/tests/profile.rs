@@ -205,7 +205,8 @@ fn vault_sign_in_profile_reads_phone_then_password_and_signs_in() {
             "--rsa-padding",
             "pkcs1",
         ],
-        &format!("{}\n{}\n", sb.canaries.phone, sb.canaries.password),
+        // Windows line endings are not part of the secrets.
+        &format!("{}\r\n{}\r\n", sb.canaries.phone, sb.canaries.password),
     );
     run.expect(0);
     let view = run.json();

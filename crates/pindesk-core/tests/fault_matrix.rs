@@ -1442,3 +1442,18 @@ async fn a_dropped_connection_after_the_set_is_unknown_and_not_retried() {
     assert_eq!(requests_seen(sb, SET_PIN).await, 0);
     assert!(sb.pin_matches(SOLID_CARD, PIN));
 }
+
+#[test]
+fn open_with_refuses_timeouts_out_of_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
+    let bad = HttpSettings {
+        connect_timeout: Duration::from_secs(30),
+        total_timeout: Duration::from_secs(20),
+    };
+    let err = Desk::open_with(paths, Box::new(Shared::default()), None, bad, None)
+        .err()
+        .expect("a connect timeout above the total is refused");
+    assert_eq!(err.category(), Category::Validation);
+    assert_eq!(err.field().as_deref(), Some("http"));
+}
