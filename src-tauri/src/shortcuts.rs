@@ -38,9 +38,10 @@ pub const EXTRA: &[(&str, &[ModifierKey])] = &[
 pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
     EXTRA
         .iter()
-        .fold(Builder::new().with_flags(flags()), |builder, (key, mods)| {
-            builder.shortcut(KeyboardShortcut::with_modifiers(key, mods))
-        })
+        .fold(
+            Builder::new().with_flags(flags()),
+            |builder, (key, mods)| builder.shortcut(KeyboardShortcut::with_modifiers(key, mods)),
+        )
         .build()
 }
 

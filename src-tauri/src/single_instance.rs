@@ -68,7 +68,9 @@ mod tests {
         // D-Bus name elements: letters, digits, `_` and `-`, not starting with a digit.
         for element in a.split('.') {
             assert!(!element.starts_with(|c: char| c.is_ascii_digit()), "{a}");
-            assert!(element.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+            assert!(element
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
         }
     }
 }

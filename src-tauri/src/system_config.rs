@@ -209,7 +209,10 @@ mod tests {
             let path = file(&dir, name, text);
             let err = SystemConfig::read(&path).unwrap_err().to_string();
             assert!(err.contains("malformed"), "{name}: {err}");
-            assert!(err.contains(name), "{name}: the error names the file: {err}");
+            assert!(
+                err.contains(name),
+                "{name}: the error names the file: {err}"
+            );
             assert!(err.contains(expect), "{name}: {err}");
             let (config, errors) = SystemConfig::load(&[path]);
             assert_eq!(config, SystemConfig::FAIL_CLOSED, "{name}");

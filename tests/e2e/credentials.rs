@@ -299,7 +299,8 @@ fn credentials_add_test_wrong_key_use_and_remove() {
     let (ok, words) = test_result(&app, "e2e-solid");
     assert!(!ok, "a wrong key passed the test: {words}");
     assert!(
-        words.contains("Solid refused the API key") && words.contains("Check the profile's API key"),
+        words.contains("Solid refused the API key")
+            && words.contains("Check the profile's API key"),
         "not the clear credentials error: {words}"
     );
     assert!(!page_text(&app).contains(WRONG_KEY));
@@ -308,7 +309,9 @@ fn credentials_add_test_wrong_key_use_and_remove() {
     // Use the demo Vault profile: the status bar follows.
     app.click(&app.find("[data-profile-id=\"demo-vault\"] [data-action=\"use\"]"));
     app.wait_for("the status bar to show Demo Vault", DEFAULT_WAIT, || {
-        status_bar_profile(&app).contains("Demo Vault").then_some(())
+        status_bar_profile(&app)
+            .contains("Demo Vault")
+            .then_some(())
     });
     let badge = app.find("[data-status-bar] [data-environment]");
     assert_eq!(app.text(&badge), "DEMO");

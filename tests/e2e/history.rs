@@ -116,17 +116,13 @@ fn history_shows_demo_flow_and_exports_csv() {
 
     // Export the filtered history.
     app.click(&app.find("[data-action=\"export\"]"));
-    let status = app.wait_for(
-        "the export to finish",
-        Duration::from_secs(20),
-        || {
-            let el = app.try_find("[data-export-status]")?;
-            match app.attribute(&el, "data-result").as_deref() {
-                Some("written") | Some("failed") | Some("cancelled") => Some(el),
-                _ => None,
-            }
-        },
-    );
+    let status = app.wait_for("the export to finish", Duration::from_secs(20), || {
+        let el = app.try_find("[data-export-status]")?;
+        match app.attribute(&el, "data-result").as_deref() {
+            Some("written") | Some("failed") | Some("cancelled") => Some(el),
+            _ => None,
+        }
+    });
     assert_eq!(
         app.attribute(&status, "data-result").as_deref(),
         Some("written"),

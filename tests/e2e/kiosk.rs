@@ -84,8 +84,10 @@ fn system_config(text: &str) -> tempfile::TempDir {
 
 #[test]
 fn kiosk_is_fullscreen_undecorated_and_locked() {
-    let Some(app) = App::launch("kiosk_is_fullscreen_undecorated_and_locked", &["--kiosk", "--demo"])
-    else {
+    let Some(app) = App::launch(
+        "kiosk_is_fullscreen_undecorated_and_locked",
+        &["--kiosk", "--demo"],
+    ) else {
         return;
     };
 
@@ -137,7 +139,11 @@ fn kiosk_is_fullscreen_undecorated_and_locked() {
          return e.defaultPrevented;",
         vec![],
     );
-    assert_eq!(prevented, Value::Bool(true), "the context menu was not cancelled");
+    assert_eq!(
+        prevented,
+        Value::Bool(true),
+        "the context menu was not cancelled"
+    );
 
     // Reload does nothing: what was typed and the page's own state survive F5, Ctrl+R and
     // Ctrl+Shift+R, and each of those keys had its default action cancelled.

@@ -4,8 +4,8 @@
 mod credentials;
 mod history;
 mod kiosk;
+mod operator;
 mod security;
 mod smoke;
-mod operator;
 mod solid;
 mod vault;

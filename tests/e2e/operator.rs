@@ -82,8 +82,12 @@ pub fn tab_to(app: &App, name: &str) {
 
 /// Waits until the screen's profile list is filled and returns the chosen profile's badge text.
 pub fn wait_profiles(app: &App, flow: &str) -> String {
-    app.find(&format!("[data-flow=\"{flow}\"] [data-field=\"profile\"] option"));
-    let badge = app.find(&format!("[data-flow=\"{flow}\"] [data-profile-badge] .badge"));
+    app.find(&format!(
+        "[data-flow=\"{flow}\"] [data-field=\"profile\"] option"
+    ));
+    let badge = app.find(&format!(
+        "[data-flow=\"{flow}\"] [data-profile-badge] .badge"
+    ));
     app.text(&badge)
 }
 
@@ -170,20 +174,24 @@ pub fn invoke(app: &App, cmd: &str, args: Value) -> Value {
 /// The embedded sandbox's base URL, from the line the app logs at start.
 pub fn sandbox_url(app: &App) -> String {
     let file = app.data_dir().join("logs/pindesk.log");
-    app.wait_for("the demo sandbox's address in the log", DEFAULT_WAIT, || {
-        let log = format!(
-            "{}\n{}",
-            app.log(),
-            std::fs::read_to_string(&file).unwrap_or_default()
-        );
-        let line = log.lines().find(|l| l.contains("demo sandbox listening"))?;
-        let start = line.find("http://127.0.0.1:")?;
-        let url: String = line[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.'))
-            .collect();
-        Some(url.trim_end_matches('/').to_owned())
-    })
+    app.wait_for(
+        "the demo sandbox's address in the log",
+        DEFAULT_WAIT,
+        || {
+            let log = format!(
+                "{}\n{}",
+                app.log(),
+                std::fs::read_to_string(&file).unwrap_or_default()
+            );
+            let line = log.lines().find(|l| l.contains("demo sandbox listening"))?;
+            let start = line.find("http://127.0.0.1:")?;
+            let url: String = line[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.'))
+                .collect();
+            Some(url.trim_end_matches('/').to_owned())
+        },
+    )
 }
 
 /// `POST {sandbox}{path}` with a JSON body; the JSON answer.
@@ -291,7 +299,10 @@ pub fn assert_page_clean(app: &App, secrets: &[&str]) {
     );
     let page = page.as_str().unwrap_or_default();
     for secret in secrets {
-        assert!(!holds(page.as_bytes(), secret), "the page still holds a secret");
+        assert!(
+            !holds(page.as_bytes(), secret),
+            "the page still holds a secret"
+        );
     }
 }
 

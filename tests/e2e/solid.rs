@@ -36,10 +36,8 @@ fn token_text(app: &App) -> String {
 
 #[test]
 fn solid_token_in_two_actions_reveal_and_set_pin() {
-    let Some(app) = App::launch(
-        "solid_token_in_two_actions_reveal_and_set_pin",
-        &["--demo"],
-    ) else {
+    let Some(app) = App::launch("solid_token_in_two_actions_reveal_and_set_pin", &["--demo"])
+    else {
         return;
     };
     record_replies(&app);

@@ -129,9 +129,11 @@ fn vault_flow_keyboard_only_in_six_actions() {
     // The history says it was done.
     let entries = history(&app);
     assert!(
-        entries.iter().any(|e| e["operation"] == "vault.set_passcode"
-            && e["outcome"] == "ok"
-            && e["cardId"] == CARD),
+        entries
+            .iter()
+            .any(|e| e["operation"] == "vault.set_passcode"
+                && e["outcome"] == "ok"
+                && e["cardId"] == CARD),
         "history has vault.set_passcode ok: {entries:?}"
     );
 
@@ -197,11 +199,16 @@ fn vault_wrong_code_at_its_field_and_esc_starts_over() {
     op.press(ESCAPE, "Esc");
     wait_focus(&app, "card");
     app.wait_for("the code field to go", DEFAULT_WAIT, || {
-        app.try_find("[data-field=\"code\"]").is_none().then_some(())
+        app.try_find("[data-field=\"code\"]")
+            .is_none()
+            .then_some(())
     });
     let card = app.find("[data-field=\"card\"]");
     assert_eq!(
-        app.execute("return arguments[0].value;", vec![json!({"element-6066-11e4-a52e-4f735466cecf": card.0})]),
+        app.execute(
+            "return arguments[0].value;",
+            vec![json!({"element-6066-11e4-a52e-4f735466cecf": card.0})]
+        ),
         Value::from("")
     );
     assert!(!shown(&app, "[data-demo-sms]"), "demo panel cleared");
@@ -259,7 +266,10 @@ fn vault_already_verified_code_path() {
     let sent_again = crate::operator::replies(&app)[before..]
         .iter()
         .any(|(cmd, _)| cmd == "vault_send_code" || cmd == "vault_verify_code");
-    assert!(!sent_again, "the verified-code path sends nothing but the set");
+    assert!(
+        !sent_again,
+        "the verified-code path sends nothing but the set"
+    );
 
     let sandbox = sandbox_url(&app);
     let check = sandbox_post(

@@ -411,7 +411,10 @@ async fn run(o: Options) {
     }
     let records = Series::new(records);
 
-    eprintln!("flows: {} Vault flows the documented way (curl + openssl)", o.curl_flows);
+    eprintln!(
+        "flows: {} Vault flows the documented way (curl + openssl)",
+        o.curl_flows
+    );
     let curl = curl_flows(o.curl_flows, &sandbox, dir.path());
 
     println!();
