@@ -32,7 +32,10 @@ use tauri::{Builder, Runtime};
 pub fn run() {
     let started = Instant::now();
     let args = Args::parse();
-    logging::init();
+    let paths = Paths::from_env();
+    if let Ok(paths) = &paths {
+        logging::init(paths);
+    }
     let system = load_system_config();
     let mode = kiosk::mode(args.mode(), &system);
     tracing::info!(
@@ -40,17 +43,15 @@ pub fn run() {
         ?mode,
         "pindesk starting"
     );
-    let state = Paths::from_env()
-        .map_err(state::StartError::from)
-        .and_then(|paths| {
-            AppState::open(
-                paths,
-                Box::new(KeyringStore::new()),
-                mode,
-                args.demo,
-                started,
-            )
-        });
+    let state = paths.map_err(state::StartError::from).and_then(|paths| {
+        AppState::open(
+            paths,
+            Box::new(KeyringStore::new()),
+            mode,
+            args.demo,
+            started,
+        )
+    });
     match state {
         Ok(state) => run_app(Builder::default(), state, system),
         Err(e) => {
