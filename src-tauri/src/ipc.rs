@@ -215,6 +215,19 @@ pub struct PolicyRule {
     pub message: String,
 }
 
+impl PolicyRule {
+    /// The rules broken, as reported by a passcode or PIN policy.
+    pub fn all(violations: Vec<pindesk_core::policy::PolicyViolation>) -> Vec<PolicyRule> {
+        violations
+            .into_iter()
+            .map(|v| PolicyRule {
+                rule: v.rule.to_owned(),
+                message: v.message,
+            })
+            .collect()
+    }
+}
+
 /// A PIN token held by the app: everything about it but the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

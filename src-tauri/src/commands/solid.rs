@@ -96,12 +96,5 @@ pub fn pin_rules(
     let candidate = zeroize::Zeroizing::new(candidate);
     let profile = state.desk.resolve_profile(profile.as_deref())?;
     let policy = profile.solid_settings().pin_policy.unwrap_or_default();
-    Ok(policy
-        .violations(&candidate)
-        .into_iter()
-        .map(|v| PolicyRule {
-            rule: v.rule.to_owned(),
-            message: v.message,
-        })
-        .collect())
+    Ok(PolicyRule::all(policy.violations(&candidate)))
 }

@@ -64,14 +64,7 @@ pub fn passcode_rules(
     let candidate = zeroize::Zeroizing::new(candidate);
     let profile = state.desk.resolve_profile(profile.as_deref())?;
     let policy = profile.vault_settings().passcode_policy.unwrap_or_default();
-    Ok(policy
-        .violations(&candidate)
-        .into_iter()
-        .map(|v| PolicyRule {
-            rule: v.rule.to_owned(),
-            message: v.message,
-        })
-        .collect())
+    Ok(PolicyRule::all(policy.violations(&candidate)))
 }
 
 /// Demo mode only: the last code the embedded sandbox "sent" to the card.
