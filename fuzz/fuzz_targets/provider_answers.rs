@@ -13,10 +13,12 @@ fuzz_target!(|data: &[u8]| {
     let content_type = types[data.first().map_or(0, |b| usize::from(*b) % 3)];
     let body = data.get(1..).unwrap_or_default();
     let quoted = |message: &str| {
-        // A body of 16+ printable bytes must not reappear in the message.
-        body.len() >= 16
-            && std::str::from_utf8(body).is_ok_and(|b| message.contains(b.trim()))
-            && !body.iter().all(u8::is_ascii_whitespace)
+        // A body of 16+ bytes must not reappear in the message. Counted once trimmed: a body
+        // of whitespace around one letter is not "quoted" because the message has that letter.
+        std::str::from_utf8(body).is_ok_and(|b| {
+            let b = b.trim();
+            b.len() >= 16 && message.contains(b)
+        })
     };
     match parse_token_answer(200, content_type, body) {
         Ok(tokens) => assert!(!tokens.access.expose().trim().is_empty()),
