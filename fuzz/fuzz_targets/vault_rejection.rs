@@ -12,9 +12,15 @@ fuzz_target!(|data: &[u8]| {
     let status = data.first().map_or(400, |b| 400 + u16::from(*b));
     let body = data.get(1..).unwrap_or_default();
     let r = VaultRejection::parse(status, body, &[SECRET]);
-    for text in [&r.message, &r.field, &r.error, &r.system_id, &r.original_message]
-        .into_iter()
-        .flatten()
+    for text in [
+        &r.message,
+        &r.field,
+        &r.error,
+        &r.system_id,
+        &r.original_message,
+    ]
+    .into_iter()
+    .flatten()
     {
         assert!(text.chars().count() <= MAX_PROVIDER_TEXT + 1);
         assert!(!text.chars().any(char::is_control));
