@@ -46,7 +46,12 @@ for target in "${targets[@]}"; do
     -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
   if ((status != 0)); then
-    tail -n 80 "$log" >&2
+    # From the first sign of the failure (a panic, a sanitizer or libFuzzer error) on: the
+    # message, the stack, the input and the command that replays it. (The progress lines
+    # before it can run to thousands.)
+    first=$(grep -a -n -m1 -E "panicked at|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)" "$log" \
+      | cut -d: -f1 || true)
+    tail -n "+${first:-1}" "$log" | grep -a -v -E '^ +#[0-9]+ 0x' | tail -n 120 >&2
     rm -f "$log"
     echo "fuzz: $target FAILED (exit $status); the input is under fuzz/artifacts/$target/" >&2
     exit "$status"
