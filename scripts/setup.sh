@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing PinDesk needs, and only what is missing, on
 # Debian 12 / Ubuntu 22.04 or newer: Debian packages (apt-get; sudo when not root), the rustfmt
-# and clippy components, tauri-driver, and the UI's npm packages. Quick when all is there.
+# and clippy components, tauri-driver, cargo-fuzz, and the UI's npm packages. Quick when all is
+# there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +58,13 @@ cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 if ! { command -v tauri-driver || ls "$cargo_bin/tauri-driver"; } >/dev/null 2>&1; then
   say "installing tauri-driver"
   cargo install tauri-driver --version '^2' --locked
+fi
+
+# cargo-fuzz: runs the fuzz targets of fuzz/ for the test command's fuzz stage (scripts/fuzz.sh;
+# about 70 s to build on two cores).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked
 fi
 
 # Node.js 20.19+ and npm, for the UI (Vite 8).

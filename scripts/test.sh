@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check PinDesk has, in order, stopping at the first failure:
 # set-up, formatting, the UI (typecheck, unit tests, build), the IPC bindings' freshness,
-# clippy, the workspace tests (under a private Secret Service), the end-to-end tests that
+# clippy, the workspace tests (under a private Secret Service), a short run of every fuzz
+# target (scripts/fuzz.sh, PINDESK_FUZZ_SECONDS each, default 10), the end-to-end tests that
 # drive the real app with WebDriver under Xvfb, and last the installers (the release .deb and
 # .rpm are built; the .deb is checked, installed, run and removed). Prints a header per stage
 # and a summary with each stage's time. `make test` runs it; so does CI (.ci/run).
@@ -94,6 +95,9 @@ stage "ui" ui_checks
 stage "bindings" cargo test --workspace --lib "${FEATURES[@]}" export_bindings
 stage "clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 stage "workspace tests" workspace_tests
+# The short fuzz run: every target for a few seconds, after an optimised ASan build of its own
+# (fuzz/ is its own workspace with its own target dir). A crash fails the stage.
+stage "fuzz" scripts/fuzz.sh "${PINDESK_FUZZ_SECONDS:-10}"
 stage "build app" cargo build -p pindesk "${FEATURES[@]}"
 stage "e2e" e2e
 stage "package" package
