@@ -28,6 +28,7 @@ use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::BaseUrl;
 use pindesk_sandbox::{Sandbox, SandboxConfig};
+use reqwest::dns::{Name, Resolve, Resolving};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -93,6 +94,11 @@ struct Fx {
 
 /// A demo desk over a fresh sandbox, with short timeouts and no DNS.
 async fn fixture() -> Fx {
+    fixture_resolving_with(Arc::new(RefusingResolver)).await
+}
+
+/// [`fixture`] with `resolver` for every name lookup.
+async fn fixture_resolving_with(resolver: Arc<dyn Resolve>) -> Fx {
     let sandbox = Sandbox::start(SandboxConfig {
         key_bits: 1024,
         ..SandboxConfig::default()
@@ -112,7 +118,7 @@ async fn fixture() -> Fx {
         Box::new(store.clone()),
         Some(backend),
         quick(),
-        Some(Arc::new(RefusingResolver)),
+        Some(resolver),
     )
     .unwrap();
     Fx {
@@ -390,6 +396,16 @@ async fn silent_server(connections: Arc<AtomicUsize>) -> SocketAddr {
     addr
 }
 
+/// [`RefusingResolver`] that counts the lookups it refuses: one per connection attempt.
+struct CountingResolver(Arc<AtomicUsize>);
+
+impl Resolve for CountingResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        RefusingResolver.resolve(name)
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Never sent: connection refused, no DNS answer, TLS failure, connect timeout.
 // ---------------------------------------------------------------------------------------
@@ -434,7 +450,8 @@ async fn connection_refused_is_network_failed() {
 
 #[tokio::test]
 async fn a_host_that_does_not_resolve_is_network_failed() {
-    let f = fixture().await;
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let f = fixture_resolving_with(Arc::new(CountingResolver(Arc::clone(&lookups)))).await;
     add_profiles_at(&f, "https://provider.pindesk-test.invalid");
 
     let err = f
@@ -453,6 +470,27 @@ async fn a_host_that_does_not_resolve_is_network_failed() {
         },
     );
     assert!(!err.message().contains("pindesk-test.invalid"));
+    assert_eq!(
+        lookups.load(Ordering::SeqCst),
+        1,
+        "the send is not tried again"
+    );
+
+    // Setting a passcode starts with the RSA key, a GET: tried three times in all.
+    let err = set_passcode(&f, "vault-at", "1234", PASSCODE)
+        .await
+        .unwrap_err();
+    check(
+        &f,
+        &err,
+        Expect {
+            category: Category::Network,
+            outcome: Outcome::Failed,
+            operation: "vault.set_passcode",
+            says: "the host name could not be resolved. Nothing was sent.",
+        },
+    );
+    assert_eq!(lookups.load(Ordering::SeqCst), 1 + 3);
 
     let err = f
         .desk
@@ -469,6 +507,7 @@ async fn a_host_that_does_not_resolve_is_network_failed() {
             says: "the host name could not be resolved. Nothing was sent.",
         },
     );
+    assert_eq!(lookups.load(Ordering::SeqCst), 1 + 3 + 1);
 }
 
 #[tokio::test]
@@ -1034,6 +1073,7 @@ async fn an_html_error_page_is_described_never_shown() {
         json!({"route": PIN_TOKEN, "method": "POST", "status": 200, "body": page, "content_type": "text/html; charset=utf-8"}),
     )
     .await;
+    counter(sb, "POST", PIN_TOKEN).await;
     let err = f
         .desk
         .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
@@ -1049,6 +1089,7 @@ async fn an_html_error_page_is_described_never_shown() {
             says: "Solid's answer could not be read (HTTP 200, an HTML page, not JSON",
         },
     );
+    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 0);
 }
 
 #[tokio::test]
@@ -1103,6 +1144,7 @@ async fn an_empty_body_to_a_send_is_unknown() {
         json!({"route": PIN_TOKEN, "method": "POST", "status": 200, "body": ""}),
     )
     .await;
+    counter(sb, "POST", PIN_TOKEN).await;
     let err = f
         .desk
         .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
@@ -1118,6 +1160,7 @@ async fn an_empty_body_to_a_send_is_unknown() {
             says: "Solid's answer could not be read (HTTP 200, empty answer)",
         },
     );
+    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 0);
 }
 
 #[tokio::test]
