@@ -1,7 +1,7 @@
 # PinDesk's commands. The two that matter:
 #   make run    set up what is missing, build, and start the app in demo mode
 #   make test   set up what is missing, then run every check and test (as CI does)
-.PHONY: run test package bindings icons screenshot setup
+.PHONY: run test package bench bindings icons screenshot setup
 
 run:
 	scripts/run.sh
@@ -12,6 +12,10 @@ test:
 # Installers (.deb and .rpm) under target/release/bundle/.
 package:
 	scripts/package.sh
+
+# Benchmarks against floors measured in the same run; writes BENCHMARKS.md (not part of test).
+bench:
+	scripts/bench.sh
 
 # Regenerates ui/src/bindings/ from the Rust IPC types.
 bindings:
