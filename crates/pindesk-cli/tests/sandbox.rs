@@ -33,8 +33,16 @@ fn sandbox_command_serves_on_loopback_and_stops_on_sigterm() {
         .trim()
         .to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    let banner: Vec<String> = lines.by_ref().take(40).map_while(Result::ok).collect();
-    let banner = banner.join("\n");
+    // The banner ends with the controls line; the process then keeps serving (stdout open).
+    let mut banner = String::new();
+    for line in lines.by_ref().take(40).map_while(Result::ok) {
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.starts_with("Sandbox controls under ") {
+            break;
+        }
+    }
+    assert!(banner.contains("Sandbox controls under "), "{banner}");
     assert!(banner.contains("1234435"), "{banner}");
     assert!(banner.contains("sbx-cli-token"), "{banner}");
 
