@@ -58,7 +58,7 @@ ui_checks() {
 }
 
 workspace_tests() {
-  scripts/with-secret-service.sh cargo test --workspace "${FEATURES[@]}"
+  scripts/with-secret-service.sh cargo test --workspace --no-fail-fast "${FEATURES[@]}"
 }
 
 e2e() {
