@@ -502,3 +502,45 @@ async fn removing_a_profile_deletes_its_keyring_entries() {
     assert!(f.store.0.is_empty());
     assert!(f.desk.list_profiles().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn in_demo_mode_a_demo_profile_can_be_made_active_again_after_a_stored_one() {
+    let f = fixture(true).await;
+    let profile = Profile::new(
+        ProfileId::new("solid-main").unwrap(),
+        "Solid",
+        Provider::Solid,
+        Environment::Sandbox,
+    );
+    f.desk
+        .add_profile(
+            profile,
+            NewCredentials::SolidApiKey(ApiKey::new("key-1".into())),
+        )
+        .unwrap();
+    f.desk.use_profile("solid-main").unwrap();
+    assert_eq!(
+        f.desk.resolve_profile(None).unwrap().id.as_str(),
+        "solid-main"
+    );
+    f.desk.use_profile(DEMO_VAULT_PROFILE).unwrap();
+    assert_eq!(
+        f.desk.resolve_profile(None).unwrap().id.as_str(),
+        DEMO_VAULT_PROFILE
+    );
+    let active: Vec<_> = f
+        .desk
+        .list_profiles()
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.active)
+        .map(|v| v.profile.id.to_string())
+        .collect();
+    assert_eq!(active, [DEMO_VAULT_PROFILE]);
+    // An unknown name is still refused, and changes nothing.
+    assert!(f.desk.use_profile("nope").is_err());
+    assert_eq!(
+        f.desk.resolve_profile(None).unwrap().id.as_str(),
+        DEMO_VAULT_PROFILE
+    );
+}

@@ -51,6 +51,9 @@ pub struct Desk {
     http: reqwest::Client,
     http_settings: HttpSettings,
     demo: Option<DemoBackend>,
+    /// The demo profile chosen with `use_profile` while no stored one is active. Demo profiles
+    /// live only as long as demo mode, so the choice is kept here, never in the file.
+    demo_active: Mutex<Option<ProfileId>>,
     vault_sessions: Mutex<HashMap<String, vault::Session>>,
     pin_tokens: Mutex<HashMap<String, HeldPinToken>>,
 }
@@ -101,6 +104,7 @@ impl Desk {
             http,
             http_settings,
             demo,
+            demo_active: Mutex::new(None),
             vault_sessions: Mutex::new(HashMap::new()),
             pin_tokens: Mutex::new(HashMap::new()),
         })
@@ -202,10 +206,13 @@ impl Desk {
         if let Some(active) = file.active_profile() {
             return Ok(active.clone());
         }
-        if let Some(active) = &file.active {
-            if let Some(p) = demo.iter().find(|p| &p.id == active) {
-                return Ok(p.clone());
-            }
+        let chosen = self
+            .demo_active
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(p) = chosen.and_then(|id| demo.iter().find(|p| p.id == id).cloned()) {
+            return Ok(p);
         }
         demo.into_iter().next().ok_or(Error::NoActiveProfile)
     }

@@ -262,10 +262,15 @@ impl Desk {
     /// Makes a profile the active one.
     pub fn use_profile(&self, name: &str) -> Result<(), Error> {
         let id = ProfileId::new(name)?;
-        if !self.is_demo_id(&id) {
-            self.profiles.get(&id)?;
-        }
-        Ok(self.profiles.set_active(Some(&id))?)
+        let demo = self.is_demo_id(&id);
+        // A demo profile is active when no stored one is: the file's choice is cleared.
+        self.profiles
+            .set_active(if demo { None } else { Some(&id) })?;
+        *self
+            .demo_active
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = demo.then_some(id);
+        Ok(())
     }
 
     /// Checks the profile's credentials against the provider: Vault fetches the RSA key,
