@@ -48,7 +48,9 @@ fn dto(view: ProfileView) -> ProfileDto {
             .secrets
             .into_iter()
             .map(|(kind, state)| SecretStatus {
-                kind,
+                // The IPC names the secret as its form field does (`api_key`), not as the
+                // keyring account does (`api-key`).
+                kind: kind.replace('-', "_"),
                 state: serde_json::to_value(state)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
