@@ -80,9 +80,13 @@ fn load_system_config() -> SystemConfig {
 /// UI) and runs it: a single instance per session, the window shaped for the mode.
 pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemConfig) {
     let mut context = tauri::generate_context!();
-    window::shape(context.config_mut(), state.mode);
+    let mode = state.mode;
+    window::shape(context.config_mut(), mode);
     configure_with(builder.plugin(single_instance::plugin()), state, system)
-        .setup(|app| {
+        .setup(move |app| {
+            if mode == ipc::Mode::Kiosk {
+                window::cover_monitor(app);
+            }
             window::log_state(app);
             Ok(())
         })

@@ -31,6 +31,31 @@ fn shape_window(window: &mut WindowConfig, mode: Mode) {
     }
 }
 
+/// Makes a kiosk's window cover its whole monitor. Fullscreen is only a request to the window
+/// manager; a kiosk session often runs without one (a bare X session), where the request is
+/// ignored, so the window is also placed and sized to the monitor itself.
+pub fn cover_monitor<R: Runtime>(app: &tauri::App<R>) {
+    let Some(window) = app.get_webview_window(MAIN) else {
+        return;
+    };
+    let monitor = window
+        .current_monitor()
+        .ok()
+        .flatten()
+        .or_else(|| window.primary_monitor().ok().flatten());
+    let Some(monitor) = monitor else {
+        tracing::warn!("no monitor to cover");
+        return;
+    };
+    let (position, size) = (*monitor.position(), *monitor.size());
+    if let Err(error) = window
+        .set_position(position)
+        .and_then(|()| window.set_size(size))
+    {
+        tracing::warn!(%error, "could not cover the monitor");
+    }
+}
+
 /// Logs the main window's state as the window system reports it (the E2E tests read it).
 pub fn log_state<R: Runtime>(app: &tauri::App<R>) {
     let Some(window) = app.get_webview_window(MAIN) else {
