@@ -22,7 +22,7 @@ describe("secret field", () => {
     expect(f.input.type).toBe("password");
     expect(f.input.getAttribute("autocomplete")).toBe("new-password");
     expect(f.input.getAttribute("spellcheck")).toBe("false");
-    expect(f.input.getAttribute("autocapitalize")).toBe("off");
+    expect(f.input.getAttribute("autocapitalize")).toBe("none");
     expect(document.querySelector('label[for="x-pass"]')?.textContent).toBe("New passcode");
     expect(f.error.dataset.errorFor).toBe("passcode");
     expect(field({ id: "y", field: "code", label: "Code", secret: true }).input.getAttribute("autocomplete")).toBe("off");

@@ -45,7 +45,7 @@ export function field(opts: FieldOptions): Field {
     "data-field": opts.field,
     autocomplete: opts.autocomplete ?? (opts.secret ? "off" : "off"),
     spellcheck: "false",
-    autocapitalize: "off",
+    autocapitalize: "none",
     autocorrect: "off",
     inputmode: opts.inputmode,
     placeholder: opts.placeholder,

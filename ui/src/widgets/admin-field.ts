@@ -55,7 +55,7 @@ export function inputField(o: InputOptions): AdminField<HTMLInputElement> {
     type: o.secret ? "password" : (o.type ?? "text"),
     autocomplete: o.secret ? "new-password" : "off",
     spellcheck: "false",
-    autocapitalize: "off",
+    autocapitalize: "none",
     inputmode: o.inputmode,
     placeholder: o.placeholder,
     required: o.required,
