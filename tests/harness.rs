@@ -93,7 +93,8 @@ impl App {
             .arg(native_port.to_string())
             .env("PINDESK_CONFIG_DIR", dirs.path().join("config"))
             .env("PINDESK_DATA_DIR", dirs.path().join("data"))
-            .env("PINDESK_LOG", "info")
+            // Our own crates at their most verbose, so the leak checks see every line.
+            .env("PINDESK_LOG", "info,pindesk_app=trace,pindesk_core=trace")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log_file)
@@ -165,8 +166,14 @@ impl App {
         self._dirs.path().join("config")
     }
 
-    /// The app's log so far (tauri-driver, WebKitWebDriver and `pindesk` itself).
+    /// The app's own log so far (`pindesk.log` in its data dir, written through the core's
+    /// redacting formatter; our crates log at trace level in these tests).
     pub fn log(&self) -> String {
+        fs::read_to_string(self.data_dir().join("logs").join("pindesk.log")).unwrap_or_default()
+    }
+
+    /// What tauri-driver, WebKitWebDriver and the app printed on stdout and stderr so far.
+    pub fn driver_output(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
@@ -216,9 +223,10 @@ impl Drop for App {
         self.driver.wait().ok();
         if std::thread::panicking() {
             eprintln!(
-                "e2e: {} failed; log {}:\n{}",
+                "e2e: {} failed; driver output {}:\n{}\napp log:\n{}",
                 self.name,
                 self.log.display(),
+                self.driver_output(),
                 self.log()
             );
         }

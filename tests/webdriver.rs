@@ -216,6 +216,12 @@ impl Session {
 
     /// Clicks an element.
     pub fn click(&self, element: &Element) {
+        // As an operator would, bring it to the middle of its scroll area first: WebKit's own
+        // scrolling may leave it at the edge, where the click point counts as not in view.
+        self.execute(
+            "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+            vec![json!({ ELEMENT_KEY: element.0 })],
+        );
         self.expect("POST", &format!("/element/{}/click", element.0), None);
     }
 

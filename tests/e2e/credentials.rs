@@ -3,6 +3,7 @@
 //! sandbox, made to fail with a wrong key (the clear credentials error), the active profile
 //! switched (the status bar follows) and the profile removed after a confirmation.
 
+use crate::operator::{assert_no_secret_leaked, record_replies};
 use pindesk_e2e::harness::App;
 use pindesk_e2e::paths;
 use pindesk_e2e::webdriver::{Element, DEFAULT_WAIT};
@@ -175,8 +176,17 @@ fn page_text(app: &App) -> String {
     .to_owned()
 }
 
+/// The status bar's profile text, read in one step (the bar is redrawn when the active
+/// profile changes, so an element found a moment earlier may be gone).
 fn status_bar_profile(app: &App) -> String {
-    app.text(&app.find("[data-status-bar] .status-bar__profile"))
+    app.execute(
+        "const e = document.querySelector('[data-status-bar] .status-bar__profile');\
+         return e ? e.textContent : '';",
+        vec![],
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
 }
 
 #[test]
@@ -191,6 +201,7 @@ fn credentials_add_test_wrong_key_use_and_remove() {
     else {
         return;
     };
+    record_replies(&app);
     app.click(&app.find("[data-nav=\"credentials\"]"));
     profile_item(&app, "demo-vault");
     let demo = profile_item(&app, "demo-solid");
@@ -340,6 +351,19 @@ fn credentials_add_test_wrong_key_use_and_remove() {
     let backend = app.text(&app.find("[data-about-item=\"backend\"]"));
     assert!(!backend.is_empty());
     app.screenshot("9-settings");
+
+    // Neither key is in any IPC reply the UI received, the app's log, or a file it wrote.
+    assert_no_secret_leaked(
+        &app,
+        &[API_KEY, WRONG_KEY],
+        &[],
+        &[
+            "save_profile",
+            "test_profile",
+            "list_profiles",
+            "use_profile",
+        ],
+    );
 }
 
 /// Every file under `dir`.
