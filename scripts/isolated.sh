@@ -17,7 +17,14 @@ if [[ -z "${TAURI_DRIVER:-}" ]] && command -v tauri-driver >/dev/null; then
 fi
 
 home=$(mktemp -d "${TMPDIR:-/tmp}/pindesk-home.XXXXXX")
-cleanup() { rm -rf "$home"; }
+# The desktop portal that GTK starts may leave its document store (a FUSE mount) in the runtime
+# folder: unmount it first. Nothing here may change the command's exit status.
+cleanup() {
+  if [[ -d "$home/runtime/doc" ]]; then
+    fusermount -u "$home/runtime/doc" 2>/dev/null || umount -l "$home/runtime/doc" 2>/dev/null || true
+  fi
+  rm -rf "$home" 2>/dev/null || echo "isolated.sh: could not remove $home entirely" >&2
+}
 trap cleanup EXIT
 
 mkdir -p "$home"/{config,data,cache,state,runtime}
