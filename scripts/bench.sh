@@ -9,7 +9,7 @@
 #   2. Installer size: the two .deb packages built here.
 #   3. Per-flow client overhead on loopback against the sandbox, against a bare reqwest client
 #      and against curl + openssl (crates/pindesk-core/benches/flows.rs).
-#   4. The criterion microbenchmarks (crates/pindesk-core/benches/micro.rs).
+#   4. The criterion microbenchmarks (crates/pindesk-core/benches/micro.rs, history.rs).
 #
 # Environment: BENCH_RUNS (starts of each app, default 10), BENCH_FLOWS (flows of each kind,
 # default 1000), BENCH_CURL_FLOWS (curl + openssl flows, default 200).
@@ -66,7 +66,7 @@ cargo bench -p pindesk-core --bench flows -- --flows "$flows" --curl-flows "$cur
   tee "$logs/flows.txt"
 
 step "microbenchmarks (criterion)"
-cargo bench -p pindesk-core --bench micro | tee "$logs/micro.txt"
+cargo bench -p pindesk-core --bench micro --bench history | tee "$logs/micro.txt"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the numbers ----------------------------------------------------------------------------
@@ -119,7 +119,8 @@ micro_rows=$(awk '
   awk '
     {
       n = split($1, part, "/")
-      row = part[1] (n == 3 ? ", " part[3] "-bit key" : "")
+      size = part[1] == "history_page" ? " entries" : "-bit key"
+      row = part[1] (n == 3 ? ", " part[3] size : "")
       item = part[2] " " $2 " " $3
       if (row in cells) cells[row] = cells[row] " · " item
       else { order[++rows] = row; cells[row] = item }
@@ -220,8 +221,10 @@ $table
    (\`crates/pindesk-core/benches/vault_curl.sh\`): one \`curl\` per call and \`openssl
    pkeyutl\` for the encryption, $curl_flows flows, not counting the sandbox-only call that
    reads the SMS code.
-4. **Microbenchmarks** (\`crates/pindesk-core/benches/micro.rs\`): criterion's point
-   estimate per benchmark; full reports in \`target/criterion/\`.
+4. **Microbenchmarks** (\`crates/pindesk-core/benches/micro.rs\` and \`history.rs\`):
+   criterion's point estimate per benchmark; \`history_page\` is a 50-entry page of the History
+   screen on 100 and on 100 000 entries (goal: well under 50 ms); full reports in
+   \`target/criterion/\`.
 
 Raw output of this run: \`target/bench/\`.
 

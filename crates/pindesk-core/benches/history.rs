@@ -64,16 +64,16 @@ fn pages(c: &mut Criterion) {
         .map(|&n| (n, history_of(dir.path(), n)))
         .collect();
     let filters = [
-        ("first page", Filter::default()),
+        ("first_page", Filter::default()),
         (
-            "one card",
+            "one_card",
             Filter {
                 card_id: Some("1000042".into()),
                 ..Filter::default()
             },
         ),
         (
-            "solid, failed",
+            "solid_failed",
             Filter {
                 provider: Some(Provider::Solid),
                 outcome: Some(Outcome::Failed),
@@ -99,17 +99,13 @@ fn pages(c: &mut Criterion) {
     // A page deep in the history (the UI pages by id).
     for (n, history) in &histories {
         let middle = EntryId(n / 2);
-        group.bench_with_input(
-            BenchmarkId::new("page after the middle", n),
-            &middle,
-            |b, m| {
-                b.iter(|| {
-                    history
-                        .query(&Filter::default(), Page::after(*m, PAGE))
-                        .expect("query")
-                })
-            },
-        );
+        group.bench_with_input(BenchmarkId::new("after_the_middle", n), &middle, |b, m| {
+            b.iter(|| {
+                history
+                    .query(&Filter::default(), Page::after(*m, PAGE))
+                    .expect("query")
+            })
+        });
     }
     group.finish();
 }
