@@ -29,7 +29,8 @@ done
 field Depends | grep -q webkit2gtk || die "Depends does not name WebKitGTK: $(field Depends)"
 
 # File list.
-files=$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|')
+# Members are listed as `./usr/…` or `usr/…` depending on the tool that built the archive.
+files=$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed -E 's|^\./||; s|^|/|')
 has() { grep -qxF "$1" <<<"$files" || die "$deb lacks $1"; }
 has /usr/bin/pindesk
 desktop=$(grep -E '^/usr/share/applications/.*\.desktop$' <<<"$files" | head -n1)
@@ -37,7 +38,7 @@ desktop=$(grep -E '^/usr/share/applications/.*\.desktop$' <<<"$files" | head -n1
 for size in 16x16 24x24 32x32 48x48 64x64 128x128 256x256 512x512; do
   has "/usr/share/icons/hicolor/$size/apps/pindesk.png"
 done
-entry=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ".$desktop")
+entry=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards "*${desktop#/}")
 echo "$entry"
 grep -qx 'Exec=pindesk' <<<"$entry" || die "the desktop entry does not run pindesk"
 grep -qx 'Icon=pindesk' <<<"$entry" || die "the desktop entry has no pindesk icon"
