@@ -53,7 +53,7 @@ newest_deb() { # name pattern: the newest .deb built by this run
   [[ -n $deb ]] || { echo "bench: no $1 built by this run" >&2; exit 1; }
   echo "$deb"
 }
-pindesk_deb=$(newest_deb 'PinDesk_*.deb')
+pindesk_deb=$(newest_deb 'pindesk_*.deb')
 bare_deb=$(newest_deb 'bare-tauri_*.deb')
 
 step "start-up and memory: $runs starts of each app, interleaved"
