@@ -478,9 +478,8 @@ async fn a_missing_secret_is_a_credentials_error_naming_the_profile() {
     assert!(history(&f.desk).is_empty(), "nothing was sent");
 }
 
-#[tokio::test]
-async fn removing_a_profile_deletes_its_keyring_entries() {
-    let f = fixture(false).await;
+/// Stores the Solid profile `solid-main` with its API key.
+fn add_solid_main(f: &Fixture) {
     let profile = Profile::new(
         ProfileId::new("solid-main").unwrap(),
         "Solid",
@@ -493,6 +492,12 @@ async fn removing_a_profile_deletes_its_keyring_entries() {
             NewCredentials::SolidApiKey(ApiKey::new("key-1".into())),
         )
         .unwrap();
+}
+
+#[tokio::test]
+async fn removing_a_profile_deletes_its_keyring_entries() {
+    let f = fixture(false).await;
+    add_solid_main(&f);
     assert_eq!(f.store.0.len(), 1);
     assert_eq!(
         f.desk.resolve_profile(None).unwrap().id.as_str(),
@@ -506,18 +511,7 @@ async fn removing_a_profile_deletes_its_keyring_entries() {
 #[tokio::test]
 async fn in_demo_mode_a_demo_profile_can_be_made_active_again_after_a_stored_one() {
     let f = fixture(true).await;
-    let profile = Profile::new(
-        ProfileId::new("solid-main").unwrap(),
-        "Solid",
-        Provider::Solid,
-        Environment::Sandbox,
-    );
-    f.desk
-        .add_profile(
-            profile,
-            NewCredentials::SolidApiKey(ApiKey::new("key-1".into())),
-        )
-        .unwrap();
+    add_solid_main(&f);
     f.desk.use_profile("solid-main").unwrap();
     assert_eq!(
         f.desk.resolve_profile(None).unwrap().id.as_str(),
