@@ -2,9 +2,11 @@
  * The profile picker of a provider's screen: the provider's profiles, the active one chosen
  * when it is of this provider (else the first), and the chosen profile's environment badge.
  */
+import type { IpcError } from "../bindings/IpcError";
 import type { ProfileDto } from "../bindings/ProfileDto";
 import type { Provider } from "../bindings/Provider";
 import { h } from "../dom";
+import { listProfiles } from "../ipc";
 import { badge } from "../shell/badge";
 
 /** A profile picker. */
@@ -19,6 +21,11 @@ export interface ProfilePicker {
   fill(profiles: readonly ProfileDto[]): void;
   /** Shows that the profiles could not be listed. */
   failed(message: string): void;
+  /**
+   * Lists the profiles from the app and fills the picker (or says why it cannot), then calls
+   * `then`; nothing happens once `live()` is false (the screen was left meanwhile).
+   */
+  load(live: () => boolean, then: () => void): void;
 }
 
 /** The profile a screen starts with: the active one if it is of `provider`, else the first. */
@@ -73,6 +80,20 @@ export function profilePicker(idPrefix: string, provider: Provider, name: string
       note.textContent = `Profiles could not be listed: ${message}`;
       note.hidden = false;
       showBadge();
+    },
+    load(live, then) {
+      void listProfiles().then(
+        (all) => {
+          if (!live()) return;
+          this.fill(all);
+          then();
+        },
+        (error: unknown) => {
+          if (!live()) return;
+          this.failed(error instanceof Error ? error.message : String((error as IpcError)?.message ?? error));
+          then();
+        },
+      );
     },
   };
 }

@@ -17,7 +17,6 @@ import { profilePicker } from "../forms/profile-picker";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
 import {
-  listProfiles,
   pinRules,
   solidCopyToken,
   solidDiscardToken,
@@ -423,18 +422,7 @@ function mountSolid(section: HTMLElement): () => void {
   });
 
   update();
-  void listProfiles().then(
-    (profiles) => {
-      if (disposed) return;
-      picker.fill(profiles);
-      update();
-    },
-    (error: unknown) => {
-      if (disposed) return;
-      picker.failed(error instanceof Error ? error.message : String((error as IpcError)?.message ?? error));
-      update();
-    },
-  );
+  picker.load(() => !disposed, update);
 
   return () => {
     disposed = true;

@@ -13,7 +13,7 @@ import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "
 import { profilePicker } from "../forms/profile-picker";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
-import { demoSms, listProfiles, passcodeRules, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
+import { demoSms, passcodeRules, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
 import { badge } from "../shell/badge";
 import type { Screen, ScreenContext } from "./screen";
 import { advance, canResend, enterAction, initialFlow, resendIn, type VaultFlow } from "./vault-flow";
@@ -404,18 +404,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   });
 
   update();
-  void listProfiles().then(
-    (profiles) => {
-      if (disposed) return;
-      picker.fill(profiles);
-      update();
-    },
-    (error: unknown) => {
-      if (disposed) return;
-      picker.failed(error instanceof Error ? error.message : String((error as IpcError)?.message ?? error));
-      update();
-    },
-  );
+  picker.load(() => !disposed, update);
 
   return () => {
     disposed = true;
