@@ -481,3 +481,38 @@ async fn slow_answer_to_verify_is_an_unknown_outcome() {
     );
     assert_eq!(e.category(), Category::UnknownOutcome);
 }
+
+#[tokio::test]
+async fn vault_echoing_the_bearer_token_or_a_result_is_never_shown() {
+    let sb = sandbox(Padding::Pkcs1).await;
+    let vault = client(&sb);
+    let bearer = sb.config().vault_token.clone();
+    fault(
+        &sb,
+        json!({"route": format!("/v2/card/{CARD}/passcode/sms/send"), "count": 1, "status": 401,
+               "body": {"error": "UNAUTHORIZED", "errorId": 7, "message": format!("token {bearer} expired"),
+                        "originalMessage": bearer}}),
+    )
+    .await;
+    let e = vault.send_code(&token(&sb), card()).await.unwrap_err();
+    let shown = format!("{} {:?} {:?} {e}", e.operator_message(), e.reference(), e);
+    assert!(!shown.contains(&bearer), "{shown}");
+
+    // A 200 whose result is not "ok" is unconfirmed, and its result is not quoted.
+    fault(
+        &sb,
+        json!({"route": format!("/v2/card/{CARD}/passcode/sms/send"), "count": 1, "status": 200,
+               "body": {"result": format!("failed for {bearer}")}}),
+    )
+    .await;
+    let e = vault.send_code(&token(&sb), card()).await.unwrap_err();
+    assert!(
+        matches!(e, VaultError::Unconfirmed { status: 200, .. }),
+        "{e:?}"
+    );
+    let shown = format!("{} {:?} {e}", e.operator_message(), e);
+    assert!(
+        !shown.contains(&bearer) && !shown.contains("failed for"),
+        "{shown}"
+    );
+}

@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::crypto::{encrypt_passcode, RsaPadding, VaultKey};
 use crate::error::Category;
 use crate::http::{self, Answer, HttpError, MaybeSentReason, TransportError};
-use crate::providers::{clean_opt, clean_text, describe_body};
+use crate::providers::{clean_opt, describe_body};
 use crate::secret::{AccessToken, Passcode, Password, RefreshToken, SmsCode};
 use crate::validate::{self, BaseUrl, ValidationError, VaultCardId};
 
@@ -500,7 +500,9 @@ impl VaultClient {
             .authorized(Method::POST, &path, token)?
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
-        let answer = self.exchange(Call::SendCode, request, &[]).await?;
+        let answer = self
+            .exchange(Call::SendCode, request, &[token.expose()])
+            .await?;
         confirm_ok(Call::SendCode, &answer)
     }
 
@@ -526,7 +528,7 @@ impl VaultClient {
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
         let answer = self
-            .exchange(Call::VerifyCode, request, &[code.expose()])
+            .exchange(Call::VerifyCode, request, &[token.expose(), code.expose()])
             .await?;
         confirm_ok(Call::VerifyCode, &answer)
     }
@@ -553,7 +555,9 @@ impl VaultClient {
             .authorized(Method::GET, "/v2/card/rsa-public-key", token)?
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
-        let answer = self.exchange(Call::RsaKey, request, &[]).await?;
+        let answer = self
+            .exchange(Call::RsaKey, request, &[token.expose()])
+            .await?;
         parse_key_answer(answer.status, answer.content_type.as_deref(), &answer.body)
     }
 
@@ -601,7 +605,7 @@ impl VaultClient {
             .exchange(
                 Call::SetPasscode,
                 request,
-                &[code.expose(), passcode.expose()],
+                &[token.expose(), code.expose(), passcode.expose()],
             )
             .await?;
         confirm_ok(Call::SetPasscode, &answer)
@@ -707,7 +711,8 @@ fn confirm_ok(call: Call, answer: &Answer) -> Result<(), VaultError> {
         Some(Value::String(s)) if s.eq_ignore_ascii_case("ok") => Ok(()),
         other => {
             let detail = match other {
-                Some(v) => format!("result {}", clean_text(&v.to_string(), &[])),
+                // Its value is never quoted: it may echo what the request carried.
+                Some(_) => "a result other than \"ok\"".to_owned(),
                 None => describe_body(answer.content_type.as_deref(), &answer.body),
             };
             if call.changes_state() {
