@@ -538,3 +538,34 @@ async fn in_demo_mode_a_demo_profile_can_be_made_active_again_after_a_stored_one
         DEMO_VAULT_PROFILE
     );
 }
+
+#[tokio::test]
+async fn changing_the_provider_leaves_none_of_the_old_secrets() {
+    let f = fixture(false).await;
+    let id = ProfileId::new("card-desk").unwrap();
+    let vault = Profile::new(id.clone(), "Desk", Provider::Vault, Environment::Sandbox);
+    f.desk
+        .add_profile(
+            vault,
+            NewCredentials::VaultToken(AccessToken::new("tok-old".into())),
+        )
+        .unwrap();
+    // A token a sign-in once obtained, kept under the refresh kind.
+    f.store
+        .set(&id, SecretKind::RefreshToken, "refresh-old")
+        .unwrap();
+    let solid = Profile::new(id.clone(), "Desk", Provider::Solid, Environment::Sandbox);
+    f.desk
+        .update_profile(
+            solid,
+            Some(NewCredentials::SolidApiKey(ApiKey::new("key-new".into()))),
+        )
+        .unwrap();
+    for kind in SecretKind::ALL {
+        let held = f.store.get(&id, kind).unwrap();
+        match kind {
+            SecretKind::ApiKey => assert_eq!(held.as_deref().map(String::as_str), Some("key-new")),
+            _ => assert!(held.is_none(), "{kind} lingers"),
+        }
+    }
+}

@@ -232,9 +232,12 @@ impl Desk {
             )
             .into());
         }
-        if old.vault_settings().auth != profile.vault_settings().auth {
-            // Secrets of the old kind must not linger.
-            for &kind in needed(&old) {
+        if old.provider != profile.provider
+            || old.vault_settings().auth != profile.vault_settings().auth
+        {
+            // Secrets of the old kind must not linger, nor tokens a sign-in obtained.
+            let keep = needed(&profile);
+            for kind in SecretKind::ALL.into_iter().filter(|k| !keep.contains(k)) {
                 self.secrets.delete(&profile.id, kind)?;
             }
         }
