@@ -66,11 +66,10 @@ pub fn history_page(state: State<'_, AppState>, query: HistoryQuery) -> CmdResul
         Some(id) => Page::after(EntryId(id), limit),
         None => Page::first(limit),
     };
-    let history = state.desk.history();
-    let entries = history
-        .query(&filter, page)
-        .map_err(pindesk_core::desk::Error::from)?;
-    let total = history
+    let entries = state.desk.history_page(&filter, page)?;
+    let total = state
+        .desk
+        .history()
         .count(&filter)
         .map_err(pindesk_core::desk::Error::from)?;
     Ok(HistoryPage {
