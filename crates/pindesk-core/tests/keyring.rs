@@ -157,7 +157,8 @@ fn secrets_round_trip_through_new_stores_and_never_reach_the_config_dir() {
     );
 
     // It is really in the Secret Service, under service/username attributes.
-    if let Ok(out) = Command::new("secret-tool")
+    // (secret-tool comes with libsecret-tools, which scripts/setup.sh installs.)
+    let out = Command::new("secret-tool")
         .args([
             "lookup",
             "service",
@@ -166,9 +167,8 @@ fn secrets_round_trip_through_new_stores_and_never_reach_the_config_dir() {
             "ops-vault/access-token",
         ])
         .output()
-    {
-        assert_eq!(String::from_utf8_lossy(&out.stdout), token);
-    }
+        .expect("run secret-tool (Debian package libsecret-tools)");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), token);
 
     // Update replaces the value.
     writer
