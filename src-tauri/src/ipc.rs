@@ -1,10 +1,13 @@
-//! The types that cross the IPC boundary between the Rust commands and the web UI.
+//! The types only the desktop surface speaks: its shell (mode, about box), its form inputs and
+//! the demo SMS peek. Every type both surfaces share lives in [`pindesk_core::api`].
 //!
 //! Every type here derives [`ts_rs::TS`]; the TypeScript declarations in `ui/src/bindings/`
-//! are generated from them (see the `export_bindings` test below), so the UI never writes a
-//! payload type by hand. No type here may ever carry a secret (PIN, passcode, token, key):
-//! secrets travel inward only, as command arguments.
+//! are generated from them and from the core's `api` types (see the `export_bindings` test
+//! below), so the UI never writes a payload type by hand. No type here may ever carry a secret
+//! (PIN, passcode, token, key) in a reply: secrets travel inward only, as command arguments.
 
+use pindesk_core::api::{ProfileSummary, Provider};
+use pindesk_core::profile::AppSettings;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -35,117 +38,6 @@ pub enum Mode {
     Normal,
     /// `--kiosk`: an unattended, locked-down terminal.
     Kiosk,
-}
-
-/// A profile as the status bar shows it: never its credentials.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileSummary {
-    /// The profile's name, as the operator chose it.
-    pub name: String,
-    /// The card issuer the profile talks to.
-    pub provider: Provider,
-    /// Which of the issuer's environments the profile talks to.
-    pub environment: Environment,
-}
-
-/// A card issuer PinDesk can talk to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    /// Vault: card passcodes, confirmed by an SMS code.
-    Vault,
-    /// Solid: card PINs, set with a one-time token.
-    Solid,
-}
-
-/// Where a profile's requests go; the status bar shows it as a badge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Environment {
-    /// The sandbox embedded in the app (`--demo`): no real card is touched.
-    Demo,
-    /// The issuer's sandbox.
-    Sandbox,
-    /// The issuer's production API: real cards.
-    Production,
-    /// Any other base URL the operator configured.
-    Custom,
-}
-
-/// What kind of failure a command reports, so the UI branches on a code, never on text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCategory {
-    /// The input was refused before anything was sent.
-    Validation,
-    /// The provider answered and refused the request.
-    Rejected,
-    /// Credentials are missing, refused, or the keyring is unavailable.
-    Credentials,
-    /// The request provably never reached the provider.
-    Network,
-    /// The request may have reached the provider; its outcome is unknown.
-    UnknownOutcome,
-    /// A fault inside PinDesk.
-    Internal,
-}
-
-/// The error every command returns to the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct IpcError {
-    /// What kind of failure this is.
-    pub category: ErrorCategory,
-    /// A message an operator understands; never contains a secret.
-    pub message: String,
-    /// The input field the error concerns, if any.
-    pub field: Option<String>,
-    /// The provider's reference for the failed request (`errorId`, `request_id`), if any.
-    pub reference: Option<String>,
-}
-
-/// A profile as the Credentials screen lists it: settings and the state of its secrets,
-/// never a secret's value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileDto {
-    /// The profile's id (its name on the command line).
-    pub id: String,
-    /// The name shown in the app.
-    pub display_name: String,
-    /// The card issuer.
-    pub provider: Provider,
-    /// The kind of environment, for the badge.
-    pub environment: Environment,
-    /// The environment as configured: `sandbox`, `production`, `demo` or a base URL.
-    pub environment_value: String,
-    /// Whether requests go through this profile when none is named.
-    pub active: bool,
-    /// Whether it is a demo profile (embedded sandbox, not stored).
-    pub demo: bool,
-    /// Vault: the merchant id sent at sign-in.
-    pub merchant_id: Option<String>,
-    /// Vault: the RSA padding of the passcode (`pkcs1`, `oaep-sha256`, `oaep-sha1`).
-    pub rsa_padding: Option<String>,
-    /// Vault: whether the profile signs in with a phone number and password.
-    pub sign_in: bool,
-    /// Solid: the PIN endpoint's base URL, when PinDesk sets PINs itself.
-    pub pin_endpoint: Option<String>,
-    /// Solid: how long a PIN token is usable, in seconds.
-    pub token_lifetime_secs: Option<u32>,
-    /// The secrets the profile needs and whether each is stored.
-    pub secrets: Vec<SecretStatus>,
-}
-
-/// Whether one secret a profile needs is in the keyring.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretStatus {
-    /// Which secret: `access_token`, `sign_in_phone`, `sign_in_password`, `api_key`.
-    pub kind: String,
-    /// `stored`, `missing`, `demo` (held by the embedded sandbox) or `unavailable`.
-    pub state: String,
 }
 
 /// A profile to add or edit, as the Credentials form sends it. Holds no secret.
@@ -191,55 +83,6 @@ impl std::fmt::Debug for ProfileSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ProfileSecrets([redacted])")
     }
-}
-
-/// A provider call that succeeded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct OpDone {
-    /// What was done: `vault.send_code`, `vault.verify_code`, `vault.set_passcode`, `solid.set_pin`, …
-    pub operation: String,
-    /// The card.
-    pub card_id: String,
-    /// When it finished (RFC 3339, UTC).
-    pub at: String,
-}
-
-/// One rule a candidate passcode or PIN breaks, for live feedback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PolicyRule {
-    /// The rule's stable code (`too_short`, `sequence`, `repeated`, …).
-    pub rule: String,
-    /// The rule in words (never the candidate).
-    pub message: String,
-}
-
-impl PolicyRule {
-    /// The rules broken, as reported by a passcode or PIN policy.
-    pub fn all(violations: Vec<pindesk_core::policy::PolicyViolation>) -> Vec<PolicyRule> {
-        violations
-            .into_iter()
-            .map(|v| PolicyRule {
-                rule: v.rule.to_owned(),
-                message: v.message,
-            })
-            .collect()
-    }
-}
-
-/// A PIN token held by the app: everything about it but the token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PinTokenInfo {
-    /// The card it is for.
-    pub card_id: String,
-    /// When it stops being usable (RFC 3339, UTC).
-    pub expires_at: String,
-    /// Its lifetime in seconds.
-    pub lifetime_secs: u32,
-    /// Whether the profile has a PIN endpoint (so the app can set the PIN itself).
-    pub can_set_pin: bool,
 }
 
 /// The last SMS code the embedded sandbox "sent" (demo mode only).
@@ -314,24 +157,12 @@ pub struct HistoryPage {
     pub total: u32,
 }
 
-/// The app-wide settings, and where things live.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    /// History entries older than this many days are deleted at start.
-    pub history_retention_days: u32,
-    /// Idle seconds before the app clears its forms and every secret it holds.
-    pub idle_timeout_secs: u32,
-    /// Seconds before a copied PIN token is cleared from the clipboard.
-    pub clipboard_clear_secs: u32,
-}
-
 /// Facts the Settings screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AboutInfo {
     /// The settings in force.
-    pub settings: Settings,
+    pub settings: AppSettings,
     /// The keyring backend in use (`Secret Service`, `macOS Keychain`, …).
     pub secret_backend: String,
     /// Whether the keyring answered a probe, and if not why.
@@ -349,6 +180,7 @@ mod tests {
     //! `PINDESK_WRITE_BINDINGS=1` is set (`make bindings`).
 
     use super::*;
+    use pindesk_core::api;
     use std::collections::BTreeMap;
     use std::fs;
     use std::path::{Path, PathBuf};
@@ -358,13 +190,13 @@ mod tests {
     fn export_into(dir: &Path) {
         let cfg = Config::new().with_out_dir(dir);
         AppInfo::export_all(&cfg).expect("export AppInfo");
-        IpcError::export_all(&cfg).expect("export IpcError");
-        ProfileDto::export_all(&cfg).expect("export ProfileDto");
+        api::ErrorReport::export_all(&cfg).expect("export ErrorReport");
+        api::ProfileView::export_all(&cfg).expect("export ProfileView");
         ProfileInput::export_all(&cfg).expect("export ProfileInput");
         ProfileSecrets::export_all(&cfg).expect("export ProfileSecrets");
-        OpDone::export_all(&cfg).expect("export OpDone");
-        PolicyRule::export_all(&cfg).expect("export PolicyRule");
-        PinTokenInfo::export_all(&cfg).expect("export PinTokenInfo");
+        api::OpDone::export_all(&cfg).expect("export OpDone");
+        api::PolicyRule::export_all(&cfg).expect("export PolicyRule");
+        api::PinTokenInfo::export_all(&cfg).expect("export PinTokenInfo");
         DemoSms::export_all(&cfg).expect("export DemoSms");
         HistoryQuery::export_all(&cfg).expect("export HistoryQuery");
         HistoryPage::export_all(&cfg).expect("export HistoryPage");

@@ -2,9 +2,11 @@
 //! the command line), the idle timeout in force (at most 15 minutes in every mode), and the
 //! refusal of credential and settings edits in a kiosk.
 
-use crate::ipc::{ErrorCategory, IpcError, Mode};
+use crate::ipc::Mode;
 use crate::state::AppState;
 use crate::system_config::SystemConfig;
+use pindesk_core::api::ErrorReport;
+use pindesk_core::error::Category;
 
 /// The longest idle time allowed in any mode (PCI DSS 8.2.8: 15 minutes).
 pub const MAX_IDLE_SECS: u64 = 15 * 60;
@@ -33,15 +35,12 @@ pub fn idle_timeout(mode: Mode, configured: u64, system: &SystemConfig) -> u64 {
 
 /// Refuses a change that a kiosk must not allow (credentials and settings are provisioned by
 /// an administrator with `pindesk-cli`).
-pub fn refuse_in_kiosk(state: &AppState) -> Result<(), IpcError> {
+pub fn refuse_in_kiosk(state: &AppState) -> Result<(), ErrorReport> {
     if state.mode == Mode::Kiosk {
-        return Err(IpcError {
-            category: ErrorCategory::Validation,
-            message: "this is a kiosk: profiles and settings are managed by an administrator"
-                .into(),
-            field: None,
-            reference: None,
-        });
+        return Err(ErrorReport::new(
+            Category::Validation,
+            "this is a kiosk: profiles and settings are managed by an administrator",
+        ));
     }
     Ok(())
 }

@@ -7,16 +7,19 @@ use crate::args::{
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
+use pindesk_core::api::{rfc3339, ErrorReport, OpDone, ProfileView};
 use pindesk_core::credentials::KeyringStore;
-use pindesk_core::desk::{Desk, Error, NewCredentials, ProfileView};
+use pindesk_core::desk::{Desk, Error, NewCredentials};
 use pindesk_core::error::Category;
 use pindesk_core::history::{Entry, Filter, Outcome, Page};
 use pindesk_core::paths::Paths;
-use pindesk_core::profile::{Environment, Profile, ProfileError, ProfileId, Provider, VaultAuth};
+use pindesk_core::profile::{
+    Environment, Profile, ProfileError, ProfileId, Provider, ProviderSettings, SolidSettings,
+    VaultAuth, VaultSettings,
+};
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
 use serde_json::json;
-use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, Time};
 
 /// Runs one command and returns its exit code.
@@ -51,12 +54,10 @@ impl From<Error> for Failure {
             }
             _ => None,
         });
-        Failure {
-            category: e.category(),
-            message: e.message(),
+        Failure(ErrorReport {
             field,
-            reference: e.reference(),
-        }
+            ..ErrorReport::from(&e)
+        })
     }
 }
 
@@ -166,7 +167,6 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
         .display_name
         .clone()
         .unwrap_or_else(|| args.name.clone());
-    let mut profile = Profile::new(id, display, provider, environment);
     // The field is named as in the profiles file; the message names the flag.
     let wrong = |field: &str, provider: &str| {
         Failure::validation(
@@ -177,12 +177,12 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
             ),
         )
     };
-    match provider {
+    let settings = match provider {
         Provider::Vault => {
             if args.pin_endpoint.is_some() {
                 return Err(wrong("pin_endpoint", "Solid"));
             }
-            let vault = profile.vault.get_or_insert_with(Default::default);
+            let mut vault = VaultSettings::default();
             vault.merchant_id = args.merchant_id.clone();
             if let Some(padding) = &args.rsa_padding {
                 vault.rsa_padding = padding.parse().map_err(|_| {
@@ -195,6 +195,7 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
             if args.sign_in {
                 vault.auth = VaultAuth::SignIn;
             }
+            ProviderSettings::Vault(vault)
         }
         Provider::Solid => {
             if args.merchant_id.is_some() {
@@ -206,31 +207,38 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
             if args.sign_in {
                 return Err(wrong("sign_in", "Vault"));
             }
+            let mut solid = SolidSettings::default();
             if let Some(endpoint) = &args.pin_endpoint {
-                let solid = profile.solid.get_or_insert_with(Default::default);
                 solid.pin_endpoint = Some(endpoint.parse().map_err(
                     |e: pindesk_core::validate::ValidationError| {
                         Failure::validation("pin_endpoint", e.message)
                     },
                 )?);
             }
+            ProviderSettings::Solid(solid)
         }
-    }
+    };
+    let profile = Profile {
+        id,
+        display_name: display,
+        environment,
+        settings,
+    };
     profile.validate().map_err(invalid)?;
     Ok(profile)
 }
 
 fn read_credentials(profile: &Profile, input: &mut SecretInput) -> Result<NewCredentials, Failure> {
-    Ok(match (profile.provider, profile.vault_settings().auth) {
-        (Provider::Solid, _) => NewCredentials::SolidApiKey(ApiKey::new(
+    Ok(match profile.vault_auth() {
+        None => NewCredentials::SolidApiKey(ApiKey::new(
             input.read("Solid API key", "api-key")?.to_string(),
         )),
-        (Provider::Vault, VaultAuth::Token) => NewCredentials::VaultToken(AccessToken::new(
+        Some(VaultAuth::Token) => NewCredentials::VaultToken(AccessToken::new(
             input
                 .read("Vault access token", "access-token")?
                 .to_string(),
         )),
-        (Provider::Vault, VaultAuth::SignIn) => {
+        Some(VaultAuth::SignIn) => {
             let phone = input.read_plain("Sign-in phone number", "sign-in-phone")?;
             let password = Password::new(
                 input
@@ -264,7 +272,7 @@ fn profile_line(view: &ProfileView) -> String {
         "{} {:<20} {:<6} {:<40} {}",
         if view.active { "*" } else { " " },
         p.id,
-        p.provider.as_str(),
+        p.provider().as_str(),
         p.environment.as_string(),
         secrets_text(view)
     )
@@ -275,11 +283,11 @@ fn profile_details(view: &ProfileView) -> String {
     let mut lines = vec![
         format!("name:         {}", p.id),
         format!("display name: {}", p.display_name),
-        format!("provider:     {}", p.provider.as_str()),
+        format!("provider:     {}", p.provider().as_str()),
         format!("environment:  {}", p.environment.as_string()),
         format!("active:       {}", if view.active { "yes" } else { "no" }),
     ];
-    if let Some(v) = &p.vault {
+    if let Some(v) = p.vault() {
         lines.push(format!("rsa padding:  {}", v.rsa_padding.as_str()));
         lines.push(format!(
             "auth:         {}",
@@ -293,7 +301,7 @@ fn profile_details(view: &ProfileView) -> String {
             lines.push(format!("merchant id:  {m}"));
         }
     }
-    if let Some(s) = &p.solid {
+    if let Some(s) = p.solid() {
         lines.push(format!(
             "pin endpoint: {}",
             s.pin_endpoint
@@ -355,7 +363,7 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
                     "the PIN token was not held after it was issued",
                 )
             })?;
-            let expires = info.expires_at.format(&Rfc3339).unwrap_or_default();
+            let expires = info.expires_at;
             let report = Report::new(
                 json!({"card_id": card, "set_pin_token": token.expose(), "expires_at": expires}),
                 format!("{}\n(one use; expires at {expires})", token.expose()),
@@ -385,10 +393,7 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
 }
 
 fn done(operation: &str, card: &str, text: String) -> Report {
-    Report::new(
-        json!({"result": "ok", "operation": operation, "card_id": card}),
-        text,
-    )
+    Report::new(OpDone::untimed(operation, card), text)
 }
 
 fn parse_day(value: &str, field: &str) -> Result<Date, Failure> {
@@ -447,10 +452,6 @@ fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
             .join("\n")
     };
     Ok(Report::new(json_rows, text))
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
 }
 
 fn entry_json(e: &Entry) -> serde_json::Value {

@@ -72,7 +72,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
             .to_lowercase()
             .replace('-', "_");
         if !name.is_empty() {
-            failure.field = Some(name);
+            failure.0.field = Some(name);
         }
     }
     ExitCode::from(u8::try_from(failure.report(true)).unwrap_or(2))

@@ -3,6 +3,7 @@
 //! Errors carry their category, which decides the exit code. Nothing printed here may hold a
 //! secret: callers hand over values that are already safe to show.
 
+use pindesk_core::api::ErrorReport;
 use pindesk_core::error::Category;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -59,61 +60,36 @@ impl Write for Stdout {
     }
 }
 
-/// An error as the CLI reports it.
+/// An error as the CLI reports it: the core's [`ErrorReport`], printed on stderr.
 #[derive(Debug)]
-pub struct Failure {
-    /// What kind of failure (decides the exit code).
-    pub category: Category,
-    /// The operator-facing message.
-    pub message: String,
-    /// The input field it concerns, when there is one.
-    pub field: Option<String>,
-    /// The provider's reference for support (`errorId`, `request_id`).
-    pub reference: Option<String>,
-}
+pub struct Failure(pub ErrorReport);
 
 impl Failure {
     /// A failure with just a category and a message.
     pub fn new(category: Category, message: impl Into<String>) -> Self {
-        Self {
-            category,
-            message: message.into(),
-            field: None,
-            reference: None,
-        }
+        Self(ErrorReport::new(category, message))
     }
 
     /// Bad input or usage, concerning `field`.
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: Some(field.to_owned()),
-            ..Self::new(Category::Validation, message)
-        }
+        Self(ErrorReport::invalid(field, message))
     }
 
     /// Prints the failure on stderr and returns the exit code.
     pub fn report(&self, json_mode: bool) -> i32 {
+        let report = &self.0;
         if json_mode {
-            let body = json!({
-                "error": {
-                    "category": self.category.as_str(),
-                    "message": self.message,
-                    "field": self.field,
-                    "reference": self.reference,
-                    "exit_code": self.category.exit_code(),
-                }
-            });
-            eprintln!("{body}");
+            eprintln!("{}", json!({ "error": report }));
         } else {
-            eprintln!("error: {}", self.message);
-            if let Some(reference) = &self.reference {
+            eprintln!("error: {}", report.message);
+            if let Some(reference) = &report.reference {
                 eprintln!("provider reference: {reference}");
             }
-            if self.category == Category::UnknownOutcome {
+            if report.category == Category::UnknownOutcome {
                 eprintln!("The request may have reached the provider: check before retrying.");
             }
         }
-        self.category.exit_code()
+        report.exit_code
     }
 }
 

@@ -343,7 +343,7 @@ async fn run(o: Options) {
         Provider::Solid,
         Environment::Custom(base.clone()),
     );
-    solid.solid.as_mut().expect("Solid settings").pin_endpoint = Some(base);
+    solid.solid_mut().expect("Solid settings").pin_endpoint = Some(base);
     desk.add_profile(
         solid,
         NewCredentials::SolidApiKey(ApiKey::new(sandbox.config().solid_api_key.clone())),

@@ -32,8 +32,10 @@ compile_error!(
 /// The keyring service name of every PinDesk entry.
 pub const SERVICE: &str = "pindesk";
 
-/// Which secret of a profile an entry holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Which secret of a profile an entry holds; named as in its keyring account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
 pub enum SecretKind {
     /// Vault bearer access token (pasted, or obtained by signing in).
     AccessToken,
@@ -197,6 +199,12 @@ pub enum CredentialError {
         /// The platform's error.
         #[source]
         source: Cause,
+    },
+    /// A demo profile's credentials are the embedded sandbox's and cannot be changed.
+    #[error("{account} belongs to a demo profile: its credentials are the embedded sandbox's")]
+    DemoProfile {
+        /// The keyring account concerned.
+        account: String,
     },
     /// The in-memory test store was told to fail.
     #[cfg(any(test, feature = "test-support"))]

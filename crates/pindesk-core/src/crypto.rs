@@ -31,6 +31,7 @@ pub const MAX_KEY_ID_LEN: usize = 256;
 /// How the passcode is padded before RSA encryption (Vault does not document it, so it is a
 /// profile setting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RsaPadding {
     /// RSA PKCS#1 v1.5 (what a Java `Cipher.getInstance("RSA")` server expects). The default.
     #[default]

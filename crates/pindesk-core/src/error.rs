@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// What kind of failure an operation met, as the operator and scripts need to know it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Category {

@@ -6,8 +6,10 @@
 //! caller except the Solid PIN token, which is itself a [`secret`] type.
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod credentials;
 pub mod crypto;
+pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod history;

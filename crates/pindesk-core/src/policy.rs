@@ -54,6 +54,7 @@ pub const PIN_MAX_LEN: usize = 12;
 /// The Vault passcode policy of a profile. Unset fields take the defaults; a policy outside
 /// the default bounds is refused when read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "RawPasscodePolicy")]
 pub struct PasscodePolicy {
     /// Minimum length in characters (at least 4).
@@ -204,6 +205,7 @@ impl PasscodePolicy {
 /// (default exactly 4, bounds 4–12), no run of three consecutive ascending or descending
 /// digits, no run of three identical digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(try_from = "RawPinPolicy")]
 pub struct PinPolicy {
     /// Minimum number of digits (at least 4).

@@ -1247,7 +1247,7 @@ fn signin_profile(sb: &Sandbox) -> Profile {
         Provider::Vault,
         Environment::parse(&sb.base_url()).unwrap(),
     );
-    let v = p.vault.as_mut().unwrap();
+    let v = p.vault_mut().unwrap();
     v.auth = VaultAuth::SignIn;
     v.merchant_id = Some(sb.config().merchant_id.clone());
     p

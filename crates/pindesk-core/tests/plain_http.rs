@@ -72,8 +72,7 @@ fn the_profiles_file_form_is_a_real_entry_point() {
     .unwrap();
     assert_eq!(
         file.profiles[0]
-            .solid
-            .as_ref()
+            .solid()
             .unwrap()
             .pin_endpoint
             .as_ref()

@@ -1,9 +1,10 @@
 //! Shell commands: what the shell shows, start-up timing, settings and forgetting secrets.
 
 use super::CmdResult;
-use crate::ipc::{AboutInfo, AppInfo, ProfileSummary, Settings};
+use crate::ipc::{AboutInfo, AppInfo};
 use crate::state::AppState;
 use crate::system_config::SystemConfig;
+use pindesk_core::api::ProfileSummary;
 use pindesk_core::profile::AppSettings;
 use tauri::State;
 
@@ -12,13 +13,9 @@ use tauri::State;
 pub fn app_info(state: State<'_, AppState>, system: State<'_, SystemConfig>) -> AppInfo {
     let active_profile = state
         .desk
-        .resolve_profile(None)
+        .active_profile_view()
         .ok()
-        .map(|p| ProfileSummary {
-            name: p.display_name.clone(),
-            provider: super::profiles::provider_of(p.provider),
-            environment: super::profiles::environment_kind(&p.environment),
-        });
+        .map(|view| ProfileSummary::from(&view));
     let idle = state
         .desk
         .profiles_file()
@@ -51,11 +48,7 @@ pub fn about_info(state: State<'_, AppState>) -> CmdResult<AboutInfo> {
         Err(e) => e.to_string(),
     };
     Ok(AboutInfo {
-        settings: Settings {
-            history_retention_days: settings.history_retention_days,
-            idle_timeout_secs: u32::try_from(settings.idle_timeout_secs).unwrap_or(u32::MAX),
-            clipboard_clear_secs: u32::try_from(settings.clipboard_clear_secs).unwrap_or(u32::MAX),
-        },
+        settings,
         secret_backend: state.desk.secret_backend().to_owned(),
         secret_backend_status: status,
         config_dir: state.desk.paths().config_dir().display().to_string(),
@@ -65,31 +58,9 @@ pub fn about_info(state: State<'_, AppState>) -> CmdResult<AboutInfo> {
 
 /// Saves the app-wide settings.
 #[tauri::command]
-pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> CmdResult<()> {
+pub fn save_settings(state: State<'_, AppState>, settings: AppSettings) -> CmdResult<()> {
     crate::kiosk::refuse_in_kiosk(&state)?;
-    if !(1..=3650).contains(&settings.history_retention_days) {
-        return Err(super::invalid(
-            "historyRetentionDays",
-            "keep history between 1 and 3650 days",
-        ));
-    }
-    if !(30..=900).contains(&settings.idle_timeout_secs) {
-        return Err(super::invalid(
-            "idleTimeoutSecs",
-            "the idle timeout must be between 30 and 900 seconds (15 minutes)",
-        ));
-    }
-    if !(5..=120).contains(&settings.clipboard_clear_secs) {
-        return Err(super::invalid(
-            "clipboardClearSecs",
-            "clear the clipboard after 5 to 120 seconds",
-        ));
-    }
-    state.desk.save_settings(AppSettings {
-        history_retention_days: settings.history_retention_days,
-        idle_timeout_secs: u64::from(settings.idle_timeout_secs),
-        clipboard_clear_secs: u64::from(settings.clipboard_clear_secs),
-    })?;
+    state.desk.save_settings(settings)?;
     Ok(())
 }
 

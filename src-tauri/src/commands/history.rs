@@ -1,10 +1,10 @@
 //! History commands: a filtered page, newest first, and CSV export through a save dialog.
 
-use super::{internal, invalid, rfc3339, CmdResult};
-use crate::ipc::{self, HistoryEntry, HistoryPage, HistoryQuery};
+use super::{internal, invalid, CmdResult};
+use crate::ipc::{HistoryEntry, HistoryPage, HistoryQuery};
 use crate::state::AppState;
+use pindesk_core::api::rfc3339;
 use pindesk_core::history::{Entry, EntryId, Filter, Outcome, Page};
-use pindesk_core::profile::Provider;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use time::{Date, Time};
@@ -19,10 +19,7 @@ fn filter_of(q: &HistoryQuery) -> CmdResult<Filter> {
         card_id: q.card_id.clone().filter(|c| !c.trim().is_empty()),
         ..Filter::default()
     };
-    f.provider = q.provider.map(|p| match p {
-        ipc::Provider::Vault => Provider::Vault,
-        ipc::Provider::Solid => Provider::Solid,
-    });
+    f.provider = q.provider;
     if let Some(o) = q.outcome.as_deref().filter(|o| !o.is_empty()) {
         f.outcome = Some(
             o.parse::<Outcome>()
@@ -46,7 +43,7 @@ fn entry(e: Entry) -> HistoryEntry {
         started_at: rfc3339(e.started_at),
         os_user: e.os_user,
         profile: e.profile,
-        provider: super::profiles::provider_of(e.provider),
+        provider: e.provider,
         environment: e.environment,
         operation: e.operation,
         card_id: e.card_id,

@@ -1,10 +1,10 @@
 //! Solid PIN commands: get a one-time PIN token, reveal or copy it on request, set the PIN,
 //! and live PIN policy feedback.
 
-use super::{done, internal, CmdResult};
+use super::{internal, CmdResult};
 use crate::clipboard;
-use crate::ipc::{OpDone, PinTokenInfo, PolicyRule};
 use crate::state::AppState;
+use pindesk_core::api::{OpDone, PinTokenInfo, PolicyRule};
 use pindesk_core::secret::Pin;
 use tauri::{AppHandle, Runtime, State};
 
@@ -15,20 +15,10 @@ pub async fn solid_pin_token(
     profile: Option<String>,
     card: String,
 ) -> CmdResult<PinTokenInfo> {
-    let info = state
+    Ok(state
         .desk
         .solid_pin_token(profile.as_deref(), &card)
-        .await?;
-    let resolved = state.desk.resolve_profile(Some(&info.profile))?;
-    let can_set_pin = resolved.solid_settings().pin_endpoint.is_some()
-        || (state.desk.is_demo()
-            && resolved.environment == pindesk_core::profile::Environment::Demo);
-    Ok(PinTokenInfo {
-        card_id: info.card_id,
-        expires_at: super::rfc3339(info.expires_at),
-        lifetime_secs: u32::try_from(info.lifetime_secs).unwrap_or(u32::MAX),
-        can_set_pin,
-    })
+        .await?)
 }
 
 /// Shows the held token (the operator pressed "Reveal"). The one command that returns a
@@ -83,7 +73,7 @@ pub async fn solid_set_pin(
         .desk
         .solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
         .await?;
-    Ok(done("solid.set_pin", &card))
+    Ok(OpDone::now("solid.set_pin", &card))
 }
 
 /// The rules of the profile's PIN policy a candidate breaks (empty when it passes).
@@ -95,6 +85,9 @@ pub fn pin_rules(
 ) -> CmdResult<Vec<PolicyRule>> {
     let candidate = zeroize::Zeroizing::new(candidate);
     let profile = state.desk.resolve_profile(profile.as_deref())?;
-    let policy = profile.solid_settings().pin_policy.unwrap_or_default();
+    let policy = profile
+        .solid()
+        .and_then(|s| s.pin_policy.clone())
+        .unwrap_or_default();
     Ok(PolicyRule::all(policy.violations(&candidate)))
 }

@@ -1,9 +1,10 @@
 //! Vault passcode commands: send and verify the SMS code, set the passcode, live policy
 //! feedback, and (demo mode) the code the sandbox "sent".
 
-use super::{done, CmdResult};
-use crate::ipc::{DemoSms, OpDone, PolicyRule};
+use super::CmdResult;
+use crate::ipc::DemoSms;
 use crate::state::AppState;
+use pindesk_core::api::{OpDone, PolicyRule};
 use pindesk_core::secret::{Passcode, SmsCode};
 use tauri::State;
 
@@ -18,7 +19,7 @@ pub async fn vault_send_code(
         .desk
         .vault_send_code(profile.as_deref(), &card)
         .await?;
-    Ok(done("vault.send_code", &card))
+    Ok(OpDone::now("vault.send_code", &card))
 }
 
 /// Verifies the code the cardholder read out.
@@ -34,7 +35,7 @@ pub async fn vault_verify_code(
         .desk
         .vault_verify_code(profile.as_deref(), &card, code)
         .await?;
-    Ok(done("vault.verify_code", &card))
+    Ok(OpDone::now("vault.verify_code", &card))
 }
 
 /// Encrypts and sets the new passcode (the UI has checked the confirmation matches).
@@ -51,7 +52,7 @@ pub async fn vault_set_passcode(
         .desk
         .vault_set_passcode(profile.as_deref(), &card, code, passcode)
         .await?;
-    Ok(done("vault.set_passcode", &card))
+    Ok(OpDone::now("vault.set_passcode", &card))
 }
 
 /// The rules of the profile's passcode policy a candidate breaks (empty when it passes).
@@ -63,7 +64,10 @@ pub fn passcode_rules(
 ) -> CmdResult<Vec<PolicyRule>> {
     let candidate = zeroize::Zeroizing::new(candidate);
     let profile = state.desk.resolve_profile(profile.as_deref())?;
-    let policy = profile.vault_settings().passcode_policy.unwrap_or_default();
+    let policy = profile
+        .vault()
+        .and_then(|v| v.passcode_policy.clone())
+        .unwrap_or_default();
     Ok(PolicyRule::all(policy.violations(&candidate)))
 }
 

@@ -13,44 +13,31 @@ mod solid;
 mod vault;
 
 pub use error::Error;
-pub use profiles::{NewCredentials, ProfileView, SecretState};
-pub use solid::{HeldPinToken, PinTokenInfo};
+pub use profiles::NewCredentials;
+pub use solid::HeldPinToken;
+
+pub use crate::demo::{DemoBackend, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
 
 use crate::credentials::SecretStore;
+use crate::demo::{Demo, OverlaySecrets, DEMO_ENVIRONMENT_LABEL};
 use crate::history::{Filter, History, Page};
 use crate::http::{build_client, build_client_with_resolver, HttpSettings};
 use crate::paths::Paths;
-use crate::profile::{Environment, Profile, ProfileId, ProfileStore, ProfilesFile, Provider};
-use crate::secret::{AccessToken, ApiKey};
-use crate::validate::BaseUrl;
+use crate::profile::{
+    Profile, ProfileId, ProfileStore, ProfilesFile, Provider, SolidSettings, VaultSettings,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
-
-/// The id of the demo Vault profile.
-pub const DEMO_VAULT_PROFILE: &str = "demo-vault";
-/// The id of the demo Solid profile.
-pub const DEMO_SOLID_PROFILE: &str = "demo-solid";
-
-/// The embedded sandbox demo profiles talk to, with its credentials (held in memory only).
-pub struct DemoBackend {
-    /// The sandbox's base URL (loopback).
-    pub base_url: BaseUrl,
-    /// The sandbox's always-valid Vault bearer token.
-    pub vault_token: AccessToken,
-    /// The sandbox's Solid API key.
-    pub solid_api_key: ApiKey,
-}
 
 /// What one process knows: where files live, the keyring, the history and held state.
 pub struct Desk {
     paths: Paths,
     profiles: ProfileStore,
-    secrets: Box<dyn SecretStore>,
+    /// The keyring, with the demo profiles' in-memory credentials over it in demo mode.
+    secrets: OverlaySecrets,
     history: History,
     http: reqwest::Client,
-    http_settings: HttpSettings,
-    demo: Option<DemoBackend>,
     /// The demo profile chosen with `use_profile` while no stored one is active. Demo profiles
     /// live only as long as demo mode, so the choice is kept here, never in the file.
     demo_active: Mutex<Option<ProfileId>>,
@@ -99,11 +86,9 @@ impl Desk {
         Ok(Self {
             paths,
             profiles,
-            secrets,
+            secrets: OverlaySecrets::new(secrets, demo.map(Demo::new)),
             history,
             http,
-            http_settings,
-            demo,
             demo_active: Mutex::new(None),
             vault_sessions: Mutex::new(HashMap::new()),
             pin_tokens: Mutex::new(HashMap::new()),
@@ -117,22 +102,12 @@ impl Desk {
 
     /// Whether the demo profiles (backed by the embedded sandbox) are present.
     pub fn is_demo(&self) -> bool {
-        self.demo.is_some()
-    }
-
-    /// The demo backend, when in demo mode.
-    pub fn demo(&self) -> Option<&DemoBackend> {
-        self.demo.as_ref()
+        self.secrets.demo().is_some()
     }
 
     /// The keyring backend's name, for the Settings screen.
     pub fn secret_backend(&self) -> &'static str {
         self.secrets.backend_name()
-    }
-
-    /// The HTTP timeouts in force.
-    pub fn http_settings(&self) -> HttpSettings {
-        self.http_settings
     }
 
     /// The profiles file (settings, stored profiles, the active one).
@@ -142,6 +117,7 @@ impl Desk {
 
     /// Saves the app-wide settings (retention, idle timeout, clipboard clearing).
     pub fn save_settings(&self, settings: crate::profile::AppSettings) -> Result<(), Error> {
+        settings.validate()?;
         Ok(self.profiles.set_settings(settings)?)
     }
 
@@ -167,28 +143,8 @@ impl Desk {
     }
 
     /// The demo profiles, when in demo mode.
-    fn demo_profiles(&self) -> Vec<Profile> {
-        if self.demo.is_none() {
-            return Vec::new();
-        }
-        let mut solid = Profile::new(
-            ProfileId::new(DEMO_SOLID_PROFILE).expect("valid id"),
-            "Demo Solid",
-            Provider::Solid,
-            Environment::Demo,
-        );
-        if let (Some(settings), Some(demo)) = (solid.solid.as_mut(), &self.demo) {
-            settings.pin_endpoint = Some(demo.base_url.clone());
-        }
-        vec![
-            Profile::new(
-                ProfileId::new(DEMO_VAULT_PROFILE).expect("valid id"),
-                "Demo Vault",
-                Provider::Vault,
-                Environment::Demo,
-            ),
-            solid,
-        ]
+    fn demo_profiles(&self) -> &[Profile] {
+        self.secrets.demo().map_or(&[], Demo::profiles)
     }
 
     /// Resolves a profile by name, or the active one (in demo mode, the demo Vault profile
@@ -196,7 +152,7 @@ impl Desk {
     pub fn resolve_profile(&self, name: Option<&str>) -> Result<Profile, Error> {
         let demo = self.demo_profiles();
         if let Some(name) = name {
-            if let Some(p) = demo.iter().find(|p| p.id.as_str() == name) {
+            if let Some(p) = self.secrets.demo().and_then(|d| d.get(name)) {
                 return Ok(p.clone());
             }
             let id = ProfileId::new(name)?;
@@ -214,20 +170,17 @@ impl Desk {
         if let Some(p) = chosen.and_then(|id| demo.iter().find(|p| p.id == id).cloned()) {
             return Ok(p);
         }
-        demo.into_iter().next().ok_or(Error::NoActiveProfile)
+        demo.first().cloned().ok_or(Error::NoActiveProfile)
     }
 
-    /// The base URL a profile calls (the sandbox's for demo profiles).
-    fn base_url(&self, profile: &Profile) -> Result<BaseUrl, Error> {
-        match (&profile.environment, &self.demo) {
-            (Environment::Demo, Some(demo)) => Ok(demo.base_url.clone()),
-            _ => Ok(profile.base_url()?),
+    /// The environment as the history and the profile list name it (`demo` for a demo
+    /// profile, else as the profile says).
+    fn environment_label(&self, profile: &Profile) -> String {
+        if self.secrets.is_demo(&profile.id) {
+            DEMO_ENVIRONMENT_LABEL.to_owned()
+        } else {
+            profile.environment.as_string()
         }
-    }
-
-    /// The environment as the history and the status bar name it.
-    fn environment_label(profile: &Profile) -> String {
-        profile.environment.as_string()
     }
 }
 
@@ -237,14 +190,24 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn require_provider(profile: &Profile, expected: Provider) -> Result<(), Error> {
-    if profile.provider == expected {
-        Ok(())
-    } else {
-        Err(Error::WrongProvider {
-            profile: profile.id.to_string(),
-            expected: expected.as_str(),
-            actual: profile.provider.as_str(),
-        })
+/// The profile's Vault settings, or [`Error::WrongProvider`] for a Solid profile.
+fn vault_settings(profile: &Profile) -> Result<&VaultSettings, Error> {
+    profile
+        .vault()
+        .ok_or_else(|| wrong_provider(profile, Provider::Vault))
+}
+
+/// The profile's Solid settings, or [`Error::WrongProvider`] for a Vault profile.
+fn solid_settings(profile: &Profile) -> Result<&SolidSettings, Error> {
+    profile
+        .solid()
+        .ok_or_else(|| wrong_provider(profile, Provider::Solid))
+}
+
+fn wrong_provider(profile: &Profile, expected: Provider) -> Error {
+    Error::WrongProvider {
+        profile: profile.id.to_string(),
+        expected: expected.as_str(),
+        actual: profile.provider().as_str(),
     }
 }

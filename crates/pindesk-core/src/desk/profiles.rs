@@ -5,10 +5,10 @@
 //! profile's keyring entries go first, so a keyring failure keeps the profile usable.
 
 use super::{Desk, Error};
-use crate::credentials::SecretKind;
+use crate::api::{EnvironmentKind, ProfileView, SecretState};
+use crate::credentials::{SecretKind, SecretStore};
 use crate::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
 use crate::secret::{AccessToken, ApiKey, Password};
-use serde::Serialize;
 use zeroize::Zeroizing;
 
 /// The secrets a new or edited profile brings, to be stored in the keyring.
@@ -39,16 +39,12 @@ impl NewCredentials {
     }
 
     fn fits(&self, profile: &Profile) -> Result<(), Error> {
-        let auth = profile.vault_settings().auth;
-        let ok = match self {
-            NewCredentials::VaultToken(_) => {
-                profile.provider == Provider::Vault && auth == VaultAuth::Token
-            }
-            NewCredentials::VaultSignIn { .. } => {
-                profile.provider == Provider::Vault && auth == VaultAuth::SignIn
-            }
-            NewCredentials::SolidApiKey(_) => profile.provider == Provider::Solid,
-        };
+        let ok = matches!(
+            (self, profile.vault_auth()),
+            (NewCredentials::VaultToken(_), Some(VaultAuth::Token))
+                | (NewCredentials::VaultSignIn { .. }, Some(VaultAuth::SignIn))
+                | (NewCredentials::SolidApiKey(_), None)
+        );
         if !ok {
             return Err(crate::validate::ValidationError::new(
                 "credentials",
@@ -69,33 +65,6 @@ impl NewCredentials {
     }
 }
 
-/// Whether a secret a profile needs is in the keyring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SecretState {
-    /// Stored (its value is never shown).
-    Stored,
-    /// Not stored: the profile cannot work until it is added.
-    Missing,
-    /// Held in memory by the demo sandbox.
-    Demo,
-    /// The keyring could not be asked.
-    Unavailable,
-}
-
-/// A profile as the list shows it: the profile, whether it is active, its secrets' state.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProfileView {
-    /// The profile (holds no secret).
-    pub profile: Profile,
-    /// Whether it is the active profile.
-    pub active: bool,
-    /// Whether it is a demo profile.
-    pub demo: bool,
-    /// The state of each secret it needs, by kind name.
-    pub secrets: Vec<(String, SecretState)>,
-}
-
 fn kind_words(kind: SecretKind) -> &'static str {
     match kind {
         SecretKind::AccessToken => "access token",
@@ -108,12 +77,10 @@ fn kind_words(kind: SecretKind) -> &'static str {
 
 /// The secrets a profile needs to work.
 fn needed(profile: &Profile) -> &'static [SecretKind] {
-    match (profile.provider, profile.vault_settings().auth) {
-        (Provider::Solid, _) => &[SecretKind::ApiKey],
-        (Provider::Vault, VaultAuth::Token) => &[SecretKind::AccessToken],
-        (Provider::Vault, VaultAuth::SignIn) => {
-            &[SecretKind::SignInPhone, SecretKind::SignInPassword]
-        }
+    match profile.vault_auth() {
+        None => &[SecretKind::ApiKey],
+        Some(VaultAuth::Token) => &[SecretKind::AccessToken],
+        Some(VaultAuth::SignIn) => &[SecretKind::SignInPhone, SecretKind::SignInPassword],
     }
 }
 
@@ -122,61 +89,60 @@ impl Desk {
     pub fn list_profiles(&self) -> Result<Vec<ProfileView>, Error> {
         let file = self.profiles.load()?;
         let active = self.resolve_profile(None).ok().map(|p| p.id);
-        let mut views: Vec<ProfileView> = self
-            .demo_profiles()
-            .into_iter()
-            .map(|p| ProfileView {
-                active: active.as_ref() == Some(&p.id),
-                demo: true,
-                secrets: needed(&p)
-                    .iter()
-                    .map(|k| (k.as_str().to_owned(), SecretState::Demo))
-                    .collect(),
-                profile: p,
-            })
-            .collect();
-        for p in file.profiles {
-            views.push(ProfileView {
-                active: active.as_ref() == Some(&p.id),
-                demo: false,
-                secrets: self.secret_states(&p),
-                profile: p,
-            });
-        }
-        Ok(views)
+        let profiles = self.demo_profiles().iter().cloned().chain(file.profiles);
+        Ok(profiles.map(|p| self.view(p, active.as_ref())).collect())
+    }
+
+    /// The profile requests go through when none is named, as the lists show it.
+    pub fn active_profile_view(&self) -> Result<ProfileView, Error> {
+        let profile = self.resolve_profile(None)?;
+        let id = profile.id.clone();
+        Ok(self.view(profile, Some(&id)))
     }
 
     /// One profile with its secrets' state.
     pub fn show_profile(&self, name: &str) -> Result<ProfileView, Error> {
         let profile = self.resolve_profile(Some(name))?;
-        let active = self.resolve_profile(None).ok().map(|p| p.id) == Some(profile.id.clone());
-        let demo = profile.environment == Environment::Demo;
-        let secrets = if demo {
-            needed(&profile)
-                .iter()
-                .map(|k| (k.as_str().to_owned(), SecretState::Demo))
-                .collect()
-        } else {
-            self.secret_states(&profile)
-        };
-        Ok(ProfileView {
-            profile,
-            active,
-            demo,
-            secrets,
-        })
+        let active = self.resolve_profile(None).ok().map(|p| p.id);
+        Ok(self.view(profile, active.as_ref()))
     }
 
-    fn secret_states(&self, profile: &Profile) -> Vec<(String, SecretState)> {
+    /// The view of a profile: the one place that labels a demo profile as such.
+    pub(super) fn view(&self, profile: Profile, active: Option<&ProfileId>) -> ProfileView {
+        let demo = self.secrets.is_demo(&profile.id);
+        let environment_kind = if demo {
+            EnvironmentKind::Demo
+        } else {
+            match profile.environment {
+                Environment::Sandbox => EnvironmentKind::Sandbox,
+                Environment::Production => EnvironmentKind::Production,
+                Environment::Custom(_) => EnvironmentKind::Custom,
+            }
+        };
+        ProfileView {
+            active: active == Some(&profile.id),
+            demo,
+            environment_kind,
+            environment_label: self.environment_label(&profile),
+            secrets: self.secret_states(&profile, demo),
+            profile,
+        }
+    }
+
+    fn secret_states(&self, profile: &Profile, demo: bool) -> Vec<(SecretKind, SecretState)> {
         needed(profile)
             .iter()
             .map(|&kind| {
-                let state = match self.secrets.get(&profile.id, kind) {
-                    Ok(Some(_)) => SecretState::Stored,
-                    Ok(None) => SecretState::Missing,
-                    Err(_) => SecretState::Unavailable,
+                let state = if demo {
+                    SecretState::Demo
+                } else {
+                    match self.secrets.get(&profile.id, kind) {
+                        Ok(Some(_)) => SecretState::Stored,
+                        Ok(None) => SecretState::Missing,
+                        Err(_) => SecretState::Unavailable,
+                    }
                 };
-                (kind.as_str().to_owned(), state)
+                (kind, state)
             })
             .collect()
     }
@@ -185,15 +151,8 @@ impl Desk {
     pub fn add_profile(&self, profile: Profile, credentials: NewCredentials) -> Result<(), Error> {
         profile.validate()?;
         credentials.fits(&profile)?;
-        if profile.environment == Environment::Demo {
-            return Err(crate::validate::ValidationError::new(
-                "environment",
-                "demo profiles are created by demo mode, not stored",
-            )
-            .into());
-        }
         let file = self.profiles.load()?;
-        if file.get(&profile.id).is_some() || self.is_demo_id(&profile.id) {
+        if file.get(&profile.id).is_some() || self.secrets.is_demo(&profile.id) {
             return Err(crate::profile::ProfileError::AlreadyExists {
                 id: profile.id.to_string(),
             }
@@ -223,18 +182,14 @@ impl Desk {
         if let Some(credentials) = &credentials {
             credentials.fits(&profile)?;
             self.store_secrets(&profile.id, credentials)?;
-        } else if old.provider != profile.provider
-            || old.vault_settings().auth != profile.vault_settings().auth
-        {
+        } else if old.vault_auth() != profile.vault_auth() {
             return Err(crate::validate::ValidationError::new(
                 "credentials",
                 "changing the provider or the sign-in kind needs the new credentials",
             )
             .into());
         }
-        if old.provider != profile.provider
-            || old.vault_settings().auth != profile.vault_settings().auth
-        {
+        if old.vault_auth() != profile.vault_auth() {
             // Secrets of the old kind must not linger, nor tokens a sign-in obtained.
             let keep = needed(&profile);
             for kind in SecretKind::ALL.into_iter().filter(|k| !keep.contains(k)) {
@@ -249,7 +204,7 @@ impl Desk {
     /// Removes a profile and every keyring entry it has.
     pub fn remove_profile(&self, name: &str) -> Result<Profile, Error> {
         let id = ProfileId::new(name)?;
-        if self.is_demo_id(&id) {
+        if self.secrets.is_demo(&id) {
             return Err(crate::validate::ValidationError::new(
                 "profile",
                 "demo profiles cannot be removed; they exist only in demo mode",
@@ -265,7 +220,7 @@ impl Desk {
     /// Makes a profile the active one.
     pub fn use_profile(&self, name: &str) -> Result<(), Error> {
         let id = ProfileId::new(name)?;
-        let demo = self.is_demo_id(&id);
+        let demo = self.secrets.is_demo(&id);
         // A demo profile is active when no stored one is: the file's choice is cleared.
         self.profiles
             .set_active(if demo { None } else { Some(&id) })?;
@@ -280,7 +235,7 @@ impl Desk {
     /// Solid requests a PIN token for `card` (required for Solid). Recorded in the history.
     pub async fn test_profile(&self, name: &str, card: Option<&str>) -> Result<String, Error> {
         let profile = self.resolve_profile(Some(name))?;
-        match profile.provider {
+        match profile.provider() {
             Provider::Vault => {
                 self.recorded(&profile, "profile.test", None, self.vault_test(&profile))
                     .await
@@ -315,10 +270,6 @@ impl Desk {
             written.push(kind);
         }
         Ok(())
-    }
-
-    fn is_demo_id(&self, id: &ProfileId) -> bool {
-        self.demo_profiles().iter().any(|p| &p.id == id)
     }
 
     fn forget_profile_session(&self, id: &str) {

@@ -38,8 +38,8 @@ impl Desk {
             started_at: OffsetDateTime::now_utc(),
             os_user: os_user(),
             profile: profile.id.to_string(),
-            provider: profile.provider,
-            environment: Self::environment_label(profile),
+            provider: profile.provider(),
+            environment: self.environment_label(profile),
             operation: operation.to_owned(),
             card_id: card_id.map(str::to_owned),
         };

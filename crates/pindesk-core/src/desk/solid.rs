@@ -4,13 +4,13 @@
 //! lifetime), is used once, or the desk forgets its secrets. It is handed out only when the
 //! operator asks to reveal or copy it.
 
-use super::{lock, require_provider, Desk, Error};
-use crate::credentials::SecretKind;
-use crate::profile::{Environment, Profile, Provider};
+use super::{lock, solid_settings, Desk, Error};
+use crate::api::{rfc3339, PinTokenInfo};
+use crate::credentials::{SecretKind, SecretStore};
+use crate::profile::Profile;
 use crate::providers::solid::SolidClient;
 use crate::secret::{ApiKey, Pin, PinToken};
 use crate::validate::{Expiry, Last4, SolidCardId};
-use serde::Serialize;
 use time::OffsetDateTime;
 
 /// A PIN token held for a card, with when it stops being usable.
@@ -18,20 +18,6 @@ pub struct HeldPinToken {
     token: PinToken,
     profile: String,
     expires_at: OffsetDateTime,
-}
-
-/// What the operator may see of a held PIN token: everything but the token.
-#[derive(Debug, Clone, Serialize)]
-pub struct PinTokenInfo {
-    /// The card it is for.
-    pub card_id: String,
-    /// The profile that obtained it.
-    pub profile: String,
-    /// When it stops being usable (UTC).
-    #[serde(with = "time::serde::rfc3339")]
-    pub expires_at: OffsetDateTime,
-    /// Its lifetime in seconds, as the profile sets it.
-    pub lifetime_secs: u64,
 }
 
 impl Desk {
@@ -84,21 +70,18 @@ impl Desk {
         let today = OffsetDateTime::now_utc().date();
         let expiry = Expiry::parse(expiry, today)?;
         let last4: Last4 = last4.parse()?;
-        let settings = profile.solid_settings();
+        let settings = solid_settings(&profile)?;
         settings
             .pin_policy
             .clone()
             .unwrap_or_default()
             .check(&pin)?;
-        let endpoint = match (&profile.environment, &self.demo, settings.pin_endpoint) {
-            (_, _, Some(endpoint)) => endpoint,
-            (Environment::Demo, Some(demo), None) => demo.base_url.clone(),
-            _ => {
-                return Err(Error::NoPinEndpoint {
-                    profile: profile.id.to_string(),
-                })
-            }
-        };
+        let endpoint = settings
+            .pin_endpoint
+            .clone()
+            .ok_or_else(|| Error::NoPinEndpoint {
+                profile: profile.id.to_string(),
+            })?;
         let token = match self.take_token(&profile, &card) {
             Some(token) => token,
             None => {
@@ -136,19 +119,16 @@ impl Desk {
     ) -> Result<(Profile, SolidClient, SolidCardId), Error> {
         let card: SolidCardId = card.parse()?;
         let profile = self.resolve_profile(profile)?;
-        require_provider(&profile, Provider::Solid)?;
+        solid_settings(&profile)?;
         let client = self.solid_client(&profile)?;
         Ok((profile, client, card))
     }
 
     fn solid_client(&self, profile: &Profile) -> Result<SolidClient, Error> {
-        Ok(SolidClient::new(self.http.clone(), self.base_url(profile)?))
+        Ok(SolidClient::new(self.http.clone(), profile.base_url()?))
     }
 
     fn solid_api_key(&self, profile: &Profile) -> Result<ApiKey, Error> {
-        if let (Environment::Demo, Some(demo)) = (&profile.environment, &self.demo) {
-            return Ok(demo.solid_api_key.clone());
-        }
         let key = self
             .secrets
             .get(&profile.id, SecretKind::ApiKey)?
@@ -160,7 +140,7 @@ impl Desk {
     }
 
     fn hold(&self, profile: &Profile, card: &SolidCardId, token: PinToken) -> PinTokenInfo {
-        let lifetime_secs = profile.solid_settings().token_lifetime_secs;
+        let lifetime_secs = profile.solid().map_or(0, |s| s.token_lifetime_secs);
         let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(lifetime_secs as i64);
         lock(&self.pin_tokens).insert(
             card.to_string(),
@@ -173,8 +153,9 @@ impl Desk {
         PinTokenInfo {
             card_id: card.to_string(),
             profile: profile.id.to_string(),
-            expires_at,
-            lifetime_secs,
+            expires_at: rfc3339(expires_at),
+            lifetime_secs: u32::try_from(lifetime_secs).unwrap_or(u32::MAX),
+            can_set_pin: profile.solid().is_some_and(|s| s.pin_endpoint.is_some()),
         }
     }
 

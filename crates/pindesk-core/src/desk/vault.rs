@@ -4,10 +4,10 @@
 //! on expiry or a 401) and the RSA key (cached for at most ten minutes, fetched again once when
 //! Vault names `keyId`). Never retries a send that may have reached Vault.
 
-use super::{lock, require_provider, Desk, Error};
-use crate::credentials::SecretKind;
+use super::{lock, vault_settings, Desk, Error};
+use crate::credentials::{SecretKind, SecretStore};
 use crate::crypto::VaultKey;
-use crate::profile::{Environment, Profile, Provider, VaultAuth};
+use crate::profile::{Profile, VaultAuth};
 use crate::providers::vault::{VaultClient, VaultError};
 use crate::secret::{AccessToken, Passcode, Password, SmsCode};
 use crate::validate::{self, VaultCardId};
@@ -41,7 +41,7 @@ struct StoredToken {
 
 /// How the bearer token of this call was obtained.
 enum TokenSource {
-    /// Pasted or demo: nothing to renew.
+    /// Pasted (a demo profile's too): nothing to renew.
     Fixed,
     /// From a stored sign-in: may be renewed once.
     SignIn,
@@ -95,7 +95,7 @@ impl Desk {
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         validate::sms_code(&code)?;
-        let settings = profile.vault_settings();
+        let settings = vault_settings(&profile)?;
         settings
             .passcode_policy
             .clone()
@@ -153,16 +153,16 @@ impl Desk {
     ) -> Result<(Profile, VaultClient, VaultCardId), Error> {
         let card: VaultCardId = card.parse()?;
         let profile = self.resolve_profile(profile)?;
-        require_provider(&profile, Provider::Vault)?;
+        vault_settings(&profile)?;
         let client = self.vault_client(&profile)?;
         Ok((profile, client, card))
     }
 
     fn vault_client(&self, profile: &Profile) -> Result<VaultClient, Error> {
-        let settings = profile.vault_settings();
+        let settings = vault_settings(profile)?;
         Ok(VaultClient::new(
             self.http.clone(),
-            self.base_url(profile)?,
+            profile.base_url()?,
             settings.merchant_id.as_deref(),
         )?)
     }
@@ -223,10 +223,7 @@ impl Desk {
         client: &VaultClient,
         renew: bool,
     ) -> Result<(AccessToken, TokenSource), Error> {
-        if let (Environment::Demo, Some(demo)) = (&profile.environment, &self.demo) {
-            return Ok((demo.vault_token.clone(), TokenSource::Fixed));
-        }
-        let settings = profile.vault_settings();
+        let settings = vault_settings(profile)?;
         if settings.auth == VaultAuth::Token {
             let token = self
                 .secrets

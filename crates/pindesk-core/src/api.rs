@@ -1,0 +1,264 @@
+//! The vocabulary both surfaces speak: every type that crosses a boundary — a desktop IPC
+//! reply, a line of `pindesk-cli --json`, the UI's generated bindings — is defined here once.
+//!
+//! The desktop app and the CLI only parse their input into core calls and render these types;
+//! neither builds a view of its own. Names are snake_case on every surface. With the `ts`
+//! feature each type derives `ts_rs::TS`, from which `ui/src/bindings/` is generated. No type
+//! here carries a secret.
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+pub use crate::credentials::SecretKind;
+pub use crate::error::Category;
+pub use crate::history::Outcome;
+pub use crate::profile::{Profile, Provider};
+
+/// A point in time as every surface shows it: RFC 3339 in UTC.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339)
+        .expect("a UTC time always has an RFC 3339 form")
+}
+
+/// How a profile's environment is badged: what the operator must always see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum EnvironmentKind {
+    /// The sandbox embedded in the app (demo mode): no real card is touched.
+    Demo,
+    /// The issuer's sandbox.
+    Sandbox,
+    /// The issuer's production API: real cards.
+    Production,
+    /// Any other base URL the operator configured.
+    Custom,
+}
+
+/// Whether a secret a profile needs is in the keyring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SecretState {
+    /// Stored (its value is never shown).
+    Stored,
+    /// Not stored: the profile cannot work until it is added.
+    Missing,
+    /// Held in memory by the demo sandbox.
+    Demo,
+    /// The keyring could not be asked.
+    Unavailable,
+}
+
+/// A profile as the lists show it: its settings (never a secret), whether it is the active
+/// one, how its environment is badged, and whether each secret it needs is stored.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProfileView {
+    /// The profile (holds no secret).
+    pub profile: Profile,
+    /// Whether it is the active profile.
+    pub active: bool,
+    /// Whether it is a demo profile (on the embedded sandbox).
+    pub demo: bool,
+    /// The badge of its environment.
+    pub environment_kind: EnvironmentKind,
+    /// Its environment as the history names it (`sandbox`, `production`, `demo` or the URL).
+    pub environment_label: String,
+    /// The state of each secret it needs.
+    pub secrets: Vec<(SecretKind, SecretState)>,
+}
+
+/// The profile requests go through, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProfileSummary {
+    /// The profile's display name.
+    pub name: String,
+    /// The card issuer it talks to.
+    pub provider: Provider,
+    /// The badge of its environment.
+    pub environment: EnvironmentKind,
+}
+
+impl From<&ProfileView> for ProfileSummary {
+    fn from(view: &ProfileView) -> Self {
+        Self {
+            name: view.profile.display_name.clone(),
+            provider: view.profile.provider(),
+            environment: view.environment_kind,
+        }
+    }
+}
+
+/// A failure as every surface reports it: what kind, in words an operator understands, the
+/// field it concerns and the provider's reference for support (`errorId`, `request_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorReport {
+    /// What kind of failure (the UI branches on it, never on the message).
+    pub category: Category,
+    /// The operator-facing message (never holds a secret).
+    pub message: String,
+    /// The input field it concerns, when there is one.
+    pub field: Option<String>,
+    /// The provider's reference, when it gave one.
+    pub reference: Option<String>,
+    /// The `pindesk-cli` exit code of this category.
+    pub exit_code: i32,
+}
+
+impl ErrorReport {
+    /// A report of `category` with just a message.
+    pub fn new(category: Category, message: impl Into<String>) -> Self {
+        Self {
+            category,
+            message: message.into(),
+            field: None,
+            reference: None,
+            exit_code: category.exit_code(),
+        }
+    }
+
+    /// Bad input concerning `field`; nothing was sent.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.to_owned()),
+            ..Self::new(Category::Validation, message)
+        }
+    }
+}
+
+impl From<&crate::desk::Error> for ErrorReport {
+    fn from(e: &crate::desk::Error) -> Self {
+        Self {
+            field: e.field(),
+            reference: e.reference(),
+            ..Self::new(e.category(), e.message())
+        }
+    }
+}
+
+impl From<crate::desk::Error> for ErrorReport {
+    fn from(e: crate::desk::Error) -> Self {
+        Self::from(&e)
+    }
+}
+
+/// Always `ok`: the result of an operation that succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Done {
+    /// The provider accepted the operation.
+    Ok,
+}
+
+/// A flow step the provider accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OpDone {
+    /// Always `ok`.
+    pub result: Done,
+    /// The history's name of the operation, e.g. `vault.send_code`.
+    pub operation: String,
+    /// The card it concerned.
+    pub card_id: String,
+    /// When it finished (RFC 3339); the desktop shows it, the CLI leaves it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub at: Option<String>,
+}
+
+impl OpDone {
+    /// `operation` on `card` succeeded, now.
+    pub fn now(operation: &str, card: &str) -> Self {
+        Self {
+            at: Some(rfc3339(OffsetDateTime::now_utc())),
+            ..Self::untimed(operation, card)
+        }
+    }
+
+    /// `operation` on `card` succeeded (no time given).
+    pub fn untimed(operation: &str, card: &str) -> Self {
+        Self {
+            result: Done::Ok,
+            operation: operation.to_owned(),
+            card_id: card.to_owned(),
+            at: None,
+        }
+    }
+}
+
+/// A held Solid PIN token as the operator may see it: everything but the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PinTokenInfo {
+    /// The card it is for.
+    pub card_id: String,
+    /// The profile that obtained it.
+    pub profile: String,
+    /// When it stops being usable (RFC 3339).
+    pub expires_at: String,
+    /// Its lifetime in seconds, as the profile sets it.
+    pub lifetime_secs: u32,
+    /// Whether PinDesk can set the PIN itself with it (the profile has a PIN endpoint).
+    pub can_set_pin: bool,
+}
+
+/// One rule a passcode or PIN breaks, for live feedback (never holds the checked value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PolicyRule {
+    /// The rule's stable code, e.g. `too_short`.
+    pub rule: String,
+    /// The rule in plain words.
+    pub message: String,
+}
+
+impl PolicyRule {
+    /// The rules `violations` break, in order.
+    pub fn all(violations: Vec<crate::policy::PolicyViolation>) -> Vec<PolicyRule> {
+        violations
+            .into_iter()
+            .map(|v| PolicyRule {
+                rule: v.rule.to_owned(),
+                message: v.message,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_done_leaves_out_a_missing_time() {
+        let json = serde_json::to_value(OpDone::untimed("vault.send_code", "c1")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"result": "ok", "operation": "vault.send_code", "card_id": "c1"})
+        );
+        let timed = serde_json::to_value(OpDone::now("vault.send_code", "c1")).unwrap();
+        assert!(timed["at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    }
+
+    #[test]
+    fn error_report_carries_the_exit_code_of_its_category() {
+        for category in [
+            Category::Validation,
+            Category::Rejected,
+            Category::Credentials,
+            Category::Network,
+            Category::UnknownOutcome,
+            Category::Internal,
+        ] {
+            assert_eq!(
+                ErrorReport::new(category, "m").exit_code,
+                category.exit_code()
+            );
+        }
+    }
+}

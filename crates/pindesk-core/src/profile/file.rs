@@ -1,0 +1,124 @@
+//! The whole profiles file: app-wide settings, the profiles and the active one.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Profile, ProfileError, ProfileId};
+
+fn default_retention_days() -> u32 {
+    365
+}
+fn default_idle_timeout_secs() -> u64 {
+    300
+}
+fn default_clipboard_clear_secs() -> u64 {
+    30
+}
+
+/// Application-wide settings kept in the profiles file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct AppSettings {
+    /// History entries older than this many days are deleted (default 365).
+    #[serde(default = "default_retention_days")]
+    pub history_retention_days: u32,
+    /// After this many idle seconds the app clears its forms and locks (default 300).
+    #[serde(default = "default_idle_timeout_secs")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub idle_timeout_secs: u64,
+    /// A copied PIN token is cleared from the clipboard after this many seconds (default 30).
+    #[serde(default = "default_clipboard_clear_secs")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub clipboard_clear_secs: u64,
+}
+
+impl AppSettings {
+    /// Checks each setting's range; the error names the key as the file does.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        let invalid = |field: &'static str, message: &str| {
+            Err(ProfileError::Invalid {
+                profile: None,
+                field,
+                message: message.into(),
+            })
+        };
+        if !(1..=3650).contains(&self.history_retention_days) {
+            return invalid(
+                "history_retention_days",
+                "keep history between 1 and 3650 days",
+            );
+        }
+        if !(30..=900).contains(&self.idle_timeout_secs) {
+            return invalid(
+                "idle_timeout_secs",
+                "the idle timeout must be between 30 and 900 seconds (15 minutes)",
+            );
+        }
+        if !(5..=120).contains(&self.clipboard_clear_secs) {
+            return invalid(
+                "clipboard_clear_secs",
+                "clear the clipboard after 5 to 120 seconds",
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            history_retention_days: default_retention_days(),
+            idle_timeout_secs: default_idle_timeout_secs(),
+            clipboard_clear_secs: default_clipboard_clear_secs(),
+        }
+    }
+}
+
+/// The whole profiles file.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilesFile {
+    /// The profile used when none is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<ProfileId>,
+    /// Application settings.
+    #[serde(default)]
+    pub settings: AppSettings,
+    /// The profiles, in the order they were added.
+    #[serde(default)]
+    pub profiles: Vec<Profile>,
+}
+
+impl ProfilesFile {
+    /// The profile with this id.
+    pub fn get(&self, id: &ProfileId) -> Option<&Profile> {
+        self.profiles.iter().find(|p| &p.id == id)
+    }
+
+    /// The active profile, if one is set and exists.
+    pub fn active_profile(&self) -> Option<&Profile> {
+        self.active.as_ref().and_then(|id| self.get(id))
+    }
+
+    /// Checks every profile and that ids are unique and `active` names one of them.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        for (i, profile) in self.profiles.iter().enumerate() {
+            profile.validate()?;
+            if self.profiles[..i].iter().any(|p| p.id == profile.id) {
+                return Err(ProfileError::AlreadyExists {
+                    id: profile.id.to_string(),
+                });
+            }
+        }
+        if let Some(active) = &self.active {
+            if self.get(active).is_none() {
+                return Err(ProfileError::Invalid {
+                    profile: None,
+                    field: "active",
+                    message: format!("names {active}, which is not a profile in the file"),
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,282 @@
+//! Reading and writing the profiles file: atomic, private, never over a damaged file.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::{AppSettings, Profile, ProfileError, ProfileId, ProfilesFile};
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() + 1;
+    (line, column)
+}
+
+/// Reads and writes the profiles file. Cheap to create; holds no profile in memory.
+#[derive(Debug)]
+pub struct ProfileStore {
+    path: PathBuf,
+    /// Set once a read found the file damaged; cleared only by [`reset`](Self::reset).
+    blocked: Mutex<bool>,
+}
+
+impl ProfileStore {
+    /// A store over the profiles file at `path` (usually [`Paths::profiles_file`](crate::paths::Paths::profiles_file)).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            blocked: Mutex::new(false),
+        }
+    }
+
+    /// The file this store reads and writes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, bool> {
+        // A panic while holding the lock leaves a plain bool behind: still meaningful.
+        self.blocked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reads the file. A missing file is an empty [`ProfilesFile`]; a damaged one is
+    /// [`ProfileError::Corrupt`] and blocks every later write of this store until
+    /// [`reset`](Self::reset).
+    pub fn load(&self) -> Result<ProfilesFile, ProfileError> {
+        let mut blocked = self.lock();
+        self.read(&mut blocked)
+    }
+
+    fn read(&self, blocked: &mut bool) -> Result<ProfilesFile, ProfileError> {
+        let bytes = match fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ProfilesFile::default()),
+            Err(source) => {
+                return Err(ProfileError::Read {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        };
+        let corrupt = |line, column, message: String| ProfileError::Corrupt {
+            path: self.path.clone(),
+            line,
+            column,
+            message,
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                *blocked = true;
+                let bytes = e.as_bytes();
+                let offset = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&bytes[..offset]);
+                let (line, column) = line_column(&valid, valid.len());
+                return Err(corrupt(line, column, "the file is not UTF-8 text".into()));
+            }
+        };
+        let file: ProfilesFile = match toml::from_str(&text) {
+            Ok(file) => file,
+            Err(e) => {
+                *blocked = true;
+                let (line, column) = e
+                    .span()
+                    .map_or((1, 1), |span| line_column(&text, span.start));
+                return Err(corrupt(line, column, e.message().trim().to_owned()));
+            }
+        };
+        if let Err(e) = file.validate() {
+            *blocked = true;
+            return Err(corrupt(1, 1, e.to_string()));
+        }
+        Ok(file)
+    }
+
+    /// Re-reads the file, applies `change` and writes the result atomically. Nothing is
+    /// written when reading fails, when a damaged file was seen before, or when `change` fails.
+    fn modify<T>(
+        &self,
+        change: impl FnOnce(&mut ProfilesFile) -> Result<T, ProfileError>,
+    ) -> Result<T, ProfileError> {
+        let mut blocked = self.lock();
+        if *blocked {
+            return Err(ProfileError::WritesBlocked {
+                path: self.path.clone(),
+            });
+        }
+        let mut file = self.read(&mut blocked)?;
+        let out = change(&mut file)?;
+        file.validate()?;
+        self.write(&file)?;
+        Ok(out)
+    }
+
+    fn write(&self, file: &ProfilesFile) -> Result<(), ProfileError> {
+        let text = toml::to_string_pretty(file).map_err(|e| ProfileError::Write {
+            path: self.path.clone(),
+            source: io::Error::other(e),
+        })?;
+        let content = format!(
+            "# PinDesk profiles. Holds no secret: credentials live in the OS keyring.\n\
+             # Format: docs/CONFIG.md.\n\n{text}"
+        );
+        write_atomically(&self.path, content.as_bytes())
+    }
+
+    /// Adds a profile. Fails if the id is taken or the profile breaks a rule.
+    pub fn add(&self, profile: Profile) -> Result<(), ProfileError> {
+        profile.validate()?;
+        self.modify(|file| {
+            if file.get(&profile.id).is_some() {
+                return Err(ProfileError::AlreadyExists {
+                    id: profile.id.to_string(),
+                });
+            }
+            file.profiles.push(profile);
+            Ok(())
+        })
+    }
+
+    /// Replaces the profile with the same id.
+    pub fn update(&self, profile: Profile) -> Result<(), ProfileError> {
+        profile.validate()?;
+        self.modify(|file| {
+            let slot = file
+                .profiles
+                .iter_mut()
+                .find(|p| p.id == profile.id)
+                .ok_or_else(|| ProfileError::NotFound {
+                    id: profile.id.to_string(),
+                })?;
+            *slot = profile;
+            Ok(())
+        })
+    }
+
+    /// Removes a profile and returns it; clears `active` if it named it. The caller deletes
+    /// the profile's keyring entries ([`SecretStore::delete_all`](crate::credentials::SecretStore::delete_all)).
+    pub fn remove(&self, id: &ProfileId) -> Result<Profile, ProfileError> {
+        self.modify(|file| {
+            let index = file
+                .profiles
+                .iter()
+                .position(|p| &p.id == id)
+                .ok_or_else(|| ProfileError::NotFound { id: id.to_string() })?;
+            if file.active.as_ref() == Some(id) {
+                file.active = None;
+            }
+            Ok(file.profiles.remove(index))
+        })
+    }
+
+    /// Makes a profile the active one (`None` clears it).
+    pub fn set_active(&self, id: Option<&ProfileId>) -> Result<(), ProfileError> {
+        self.modify(|file| {
+            if let Some(id) = id {
+                if file.get(id).is_none() {
+                    return Err(ProfileError::NotFound { id: id.to_string() });
+                }
+            }
+            file.active = id.cloned();
+            Ok(())
+        })
+    }
+
+    /// Replaces the application settings.
+    pub fn set_settings(&self, settings: AppSettings) -> Result<(), ProfileError> {
+        self.modify(|file| {
+            file.settings = settings;
+            Ok(())
+        })
+    }
+
+    /// The profile with this id.
+    pub fn get(&self, id: &ProfileId) -> Result<Profile, ProfileError> {
+        self.load()?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ProfileError::NotFound { id: id.to_string() })
+    }
+
+    /// Every profile, in file order.
+    pub fn list(&self) -> Result<Vec<Profile>, ProfileError> {
+        Ok(self.load()?.profiles)
+    }
+
+    /// The operator's explicit reset: moves the current file aside to
+    /// `profiles.toml.damaged-<unix seconds>` (when one exists) and allows writes again.
+    /// Returns where the old file went.
+    pub fn reset(&self, now: time::OffsetDateTime) -> Result<Option<PathBuf>, ProfileError> {
+        let mut blocked = self.lock();
+        if !self.path.exists() {
+            *blocked = false;
+            return Ok(None);
+        }
+        let mut aside = self.path.as_os_str().to_owned();
+        aside.push(format!(".damaged-{}", now.unix_timestamp()));
+        let aside = PathBuf::from(aside);
+        fs::rename(&self.path, &aside).map_err(|source| ProfileError::Write {
+            path: aside.clone(),
+            source,
+        })?;
+        *blocked = false;
+        Ok(Some(aside))
+    }
+}
+
+/// Creates `dir` (and missing parents) with mode 0700 on Unix.
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Writes `bytes` to `path` atomically: temporary file in the same folder (mode 0600 on
+/// Unix), fsync, rename, fsync of the folder.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ProfileError> {
+    let err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ProfileError::Write { path, source }
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    create_private_dir(dir).map_err(err(dir))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".profiles.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err(dir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(err(tmp.path()))?;
+    }
+    tmp.write_all(bytes).map_err(err(path))?;
+    tmp.as_file().sync_all().map_err(err(path))?;
+    tmp.persist(path).map_err(|e| ProfileError::Write {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    #[cfg(unix)]
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(err(dir))?;
+    Ok(())
+}
