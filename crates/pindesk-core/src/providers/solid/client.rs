@@ -5,11 +5,13 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Client, Method, Request};
 use serde::Serialize;
 use std::fmt;
+use std::time::Duration;
 
 use super::answers::SetPinAnswer;
 use super::{parse_pin_token_answer, SolidError, SolidRejection};
 use crate::http::{self, Answer, HttpError, TransportError};
 use crate::providers::describe_body;
+use crate::providers::status::{refusal, Refusal};
 use crate::secret::{ApiKey, Pin, PinToken};
 use crate::validate::{BaseUrl, Expiry, Last4, SolidCardId, ValidationError};
 
@@ -161,7 +163,7 @@ impl SolidClient {
             Ok(answer) => (answer.status, Some(answer)),
             Err(HttpError::Transport(t)) => return Err(SolidError::Transport(t)),
             Err(HttpError::BodyTooLarge { status, limit }) => {
-                if (200..=299).contains(&status) {
+                if refusal(status, call == Call::SetPin).is_none() {
                     let detail = format!("an answer larger than {limit} bytes");
                     return Err(if call == Call::SetPin {
                         SolidError::Unconfirmed { status, detail }
@@ -173,25 +175,39 @@ impl SolidClient {
             }
         };
         match answer {
-            Some(a) if (200..=299).contains(&status) => Ok(a),
+            Some(a) if refusal(status, call == Call::SetPin).is_none() => Ok(a),
             answer => {
                 let body: &[u8] = answer.as_ref().map_or(&[], |a| &a.body[..]);
                 let rejection = Box::new(SolidRejection::parse(status, body, secrets));
-                Err(match status {
-                    401 | 403 if call == Call::SetPin => SolidError::PinTokenRefused(rejection),
-                    401 | 403 => SolidError::Unauthorized(rejection),
-                    429 => SolidError::RateLimited {
-                        retry_after: answer.as_ref().and_then(|a| a.retry_after),
-                    },
-                    502 | 504 if call == Call::SetPin => SolidError::Unconfirmed {
-                        status,
-                        detail: "a gateway answered instead of Solid".into(),
-                    },
-                    500..=599 => SolidError::ProviderUnavailable(rejection),
-                    _ => SolidError::Rejected(rejection),
-                })
+                Err(refused(
+                    call,
+                    rejection,
+                    answer.as_ref().and_then(|a| a.retry_after),
+                ))
             }
         }
+    }
+}
+
+/// The error of a call Solid answered with `rejection.status`, other than 2xx, by the shared
+/// table ([`refusal`]); a 401/403 to `set_pin` refuses the PIN token, not the API key.
+fn refused(
+    call: Call,
+    rejection: Box<SolidRejection>,
+    retry_after: Option<Duration>,
+) -> SolidError {
+    match refusal(rejection.status, call == Call::SetPin) {
+        Some(Refusal::Unauthorized) if call == Call::SetPin => {
+            SolidError::PinTokenRefused(rejection)
+        }
+        Some(Refusal::Unauthorized) => SolidError::Unauthorized(rejection),
+        Some(Refusal::RateLimited) => SolidError::RateLimited { retry_after },
+        Some(Refusal::GatewayUnconfirmed) => SolidError::Unconfirmed {
+            status: rejection.status,
+            detail: "a gateway answered instead of Solid".into(),
+        },
+        Some(Refusal::ProviderUnavailable) => SolidError::ProviderUnavailable(rejection),
+        Some(Refusal::Rejected) | None => SolidError::Rejected(rejection),
     }
 }
 
@@ -199,6 +215,54 @@ impl SolidClient {
 mod tests {
     use super::*;
     use crate::error::Category;
+
+    #[test]
+    fn statuses_map_to_errors_by_call() {
+        let error = |call, status| {
+            refused(
+                call,
+                Box::new(SolidRejection {
+                    status,
+                    ..Default::default()
+                }),
+                None,
+            )
+        };
+        for status in [401, 403] {
+            assert!(matches!(
+                error(Call::PinToken, status),
+                SolidError::Unauthorized(_)
+            ));
+            assert!(matches!(
+                error(Call::SetPin, status),
+                SolidError::PinTokenRefused(_)
+            ));
+        }
+        assert!(matches!(
+            error(Call::SetPin, 429),
+            SolidError::RateLimited { retry_after: None }
+        ));
+        for status in [502, 504] {
+            assert!(matches!(
+                error(Call::PinToken, status),
+                SolidError::ProviderUnavailable(_)
+            ));
+            assert!(matches!(
+                error(Call::SetPin, status),
+                SolidError::Unconfirmed { status: s, .. } if s == status
+            ));
+        }
+        assert!(matches!(
+            error(Call::SetPin, 503),
+            SolidError::ProviderUnavailable(_)
+        ));
+        for status in [302, 400, 404, 422, 600] {
+            assert!(matches!(
+                error(Call::SetPin, status),
+                SolidError::Rejected(_)
+            ));
+        }
+    }
 
     #[tokio::test]
     async fn bad_secrets_are_refused_before_sending() {

@@ -5,9 +5,10 @@ use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{Client, Method, Request};
 use std::fmt;
 
-use super::errors::unavailable;
+use super::errors::refused;
 use super::{VaultError, VaultRejection};
 use crate::http::{self, Answer, HttpError};
+use crate::providers::status::refusal;
 use crate::secret::AccessToken;
 use crate::validate::{BaseUrl, ValidationError};
 
@@ -121,35 +122,26 @@ impl VaultClient {
             Err(HttpError::Transport(t)) => return Err(VaultError::Transport(t)),
             Err(HttpError::BodyTooLarge { status, limit }) => {
                 let detail = format!("an answer larger than {limit} bytes");
-                let bare = || {
-                    Box::new(VaultRejection {
-                        status,
-                        ..Default::default()
-                    })
-                };
-                return Err(match status {
-                    200..=299 if call.changes_state() => VaultError::Unconfirmed { status, detail },
-                    200..=299 => VaultError::Malformed { status, detail },
-                    401 | 403 => VaultError::Unauthorized(bare()),
-                    429 => VaultError::RateLimited { retry_after: None },
-                    500..=599 => unavailable(call, bare()),
-                    _ => VaultError::Rejected(bare()),
+                return Err(match refusal(status, call.changes_state()) {
+                    None if call.changes_state() => VaultError::Unconfirmed { status, detail },
+                    None => VaultError::Malformed { status, detail },
+                    Some(_) => refused(
+                        call,
+                        Box::new(VaultRejection {
+                            status,
+                            ..Default::default()
+                        }),
+                        None,
+                    ),
                 });
             }
         };
         let status = answer.status;
-        if (200..=299).contains(&status) {
+        if refusal(status, call.changes_state()).is_none() {
             return Ok(answer);
         }
         let rejection = Box::new(VaultRejection::parse(status, &answer.body, secrets));
-        Err(match status {
-            401 | 403 => VaultError::Unauthorized(rejection),
-            429 => VaultError::RateLimited {
-                retry_after: answer.retry_after,
-            },
-            500..=599 => unavailable(call, rejection),
-            _ => VaultError::Rejected(rejection),
-        })
+        Err(refused(call, rejection, answer.retry_after))
     }
 }
 

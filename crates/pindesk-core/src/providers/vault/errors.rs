@@ -9,6 +9,7 @@ use super::client::Call;
 use crate::error::Category;
 use crate::http::TransportError;
 use crate::providers::clean_opt;
+use crate::providers::status::{refusal, Refusal};
 use crate::validate::ValidationError;
 
 /// Vault's refusal, as it wrote it (cleaned). Every field but the status is optional.
@@ -249,15 +250,22 @@ impl VaultError {
     }
 }
 
-/// A 5xx: the provider's own failure, except a gateway's 502/504 to a state-changing call,
-/// where the provider behind the gateway may have acted.
-pub(super) fn unavailable(call: Call, rejection: Box<VaultRejection>) -> VaultError {
-    match rejection.status {
-        502 | 504 if call.changes_state() => VaultError::Unconfirmed {
+/// The error of a call Vault answered with `rejection.status`, other than 2xx, by the shared
+/// table ([`refusal`]).
+pub(super) fn refused(
+    call: Call,
+    rejection: Box<VaultRejection>,
+    retry_after: Option<Duration>,
+) -> VaultError {
+    match refusal(rejection.status, call.changes_state()) {
+        Some(Refusal::Unauthorized) => VaultError::Unauthorized(rejection),
+        Some(Refusal::RateLimited) => VaultError::RateLimited { retry_after },
+        Some(Refusal::GatewayUnconfirmed) => VaultError::Unconfirmed {
             status: rejection.status,
             detail: "a gateway answered instead of Vault".into(),
         },
-        _ => VaultError::ProviderUnavailable(rejection),
+        Some(Refusal::ProviderUnavailable) => VaultError::ProviderUnavailable(rejection),
+        Some(Refusal::Rejected) | None => VaultError::Rejected(rejection),
     }
 }
 
@@ -351,6 +359,50 @@ mod tests {
     }
 
     #[test]
+    fn statuses_map_to_errors_by_call() {
+        let error = |call, status| {
+            refused(
+                call,
+                Box::new(VaultRejection {
+                    status,
+                    ..Default::default()
+                }),
+                Some(Duration::from_secs(3)),
+            )
+        };
+        for call in [Call::SignIn, Call::RsaKey, Call::SetPasscode] {
+            for status in [401, 403] {
+                assert!(matches!(error(call, status), VaultError::Unauthorized(_)));
+            }
+            assert_eq!(
+                error(call, 429),
+                VaultError::RateLimited {
+                    retry_after: Some(Duration::from_secs(3))
+                }
+            );
+            assert!(matches!(
+                error(call, 503),
+                VaultError::ProviderUnavailable(_)
+            ));
+            for status in [302, 400, 404, 422, 600] {
+                assert!(matches!(error(call, status), VaultError::Rejected(_)));
+            }
+        }
+        for call in [Call::SendCode, Call::VerifyCode, Call::SetPasscode] {
+            assert!(matches!(
+                error(call, 502),
+                VaultError::Unconfirmed { status: 502, .. }
+            ));
+        }
+        for call in [Call::SignIn, Call::RsaKey] {
+            assert!(matches!(
+                error(call, 502),
+                VaultError::ProviderUnavailable(_)
+            ));
+        }
+    }
+
+    #[test]
     fn categories_and_messages() {
         use crate::http::{MaybeSentReason, NotSentReason};
         let cases: Vec<(VaultError, Category, &str)> = vec![
@@ -437,34 +489,37 @@ mod tests {
             );
         }
         assert_eq!(
-            unavailable(
+            refused(
                 Call::SetPasscode,
                 Box::new(VaultRejection {
                     status: 504,
                     ..Default::default()
-                })
+                }),
+                None
             )
             .category(),
             Category::UnknownOutcome
         );
         assert_eq!(
-            unavailable(
+            refused(
                 Call::RsaKey,
                 Box::new(VaultRejection {
                     status: 504,
                     ..Default::default()
-                })
+                }),
+                None
             )
             .category(),
             Category::Rejected
         );
         assert_eq!(
-            unavailable(
+            refused(
                 Call::SetPasscode,
                 Box::new(VaultRejection {
                     status: 503,
                     ..Default::default()
-                })
+                }),
+                None
             )
             .category(),
             Category::Rejected
