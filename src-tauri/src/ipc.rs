@@ -95,68 +95,6 @@ pub struct DemoSms {
     pub code: String,
 }
 
-/// Which history entries to show.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryQuery {
-    /// Only this provider.
-    pub provider: Option<Provider>,
-    /// Only this outcome: `ok`, `rejected`, `failed`, `unknown`, `started`.
-    pub outcome: Option<String>,
-    /// Only this card.
-    pub card_id: Option<String>,
-    /// Only entries on or after this day (`YYYY-MM-DD`, UTC).
-    pub since: Option<String>,
-    /// Only entries on or before this day (`YYYY-MM-DD`, UTC).
-    pub until: Option<String>,
-    /// The next page: entries older than this id.
-    #[ts(type = "number | null")]
-    pub before: Option<i64>,
-    /// Page size (default 50, at most 1000).
-    pub limit: Option<u32>,
-}
-
-/// One operation in the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEntry {
-    /// The entry's id (for paging).
-    #[ts(type = "number")]
-    pub id: i64,
-    /// When it started (RFC 3339, UTC; the UI shows local time).
-    pub started_at: String,
-    /// The operator's OS account.
-    pub os_user: String,
-    /// The profile.
-    pub profile: String,
-    /// The provider.
-    pub provider: Provider,
-    /// The environment as configured.
-    pub environment: String,
-    /// The operation.
-    pub operation: String,
-    /// The card, if any.
-    pub card_id: Option<String>,
-    /// `ok`, `rejected`, `failed`, `unknown` or `started`.
-    pub outcome: String,
-    /// The provider's reference for support.
-    pub reference: Option<String>,
-    /// The provider's message, or why the outcome is unknown.
-    pub message: Option<String>,
-    /// How long it took, in milliseconds.
-    pub duration_ms: Option<u32>,
-}
-
-/// A page of history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryPage {
-    /// The entries, newest first.
-    pub entries: Vec<HistoryEntry>,
-    /// How many entries match the filter in all.
-    pub total: u32,
-}
-
 /// Facts the Settings screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -198,8 +136,8 @@ mod tests {
         api::PolicyRule::export_all(&cfg).expect("export PolicyRule");
         api::PinTokenInfo::export_all(&cfg).expect("export PinTokenInfo");
         DemoSms::export_all(&cfg).expect("export DemoSms");
-        HistoryQuery::export_all(&cfg).expect("export HistoryQuery");
-        HistoryPage::export_all(&cfg).expect("export HistoryPage");
+        api::HistoryQuery::export_all(&cfg).expect("export HistoryQuery");
+        api::HistoryPage::export_all(&cfg).expect("export HistoryPage");
         AboutInfo::export_all(&cfg).expect("export AboutInfo");
     }
 

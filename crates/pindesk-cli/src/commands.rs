@@ -7,11 +7,11 @@ use crate::args::{
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
-use pindesk_core::api::{rfc3339, ErrorReport, OpDone, ProfileView};
+use pindesk_core::api::{rfc3339, ErrorReport, HistoryQuery, OpDone, ProfileView};
 use pindesk_core::credentials::KeyringStore;
 use pindesk_core::desk::{Desk, Error, NewCredentials};
 use pindesk_core::error::Category;
-use pindesk_core::history::{Entry, Filter, Outcome, Page};
+use pindesk_core::history::Entry;
 use pindesk_core::paths::Paths;
 use pindesk_core::profile::{
     Environment, Profile, ProfileError, ProfileId, Provider, ProviderSettings, SolidSettings,
@@ -20,7 +20,7 @@ use pindesk_core::profile::{
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
 use serde_json::json;
-use time::{Date, OffsetDateTime, Time};
+use time::OffsetDateTime;
 
 /// Runs one command and returns its exit code.
 pub fn run(command: Command, json: bool) -> i32 {
@@ -396,52 +396,27 @@ fn done(operation: &str, card: &str, text: String) -> Report {
     Report::new(OpDone::untimed(operation, card), text)
 }
 
-fn parse_day(value: &str, field: &str) -> Result<Date, Failure> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(value, &format)
-        .map_err(|_| Failure::validation(field, format!("--{field} must be a date as YYYY-MM-DD")))
-}
-
 fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
-    let mut filter = Filter {
-        card_id: args.card.clone(),
-        ..Filter::default()
-    };
-    if let Some(since) = &args.since {
-        filter.since = Some(
-            parse_day(since, "since")?
-                .with_time(Time::MIDNIGHT)
-                .assume_utc(),
-        );
-    }
-    if let Some(until) = &args.until {
-        let day = parse_day(until, "until")?;
-        filter.until = day
-            .next_day()
-            .map(|d| d.with_time(Time::MIDNIGHT).assume_utc());
-    }
-    if let Some(p) = args.provider {
-        filter.provider = Some(match p {
+    let query = HistoryQuery {
+        provider: args.provider.map(|p| match p {
             ProviderArg::Vault => Provider::Vault,
             ProviderArg::Solid => Provider::Solid,
-        });
-    }
-    if let Some(outcome) = &args.outcome {
-        filter.outcome = Some(outcome.parse::<Outcome>().map_err(|_| {
-            Failure::validation(
-                "outcome",
-                "--outcome must be ok, rejected, failed, unknown or started",
-            )
-        })?);
-    }
+        }),
+        outcome: args.outcome.clone(),
+        card_id: args.card.clone(),
+        since: args.since.clone(),
+        until: args.until.clone(),
+        before: None,
+        limit: Some(args.limit),
+    };
+    let (filter, page) = query.parse().map_err(invalid)?;
     if args.csv {
         desk.history()
             .export_csv(&filter, crate::output::Stdout::lock())
             .map_err(|e| Failure::from(Error::from(e)))?;
         return Ok(Report::new(serde_json::Value::Null, ""));
     }
-    let entries = desk.history_page(&filter, Page::first(args.limit))?;
-    let json_rows: Vec<_> = entries.iter().map(entry_json).collect();
+    let entries = desk.history_page(&filter, page)?;
     let text = if entries.is_empty() {
         "No operations recorded for this filter.".to_owned()
     } else {
@@ -451,25 +426,7 @@ fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    Ok(Report::new(json_rows, text))
-}
-
-fn entry_json(e: &Entry) -> serde_json::Value {
-    json!({
-        "id": e.id.0,
-        "started_at": rfc3339(e.started_at),
-        "finished_at": e.finished_at.map(rfc3339),
-        "os_user": e.os_user,
-        "profile": e.profile,
-        "provider": e.provider.as_str(),
-        "environment": e.environment,
-        "operation": e.operation,
-        "card_id": e.card_id,
-        "outcome": e.outcome.as_str(),
-        "reference": e.reference,
-        "message": e.message,
-        "duration_ms": e.duration_ms,
-    })
+    Ok(Report::new(&entries, text))
 }
 
 fn entry_line(e: &Entry) -> String {

@@ -6,19 +6,20 @@
 //! feature each type derives `ts_rs::TS`, from which `ui/src/bindings/` is generated. No type
 //! here carries a secret.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 pub use crate::credentials::SecretKind;
 pub use crate::error::Category;
-pub use crate::history::Outcome;
+pub use crate::history::{Entry as HistoryEntry, EntryId, Outcome};
 pub use crate::profile::{Profile, Provider};
+use crate::validate::ValidationError;
 
 /// A point in time as every surface shows it: RFC 3339 in UTC.
 pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339)
-        .expect("a UTC time always has an RFC 3339 form")
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// How a profile's environment is badged: what the operator must always see.
@@ -143,6 +144,83 @@ impl From<&crate::desk::Error> for ErrorReport {
 impl From<crate::desk::Error> for ErrorReport {
     fn from(e: crate::desk::Error) -> Self {
         Self::from(&e)
+    }
+}
+
+/// A page of the history, newest first, with how many entries the filter matches in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryPage {
+    /// The entries of this page.
+    pub entries: Vec<HistoryEntry>,
+    /// How many entries match the filter.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: u64,
+}
+
+/// The text of an optional field, trimmed; empty text is no value.
+fn text(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Which history entries to show, as an operator types it: each field narrows the result;
+/// empty text is no filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryQuery {
+    /// Only this provider.
+    pub provider: Option<Provider>,
+    /// Only this outcome (`ok`, `rejected`, `failed`, `unknown`, `started`).
+    pub outcome: Option<String>,
+    /// Only this card.
+    pub card_id: Option<String>,
+    /// Only entries started on or after this day (YYYY-MM-DD, UTC).
+    pub since: Option<String>,
+    /// Only entries started on or before this day (YYYY-MM-DD, UTC).
+    pub until: Option<String>,
+    /// Only entries older than this id (the last id of the previous page).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub before: Option<i64>,
+    /// How many entries at most (default 50, at most 1000).
+    pub limit: Option<u32>,
+}
+
+impl HistoryQuery {
+    /// The filter and page this query asks for; the error names the field at fault.
+    pub fn parse(&self) -> Result<(crate::history::Filter, crate::history::Page), ValidationError> {
+        use crate::history::{Filter, Page};
+        use time::{Date, Time};
+        let day = |field: &'static str, value: &str| {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            Date::parse(value, &format)
+                .map_err(|_| ValidationError::new(field, "must be a date as YYYY-MM-DD"))
+        };
+        let midnight = |d: Date| d.with_time(Time::MIDNIGHT).assume_utc();
+        let outcome = text(&self.outcome)
+            .map(|o| {
+                o.parse::<Outcome>().map_err(|_| {
+                    ValidationError::new(
+                        "outcome",
+                        "must be ok, rejected, failed, unknown or started",
+                    )
+                })
+            })
+            .transpose()?;
+        let since = text(&self.since).map(|s| day("since", s)).transpose()?;
+        let until = text(&self.until).map(|u| day("until", u)).transpose()?;
+        let filter = Filter {
+            provider: self.provider,
+            outcome,
+            card_id: text(&self.card_id).map(str::to_owned),
+            since: since.map(midnight),
+            until: until.and_then(Date::next_day).map(midnight),
+        };
+        let limit = self.limit.unwrap_or(50).clamp(1, 1000);
+        let page = match self.before {
+            Some(id) => Page::after(EntryId(id), limit),
+            None => Page::first(limit),
+        };
+        Ok((filter, page))
     }
 }
 

@@ -2,14 +2,14 @@
 import type { HistoryEntry } from "./HistoryEntry";
 
 /**
- * A page of history.
+ * A page of the history, newest first, with how many entries the filter matches in all.
  */
 export type HistoryPage = { 
 /**
- * The entries, newest first.
+ * The entries of this page.
  */
 entries: Array<HistoryEntry>, 
 /**
- * How many entries match the filter in all.
+ * How many entries match the filter.
  */
 total: number, };

@@ -2,7 +2,8 @@
 import type { Provider } from "./Provider";
 
 /**
- * Which history entries to show.
+ * Which history entries to show, as an operator types it: each field narrows the result;
+ * empty text is no filter.
  */
 export type HistoryQuery = { 
 /**
@@ -10,26 +11,26 @@ export type HistoryQuery = {
  */
 provider: Provider | null, 
 /**
- * Only this outcome: `ok`, `rejected`, `failed`, `unknown`, `started`.
+ * Only this outcome (`ok`, `rejected`, `failed`, `unknown`, `started`).
  */
 outcome: string | null, 
 /**
  * Only this card.
  */
-cardId: string | null, 
+card_id: string | null, 
 /**
- * Only entries on or after this day (`YYYY-MM-DD`, UTC).
+ * Only entries started on or after this day (YYYY-MM-DD, UTC).
  */
 since: string | null, 
 /**
- * Only entries on or before this day (`YYYY-MM-DD`, UTC).
+ * Only entries started on or before this day (YYYY-MM-DD, UTC).
  */
 until: string | null, 
 /**
- * The next page: entries older than this id.
+ * Only entries older than this id (the last id of the previous page).
  */
 before: number | null, 
 /**
- * Page size (default 50, at most 1000).
+ * How many entries at most (default 50, at most 1000).
  */
 limit: number | null, };

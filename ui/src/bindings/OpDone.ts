@@ -20,4 +20,4 @@ card_id: string,
 /**
  * When it finished (RFC 3339); the desktop shows it, the CLI leaves it out.
  */
-at: string | null, };
+at?: string, };

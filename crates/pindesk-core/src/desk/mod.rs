@@ -18,6 +18,7 @@ pub use solid::HeldPinToken;
 
 pub use crate::demo::{DemoBackend, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
 
+use crate::api::{HistoryPage, HistoryQuery};
 use crate::credentials::SecretStore;
 use crate::demo::{Demo, OverlaySecrets, DEMO_ENVIRONMENT_LABEL};
 use crate::history::{Filter, History, Page};
@@ -133,6 +134,15 @@ impl Desk {
         page: Page,
     ) -> Result<Vec<crate::history::Entry>, Error> {
         Ok(self.history.query(filter, page)?)
+    }
+
+    /// The page of history a query asks for, with the number of entries its filter matches.
+    pub fn history_query(&self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
+        let (filter, page) = query.parse()?;
+        Ok(HistoryPage {
+            entries: self.history.query(&filter, page)?,
+            total: self.history.count(&filter)?,
+        })
     }
 
     /// Forgets every secret held in memory: cached tokens, RSA keys and PIN tokens. Called on

@@ -1,4 +1,3 @@
-
 use super::store::line_column;
 use super::*;
 use crate::crypto::RsaPadding;

@@ -27,6 +27,7 @@
 //! `errorStackTrace` is never kept.
 
 pub mod solid;
+mod status;
 pub mod vault;
 
 /// The most characters of one piece of provider text kept for display.

@@ -1,0 +1,46 @@
+//! The operation history: one row per provider call, in SQLite at
+//! [`Paths::history_db`](crate::paths::Paths::history_db).
+//!
+//! An entry is written as [`Outcome::Started`] *before* the request leaves ([`History::start`])
+//! and completed afterwards ([`History::finish`]), so a crash in between leaves a trace that
+//! [`History::recover_interrupted`] turns into [`Outcome::Unknown`]: the operator must check
+//! with the provider before retrying. No column can hold a secret (there is none for a PIN,
+//! passcode, code, token or key); messages are provider messages, sanitized by the caller and
+//! capped here. This module never reads the clock for its logic: every time is passed in.
+//!
+//! The database runs in WAL mode with `synchronous = FULL`; its schema is versioned through
+//! `PRAGMA user_version` and migrated forward on open. A database from a newer PinDesk is
+//! refused rather than modified.
+//!
+//! # Interrupted entries and concurrent processes
+//! The desktop app and the CLI may use the same database at once. Each entry records the
+//! writer's process id (for support only: process ids are not comparable across sandboxes such
+//! as Flatpak, so liveness is not judged by them) and a token unique to the writing process.
+//! Before its first entry, a writing process takes an exclusive lock on its own lock file,
+//! `<database>.writers/<token>.lock`, and holds it until it exits; the OS releases the lock
+//! when the process dies, even by `kill -9` (the lock is on the file, so it holds across PID
+//! namespaces). `recover_interrupted` never touches entries of its own process. It flips
+//! another process's `started` entry at once when that writer's lock file can be locked (the
+//! writer is gone), and otherwise only once the entry is older than a grace period the caller
+//! passes (the total HTTP timeout): by then a live writer has finished it, and a writer without
+//! a lock file (where locking is unavailable) is judged by age alone. Should a slow writer
+//! still call [`finish`](History::finish) afterwards, the real outcome replaces `unknown`.
+
+mod entry;
+mod error;
+mod export;
+mod query;
+mod recovery;
+mod schema;
+mod store;
+#[cfg(test)]
+mod test_support;
+
+pub use entry::{
+    os_user, Entry, EntryId, Finish, NewEntry, Outcome, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS,
+};
+pub use error::HistoryError;
+pub use query::{Filter, Page, MAX_PAGE};
+pub use recovery::INTERRUPTED_MESSAGE;
+pub use schema::SCHEMA_VERSION;
+pub use store::History;
