@@ -2,7 +2,8 @@
  * The Vault passcode screen: a guided, keyboard-only flow. Card id → "Send code" → the SMS
  * code → "Verify" → new passcode and confirmation → "Set passcode" → what was done and when.
  * Enter moves on, Esc starts over (every field emptied). Secret fields are masked and are
- * emptied and removed after success, on Esc and when the operator leaves the screen.
+ * emptied and removed after success, on Esc and when the operator leaves the screen. Where the
+ * flow stands, and what Enter does, is `vault-flow`'s step machine.
  */
 import type { IpcError } from "../bindings/IpcError";
 import type { OpDone } from "../bindings/OpDone";
