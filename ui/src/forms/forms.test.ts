@@ -4,6 +4,7 @@ import { Busy, settle } from "./busy";
 import { clockTime } from "./clock";
 import { countdown, formatSeconds, secondsLeft } from "./countdown";
 import { clearErrors, showError, showMessage, showUnknown, slotFor, unknownPanel } from "./errors";
+import { matchNote, showMatch } from "./match-note";
 import { nextField } from "./next-field";
 import { defaultProfile } from "./profile-picker";
 import { drawRules, liveRules } from "./rules";
@@ -202,6 +203,22 @@ describe("live rules", () => {
     expect([...rules.element.querySelectorAll("[data-rule]")].map((li) => li.getAttribute("data-rule"))).toEqual(["sequence"]);
     expect(rules.element.textContent).not.toContain("1235");
     rules.stop();
+  });
+});
+
+describe("match note", () => {
+  it.each([
+    ["an empty confirmation", "8264", "", null],
+    ["a shorter start still being typed", "8264", "82", null],
+    ["the same value", "8264", "8264", "Matches"],
+    ["a different value as long", "8264", "8265", "Does not match"],
+    ["a longer value", "8264", "82641", "Does not match"],
+  ])("says nothing or the match for %s", (_, value, confirmation, words) => {
+    const note = matchNote();
+    showMatch(note, value, confirmation);
+    expect(note.hidden).toBe(words === null);
+    if (words !== null) expect(note.textContent).toBe(words);
+    expect(note.textContent).not.toContain(value);
   });
 });
 

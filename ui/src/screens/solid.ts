@@ -12,6 +12,7 @@ import { Busy, settle } from "../forms/busy";
 import { clockTime } from "../forms/clock";
 import { countdown, formatSeconds, type Countdown } from "../forms/countdown";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
+import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
@@ -24,6 +25,7 @@ import {
   solidSetPin,
 } from "../ipc";
 import { badge } from "../shell/badge";
+import { flowKeys } from "./flow-keys";
 import type { Screen } from "./screen";
 import {
   advance,
@@ -78,7 +80,7 @@ function mountSolid(section: HTMLElement): () => void {
   const formError = h("p", { class: "field__error", "data-error-for": "form", role: "alert", hidden: true });
   const result = h("div", { class: "result", "data-result": true, role: "status", hidden: true });
   const cancelButton = h("button", { type: "button", class: "button", "data-action": "cancel" }, "Start over (Esc)");
-  const match = h("p", { class: "match", "data-match": true, "aria-live": "polite", hidden: true });
+  const match = matchNote();
 
   let pin: Field | null = null;
   let confirm: Field | null = null;
@@ -391,38 +393,21 @@ function mountSolid(section: HTMLElement): () => void {
   root.addEventListener("input", (event) => {
     if (event.target === pin?.input || event.target === confirm?.input) {
       clearErrors(root, event.target === pin?.input ? "pin" : "confirm");
-      if (!pin || !confirm) return;
-      const [a, b] = [pin.input.value, confirm.input.value];
-      const same = a === b;
-      match.hidden = b === "" || (!same && b.length < a.length);
-      match.textContent = same ? "Matches" : "Does not match";
-      match.className = same ? "match match--ok" : "match match--bad";
+      if (pin && confirm) showMatch(match, pin.input.value, confirm.input.value);
     }
   });
 
-  root.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      cancel();
-      return;
-    }
-    if (event.key !== "Enter" || event.isComposing || busy.busy) return;
-    const target = event.target;
-    if (target === picker.select) {
-      event.preventDefault();
-      card.input.focus();
-      return;
-    }
-    if (!(target instanceof HTMLInputElement) || !target.dataset.field) return;
-    event.preventDefault();
+  /** Enter in the field `name`: what the step machine says. */
+  const onEnter = (name: string) => {
     const fields: Record<string, Field | null> = { pin, confirm, expiry, last4 };
     const values = Object.fromEntries(PIN_ORDER.map((n) => [n, fields[n]?.input.value ?? ""]));
-    const action = enterAction(flow, target.dataset.field, values);
+    const action = enterAction(flow, name, values);
     if (action === "get-token") void getToken();
     else if (action === "set") void setPin();
     else if (action === "unusable") unusable();
     else if (action) fields[action.focus]?.input.focus();
-  });
+  };
+  flowKeys(root, { picker: picker.select, card: card.input, busy: () => busy.busy, cancel, enter: onEnter });
 
   update();
   picker.load(() => !disposed, update);
