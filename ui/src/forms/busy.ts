@@ -3,7 +3,7 @@
  * (`aria-busy` on the form), and a second `run` is refused, so nothing is ever sent twice.
  */
 import type { IpcError } from "../bindings/IpcError";
-import { asIpcError } from "./errors";
+import { asIpcError } from "../widgets/error-view";
 
 /** Guards a form's calls. */
 export class Busy {

@@ -3,7 +3,8 @@ import { h } from "../dom";
 import { Busy, settle } from "./busy";
 import { clockTime } from "./clock";
 import { countdown, formatSeconds, secondsLeft } from "./countdown";
-import { asIpcError, clearErrors, showError, showUnknown, slotFor, unknownPanel } from "./errors";
+import { clearErrors, showError, showMessage, showUnknown, slotFor, unknownPanel } from "./errors";
+import { matchNote, showMatch } from "./match-note";
 import { nextField } from "./next-field";
 import { defaultProfile } from "./profile-picker";
 import { drawRules, liveRules } from "./rules";
@@ -78,14 +79,18 @@ describe("error placement", () => {
   it("puts a passCode error at the passcode field and an unknown field in the form slot", () => {
     const { root, pass, formSlot } = form();
     expect(showError(root, { category: "rejected", message: "weak", field: "passCode", reference: null })).toBe("passcode");
-    expect(pass.error.textContent).toBe("weak");
+    expect(pass.error.querySelector("[data-error-message]")?.textContent).toBe("weak");
     expect(showError(root, { category: "network", message: "no route", field: "keyId", reference: null })).toBe("form");
-    expect(formSlot.textContent).toBe("no route");
+    expect(formSlot.querySelector("[data-error-message]")?.textContent).toBe("no route");
+    expect(formSlot.querySelector<HTMLElement>("[data-category]")?.dataset.category).toBe("network");
   });
 
-  it("turns any rejection into an IpcError", () => {
-    expect(asIpcError(new Error("bridge down"))).toEqual({ category: "internal", message: "bridge down", field: null, reference: null });
-    expect(asIpcError({ category: "rejected", message: "m", field: "code", reference: "r" }).field).toBe("code");
+  it("shows a message of the UI's own at its field, with no category or reference", () => {
+    const { root, card } = form();
+    showMessage(root, "card_id", "Enter the card id.");
+    expect(card.error.textContent).toBe("Enter the card id.");
+    expect(card.error.querySelector("[data-category], [data-reference]")).toBeNull();
+    expect(document.activeElement).toBe(card.input);
   });
 
   it("gives an unknown outcome its own prominent panel", () => {
@@ -198,6 +203,22 @@ describe("live rules", () => {
     expect([...rules.element.querySelectorAll("[data-rule]")].map((li) => li.getAttribute("data-rule"))).toEqual(["sequence"]);
     expect(rules.element.textContent).not.toContain("1235");
     rules.stop();
+  });
+});
+
+describe("match note", () => {
+  it.each([
+    ["an empty confirmation", "8264", "", null],
+    ["a shorter start still being typed", "8264", "82", null],
+    ["the same value", "8264", "8264", "Matches"],
+    ["a different value as long", "8264", "8265", "Does not match"],
+    ["a longer value", "8264", "82641", "Does not match"],
+  ])("says nothing or the match for %s", (_, value, confirmation, words) => {
+    const note = matchNote();
+    showMatch(note, value, confirmation);
+    expect(note.hidden).toBe(words === null);
+    if (words !== null) expect(note.textContent).toBe(words);
+    expect(note.textContent).not.toContain(value);
   });
 });
 

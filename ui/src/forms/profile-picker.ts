@@ -2,12 +2,12 @@
  * The profile picker of a provider's screen: the provider's profiles, the active one chosen
  * when it is of this provider (else the first), and the chosen profile's environment badge.
  */
-import type { IpcError } from "../bindings/IpcError";
 import type { ProfileDto } from "../bindings/ProfileDto";
 import type { Provider } from "../bindings/Provider";
 import { h } from "../dom";
 import { listProfiles } from "../ipc";
 import { badge } from "../shell/badge";
+import { asIpcError, errorView } from "../widgets/error-view";
 
 /** A profile picker. */
 export interface ProfilePicker {
@@ -19,8 +19,8 @@ export interface ProfilePicker {
   chosen(): ProfileDto | null;
   /** Fills the list from `profiles`. */
   fill(profiles: readonly ProfileDto[]): void;
-  /** Shows that the profiles could not be listed. */
-  failed(message: string): void;
+  /** Shows that the profiles could not be listed, and why (`error`: the rejection). */
+  failed(error: unknown): void;
   /**
    * Lists the profiles from the app and fills the picker (or says why it cannot), then calls
    * `then`; nothing happens once `live()` is false (the screen was left meanwhile).
@@ -74,10 +74,10 @@ export function profilePicker(idPrefix: string, provider: Provider, name: string
         profiles.length > 0 ? "" : `No ${name} profile yet: add one on the Credentials screen.`;
       showBadge();
     },
-    failed(message) {
+    failed(error) {
       select.replaceChildren();
       select.disabled = true;
-      note.textContent = `Profiles could not be listed: ${message}`;
+      note.replaceChildren(...errorView(asIpcError(error), "Profiles could not be listed"));
       note.hidden = false;
       showBadge();
     },
@@ -90,7 +90,7 @@ export function profilePicker(idPrefix: string, provider: Provider, name: string
         },
         (error: unknown) => {
           if (!live()) return;
-          this.failed(error instanceof Error ? error.message : String((error as IpcError)?.message ?? error));
+          this.failed(error);
           then();
         },
       );

@@ -136,7 +136,8 @@ describe("Credentials screen", () => {
     click('[data-profile-id="acme"] [data-action="edit"]');
     click('[data-form="profile"] [data-action="save"]');
     await flush();
-    expect($('[data-error-for="environment"]').textContent).toBe("environment: use https://");
+    expect($('[data-error-for="environment"] [data-error-message]').textContent).toBe("environment: use https://");
+    expect($('[data-error-for="environment"] [data-category]').dataset.category).toBe("validation");
     expect($("#profile-base-url").getAttribute("aria-invalid")).toBe("true");
   });
 
@@ -183,6 +184,7 @@ describe("Credentials screen", () => {
     await flush();
     const result = $('[data-profile-id="demo-vault"] [data-test-result]');
     expect(result.textContent).toContain("Solid refused the API key (HTTP 401). Check the profile's API key.");
+    expect(result.querySelector("[data-reference]")?.textContent).toBe("Ref: req_1");
     expect(result.dataset.ok).toBe("false");
   });
 });

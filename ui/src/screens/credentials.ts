@@ -8,10 +8,9 @@
  * profile's connection, with the answer in words. Demo profiles can be used and tested only.
  */
 import "../widgets/admin.css";
-import type { IpcError } from "../bindings/IpcError";
 import type { ProfileDto } from "../bindings/ProfileDto";
 import type { Provider } from "../bindings/Provider";
-import { h } from "../dom";
+import { h, type Child } from "../dom";
 import {
   checkValues,
   emptyValues,
@@ -26,20 +25,19 @@ import {
   type EnvironmentChoice,
   type ProfileFormValues,
 } from "../forms/profile-editor";
-import { isIpcError, listProfiles, removeProfile, saveProfile, testProfile, useProfile } from "../ipc";
+import { listProfiles, removeProfile, saveProfile, testProfile, useProfile } from "../ipc";
 import { badge } from "../shell/badge";
 import { providerName } from "../shell/status-bar";
 import {
   clearErrors,
-  errorWords,
   formErrorSlot,
   inputField,
   selectField,
   setFieldError,
-  setFormError,
   type AdminField,
 } from "../widgets/admin-field";
 import { refreshAppInfo } from "../widgets/app-info-refresh";
+import { asIpcError, errorView, showErrorIn, type ShownError } from "../widgets/error-view";
 import type { Screen } from "./screen";
 
 type AnyField = AdminField<HTMLInputElement | HTMLSelectElement>;
@@ -242,18 +240,18 @@ function profileForm(
     }
   };
 
-  /** Puts an error at the field it names (the form's slot when it names none we show). */
-  const showError = (field: string | null, message: string): void => {
+  /** Puts `error` at `field` (the form's slot when that is not a field we show). */
+  const showError = (field: string | null, error: ShownError): void => {
     const v = values();
     let name = formFieldFor(field);
     if (field === "credentials") name = secretFieldsOf(v.provider, v.signIn)[0] ?? null;
     if (name === "environment" && v.environment !== "custom") name = "environment_kind";
     const target = name ? (f as Record<string, AnyField>)[name] : undefined;
     if (target && !target.row.hidden && !target.row.closest("[hidden]")) {
-      setFieldError(target, message);
+      setFieldError(target, error);
       target.control.focus();
     } else {
-      setFormError(formError, message);
+      showErrorIn(formError, error);
       formError.focus();
     }
   };
@@ -299,8 +297,8 @@ function profileForm(
         done(saved.id);
       })
       .catch((error: unknown) => {
-        const e: IpcError | null = isIpcError(error) ? error : null;
-        showError(e?.field ?? null, errorWords(error));
+        const e = asIpcError(error);
+        showError(e.field, e);
       })
       .finally(() => {
         save.disabled = false;
@@ -327,9 +325,10 @@ function profileForm(
 /** One profile in the list, with its actions. */
 function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
   const result = h("p", { class: "cred-result", role: "status", "aria-live": "polite", "data-test-result": "", hidden: true });
-  const showResult = (ok: boolean, message: string): void => {
+  /** Shows how an action on the profile ended: `ok`, or the nodes of the error view. */
+  const showResult = (ok: boolean, ...content: Child[]): void => {
     result.hidden = false;
-    result.textContent = message;
+    result.replaceChildren(...content);
     result.dataset.ok = ok ? "true" : "false";
     result.className = `cred-result ${ok ? "cred-result--ok" : "cred-result--error"}`;
   };
@@ -399,7 +398,7 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
       .then(() => actions.used(profile))
       .catch((error: unknown) => {
         use.disabled = false;
-        showResult(false, errorWords(error));
+        showResult(false, ...errorView(asIpcError(error)));
       });
   });
 
@@ -412,13 +411,14 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
     testProfile(profile.id, card)
       .then((message) => showResult(true, `Connection works: ${message}`))
       .catch((error: unknown) => {
-        if (cardField && isIpcError(error) && error.field === "card_id") {
+        const e = asIpcError(error);
+        if (cardField && e.field === "card_id") {
           result.hidden = true;
-          setFieldError(cardField, errorWords(error));
+          setFieldError(cardField, e);
           cardField.control.focus();
           return;
         }
-        showResult(false, `The test failed: ${errorWords(error)}`);
+        showResult(false, ...errorView(e, "The test failed"));
       })
       .finally(() => {
         trigger.disabled = false;
@@ -483,7 +483,7 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
         .then(() => actions.removed(profile))
         .catch((error: unknown) => {
           yes.disabled = false;
-          showResult(false, errorWords(error));
+          showResult(false, ...errorView(asIpcError(error)));
         });
     });
     no.addEventListener("click", () => {
@@ -536,11 +536,11 @@ export const credentialsScreen: Screen = {
       try {
         profiles = await listProfiles();
       } catch (error) {
-        if (alive) setFormError(listError, `The profiles could not be read: ${errorWords(error)}`);
+        if (alive) showErrorIn(listError, asIpcError(error), "The profiles could not be read");
         return;
       }
       if (!alive) return;
-      setFormError(listError, null);
+      showErrorIn(listError, null);
       list.replaceChildren(
         ...(profiles.length === 0
           ? [h("li", { class: "cred-empty" }, "No profile yet: add one to start.")]

@@ -20,18 +20,17 @@ import {
   toQuery,
   type HistoryFilter,
 } from "../forms/history-query";
-import { historyExportCsv, historyPage, isIpcError } from "../ipc";
+import { historyExportCsv, historyPage } from "../ipc";
 import { providerName } from "../shell/status-bar";
 import {
   clearErrors,
-  errorWords,
   formErrorSlot,
   inputField,
   selectField,
   setFieldError,
-  setFormError,
   type AdminField,
 } from "../widgets/admin-field";
+import { asIpcError, errorView, showErrorIn } from "../widgets/error-view";
 import { durationText, localTime } from "../widgets/local-time";
 import type { Screen } from "./screen";
 
@@ -165,11 +164,12 @@ export const historyScreen: Screen = {
       more.hidden = !hasMore(shown.length, total);
     };
 
-    const showError = (error: unknown): void => {
-      const field = isIpcError(error) ? error.field : null;
+    const showError = (rejection: unknown): void => {
+      const error = asIpcError(rejection);
+      const field = error.field;
       const target = field === "since" || field === "until" || field === "outcome" ? f[field] : null;
-      if (target) setFieldError(target, errorWords(error));
-      else setFormError(formError, `The history could not be read: ${errorWords(error)}`);
+      if (target) setFieldError(target, error);
+      else showErrorIn(formError, error, "The history could not be read");
     };
 
     /** Loads the first page (fresh) or the next one. */
@@ -247,7 +247,7 @@ export const historyScreen: Screen = {
         })
         .catch((error: unknown) => {
           if (!alive) return;
-          exportStatus.textContent = `The export failed: ${errorWords(error)}`;
+          exportStatus.replaceChildren(...errorView(asIpcError(error), "The export failed"));
           exportStatus.dataset.result = "failed";
         })
         .finally(() => {

@@ -7,16 +7,10 @@ import "../widgets/admin.css";
 import type { AboutInfo } from "../bindings/AboutInfo";
 import type { Settings } from "../bindings/Settings";
 import { h } from "../dom";
-import { aboutInfo, isIpcError, saveSettings } from "../ipc";
-import {
-  clearErrors,
-  errorWords,
-  formErrorSlot,
-  inputField,
-  setFieldError,
-  setFormError,
-} from "../widgets/admin-field";
+import { aboutInfo, saveSettings } from "../ipc";
+import { clearErrors, formErrorSlot, inputField, setFieldError } from "../widgets/admin-field";
 import { refreshAppInfo } from "../widgets/app-info-refresh";
+import { asIpcError, showErrorIn } from "../widgets/error-view";
 import type { Screen } from "./screen";
 
 /** The settings a form holds, checked: the field at fault and why, or the settings. */
@@ -131,7 +125,7 @@ export const settingsScreen: Screen = {
         if (alive) fill(about);
       })
       .catch((error: unknown) => {
-        if (alive) setFormError(aboutError, `The settings could not be read: ${errorWords(error)}`);
+        if (alive) showErrorIn(aboutError, asIpcError(error), "The settings could not be read");
       });
 
     form.addEventListener("submit", (event) => {
@@ -155,15 +149,16 @@ export const settingsScreen: Screen = {
           notice.textContent = "Settings saved.";
           void refreshAppInfo(section);
         })
-        .catch((error: unknown) => {
+        .catch((rejection: unknown) => {
           if (!alive) return;
-          const field = isIpcError(error) ? error.field : null;
+          const error = asIpcError(rejection);
+          const field = error.field;
           const target = field && field in fields ? fields[field as keyof typeof fields] : null;
           if (target) {
-            setFieldError(target, errorWords(error));
+            setFieldError(target, error);
             target.control.focus();
           } else {
-            setFormError(formError, errorWords(error));
+            showErrorIn(formError, error);
           }
         })
         .finally(() => {

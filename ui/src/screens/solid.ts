@@ -3,16 +3,16 @@
  * is masked (Reveal shows it for 10 s), counts down to its expiry (then it is discarded), can
  * be copied (the clipboard is cleared after a while) or discarded. When the profile can set
  * PINs: PIN + confirmation (masked, live policy feedback), expiry and last4 → "Set PIN".
- * The token is never kept in the page after use, expiry, Esc or leaving the screen.
+ * The token is never kept in the page after use, expiry, Esc or leaving the screen. Where the
+ * flow stands, and what Enter does, is `solid-flow`'s step machine.
  */
 import type { IpcError } from "../bindings/IpcError";
-import type { PinTokenInfo } from "../bindings/PinTokenInfo";
 import { h } from "../dom";
 import { Busy, settle } from "../forms/busy";
 import { clockTime } from "../forms/clock";
 import { countdown, formatSeconds, type Countdown } from "../forms/countdown";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
-import { nextField } from "../forms/next-field";
+import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
@@ -25,31 +25,28 @@ import {
   solidSetPin,
 } from "../ipc";
 import { badge } from "../shell/badge";
+import { flowKeys } from "./flow-keys";
 import type { Screen } from "./screen";
+import {
+  advance,
+  enterAction,
+  expiryProblem,
+  holdsToken,
+  initialSolidFlow,
+  last4Problem,
+  PIN_ORDER,
+  tokenUsable,
+  type SolidFlow,
+} from "./solid-flow";
 
 /** How long a revealed token stays visible. */
 export const REVEAL_SECS = 10;
 /** What a masked token looks like. */
 export const MASK = "••••••••••••••••";
 
-/** The PIN form's fields, in Enter order. */
-const PIN_ORDER = ["pin", "confirm", "expiry", "last4"] as const;
-
-/** An expiry as the operator types it: `MM/YYYY` (or `M/YYYY`). */
-export function expiryProblem(value: string): string | null {
-  return /^(0?[1-9]|1[0-2])\/\d{4}$/.test(value.trim()) ? null : "Write the expiry as MM/YYYY.";
-}
-
-/** The card's last four digits. */
-export function last4Problem(value: string): string | null {
-  return /^\d{4}$/.test(value.trim()) ? null : "Enter the card's last 4 digits.";
-}
-
 function mountSolid(section: HTMLElement): () => void {
   let disposed = false;
-  let token: PinTokenInfo | null = null;
-  let usable = false;
-  let locked = false;
+  let flow: SolidFlow = initialSolidFlow();
   let lifetime: Countdown | null = null;
   let clipboard: Countdown | null = null;
   let hideTimer: ReturnType<typeof setTimeout> | undefined;
@@ -83,7 +80,7 @@ function mountSolid(section: HTMLElement): () => void {
   const formError = h("p", { class: "field__error", "data-error-for": "form", role: "alert", hidden: true });
   const result = h("div", { class: "result", "data-result": true, role: "status", hidden: true });
   const cancelButton = h("button", { type: "button", class: "button", "data-action": "cancel" }, "Start over (Esc)");
-  const match = h("p", { class: "match", "data-match": true, "aria-live": "polite", hidden: true });
+  const match = matchNote();
 
   let pin: Field | null = null;
   let confirm: Field | null = null;
@@ -113,14 +110,17 @@ function mountSolid(section: HTMLElement): () => void {
     ),
   );
 
+  /** Button states from the flow. */
   const update = () => {
-    getButton.disabled = locked || picker.value() === null;
-    getButton.textContent = token ? "Get a new token" : "Get PIN token";
-    picker.select.disabled = token !== null || picker.value() === null;
+    const held = holdsToken(flow);
+    const usable = tokenUsable(flow);
+    getButton.disabled = flow.locked || picker.value() === null;
+    getButton.textContent = held ? "Get a new token" : "Get PIN token";
+    picker.select.disabled = held || picker.value() === null;
     revealButton.disabled = !usable;
     copyButton.disabled = !usable;
-    discardButton.disabled = token === null;
-    if (setButton) setButton.disabled = locked || !usable;
+    discardButton.disabled = !held;
+    if (setButton) setButton.disabled = !usable;
   };
 
   const hideToken = () => {
@@ -148,19 +148,17 @@ function mountSolid(section: HTMLElement): () => void {
     match.hidden = true;
   };
 
-  /** Forgets the token here and in the app. */
+  /** Stops showing and counting down the token; `tellApp`: the app forgets it too. */
   const dropToken = (tellApp: boolean) => {
     hideToken();
     lifetime?.stop();
     lifetime = null;
-    if (token && tellApp) void solidDiscardToken(token.cardId).catch(() => undefined);
-    usable = false;
+    if (flow.cardId !== null && tellApp) void solidDiscardToken(flow.cardId).catch(() => undefined);
   };
 
-  /** Everything about the token gone from the page. */
+  /** Everything about the token gone from the page (the flow says what comes next). */
   const closeToken = () => {
     dropToken(true);
-    token = null;
     stopClipboardNote();
     tokenPanel.hidden = true;
     lifeText.textContent = "";
@@ -171,6 +169,7 @@ function mountSolid(section: HTMLElement): () => void {
 
   const expired = () => {
     dropToken(true);
+    flow = advance(flow, { type: "expired" });
     lifeText.textContent = "Expired: the token was discarded. Get a new one.";
     lifeText.setAttribute("data-expired", "true");
     update();
@@ -178,8 +177,8 @@ function mountSolid(section: HTMLElement): () => void {
 
   const failed = (what: string, error: IpcError) => {
     if (error.category === "unknown_outcome") {
-      locked = true;
       dropToken(true);
+      flow = advance(flow, { type: "unknown" });
       showUnknown(unknown, what, error);
       update();
       cancelButton.focus();
@@ -217,13 +216,13 @@ function mountSolid(section: HTMLElement): () => void {
       failed("Getting a PIN token", outcome.error);
       return;
     }
-    if (token && token.cardId !== outcome.value.cardId) closeToken();
+    const token = outcome.value;
+    if (holdsToken(flow) && flow.cardId !== token.cardId) closeToken();
     else {
       dropToken(false);
       stopClipboardNote();
     }
-    token = outcome.value;
-    usable = true;
+    flow = advance(flow, { type: "token", cardId: token.cardId, canSetPin: token.canSetPin });
     result.hidden = true;
     tokenTitle.textContent = `PIN token for card ${token.cardId}`;
     tokenPanel.hidden = false;
@@ -242,14 +241,14 @@ function mountSolid(section: HTMLElement): () => void {
   };
 
   const reveal = async () => {
-    if (!token || !usable) return;
+    const cardId = flow.cardId;
+    if (cardId === null || !tokenUsable(flow)) return;
     if (revealButton.getAttribute("aria-pressed") === "true") {
       hideToken();
       return;
     }
-    const cardId = token.cardId;
     const outcome = await busy.run(() => settle(solidRevealToken(cardId)));
-    if (!outcome || disposed || !usable) return;
+    if (!outcome || disposed || !tokenUsable(flow)) return;
     if (!outcome.ok) {
       failed("Revealing the token", outcome.error);
       return;
@@ -263,8 +262,8 @@ function mountSolid(section: HTMLElement): () => void {
   };
 
   const copy = async () => {
-    if (!token || !usable) return;
-    const cardId = token.cardId;
+    const cardId = flow.cardId;
+    if (cardId === null || !tokenUsable(flow)) return;
     const outcome = await busy.run(() => settle(solidCopyToken(cardId)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
@@ -286,26 +285,34 @@ function mountSolid(section: HTMLElement): () => void {
   };
 
   const discard = () => {
-    if (busy.busy || !token) return;
+    if (busy.busy || !holdsToken(flow)) return;
     closeToken();
+    flow = advance(flow, { type: "discard" });
     update();
     card.input.focus();
   };
 
-  const setPin = async () => {
-    if (!pin || !confirm || !expiry || !last4 || !token || busy.busy) return;
+  /** Says why Set PIN cannot be done with the held token. */
+  const unusable = () => {
     clearErrors(root);
-    if (!usable) {
-      showMessage(root, "token", "The token is no longer usable: get a new one.");
+    showMessage(root, "token", "The token is no longer usable: get a new one.");
+  };
+
+  const setPin = async () => {
+    if (!pin || !confirm || !expiry || !last4 || !holdsToken(flow) || busy.busy) return;
+    if (!tokenUsable(flow)) {
+      unusable();
       return;
     }
+    clearErrors(root);
     const value = pin.input.value;
     if (value === "") {
       showMessage(root, "pin", "Enter the new PIN.");
       return;
     }
     const broken = await rules.check();
-    if (disposed || !pin || !confirm || !expiry || !last4 || !token) return;
+    const cardId = flow.cardId;
+    if (disposed || !pin || !confirm || !expiry || !last4 || cardId === null) return;
     if (broken.length > 0) {
       showMessage(root, "pin", `The PIN breaks the policy: ${broken.map((r) => r.message).join("; ")}.`);
       return;
@@ -326,7 +333,6 @@ function mountSolid(section: HTMLElement): () => void {
       showMessage(root, "last4", badLast4);
       return;
     }
-    const cardId = token.cardId;
     const profile = picker.value();
     const outcome = await busy.run(() => settle(solidSetPin(profile, cardId, value, expiryValue, last4Value)));
     if (!outcome || disposed) return;
@@ -335,6 +341,7 @@ function mountSolid(section: HTMLElement): () => void {
       // Refused before sending: the token is still held. Otherwise it was spent.
       if (!(error.category === "validation" && error.field !== "token")) {
         dropToken(true);
+        flow = advance(flow, { type: "spent" });
         lifeText.textContent = "Used: get a new token to try again.";
         lifeText.setAttribute("data-expired", "true");
       }
@@ -344,6 +351,7 @@ function mountSolid(section: HTMLElement): () => void {
     }
     const chosen = picker.chosen();
     closeToken();
+    flow = advance(flow, { type: "set" });
     result.replaceChildren(
       h("h2", { class: "result__title" }, "PIN set"),
       h(
@@ -362,7 +370,7 @@ function mountSolid(section: HTMLElement): () => void {
   const cancel = () => {
     if (busy.busy) return;
     closeToken();
-    locked = false;
+    flow = advance(flow, { type: "cancel" });
     card.input.value = "";
     unknown.hidden = true;
     unknown.replaceChildren();
@@ -385,41 +393,21 @@ function mountSolid(section: HTMLElement): () => void {
   root.addEventListener("input", (event) => {
     if (event.target === pin?.input || event.target === confirm?.input) {
       clearErrors(root, event.target === pin?.input ? "pin" : "confirm");
-      if (!pin || !confirm) return;
-      const [a, b] = [pin.input.value, confirm.input.value];
-      const same = a === b;
-      match.hidden = b === "" || (!same && b.length < a.length);
-      match.textContent = same ? "Matches" : "Does not match";
-      match.className = same ? "match match--ok" : "match match--bad";
+      if (pin && confirm) showMatch(match, pin.input.value, confirm.input.value);
     }
   });
 
-  root.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      cancel();
-      return;
-    }
-    if (event.key !== "Enter" || event.isComposing || busy.busy) return;
-    const target = event.target;
-    if (target === picker.select) {
-      event.preventDefault();
-      card.input.focus();
-      return;
-    }
-    if (!(target instanceof HTMLInputElement) || !target.dataset.field) return;
-    event.preventDefault();
-    const name = target.dataset.field;
-    if (name === "card") {
-      if (!locked) void getToken();
-      return;
-    }
+  /** Enter in the field `name`: what the step machine says. */
+  const onEnter = (name: string) => {
     const fields: Record<string, Field | null> = { pin, confirm, expiry, last4 };
     const values = Object.fromEntries(PIN_ORDER.map((n) => [n, fields[n]?.input.value ?? ""]));
-    const next = nextField(PIN_ORDER, values, name);
-    if (next === "submit") void setPin();
-    else fields[next]?.input.focus();
-  });
+    const action = enterAction(flow, name, values);
+    if (action === "get-token") void getToken();
+    else if (action === "set") void setPin();
+    else if (action === "unusable") unusable();
+    else if (action) fields[action.focus]?.input.focus();
+  };
+  flowKeys(root, { picker: picker.select, card: card.input, busy: () => busy.busy, cancel, enter: onEnter });
 
   update();
   picker.load(() => !disposed, update);

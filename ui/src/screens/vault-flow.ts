@@ -1,32 +1,32 @@
 /**
  * The Vault passcode flow as a pure step machine: card → code → passcode → done, or, on the
  * "I already have a verified code" path, card → code (not sent, not verified) → passcode.
- * An unknown outcome locks the flow (no blind retry) until it is cancelled.
+ * An unknown outcome locks the flow (no blind retry) until it is cancelled (`flow-machine`).
  */
+import { flowMachine, type CommonEvent, type Lockable } from "./flow-machine";
 
 /** Where the flow stands. */
 export type VaultStep = "card" | "code" | "passcode" | "done";
 
 /** The flow's state. */
-export interface VaultFlow {
+export interface VaultFlow extends Lockable {
   step: VaultStep;
   /** The operator already has a verified code: nothing is sent or verified. */
   haveCode: boolean;
   /** When the code was last sent (ms since the epoch). */
   sentAt: number | null;
-  /** An unknown outcome: nothing more may be sent. */
-  locked: boolean;
 }
 
-/** What happened. */
-export type VaultEvent =
+/** What happened in this flow (besides the events of every flow). */
+type VaultOwnEvent =
   | { type: "have-code"; on: boolean }
   | { type: "sent"; at: number }
   | { type: "verified" }
   | { type: "code-entered" }
-  | { type: "set" }
-  | { type: "unknown" }
-  | { type: "cancel" };
+  | { type: "set" };
+
+/** What happened. */
+export type VaultEvent = VaultOwnEvent | CommonEvent;
 
 /** What Enter in a field does. */
 export type EnterAction =
@@ -46,11 +46,8 @@ export function initialFlow(): VaultFlow {
   return { step: "card", haveCode: false, sentAt: null, locked: false };
 }
 
-/** The state after `event`. */
-export function advance(flow: VaultFlow, event: VaultEvent): VaultFlow {
-  if (event.type === "cancel") return initialFlow();
-  if (event.type === "unknown") return { ...flow, locked: true };
-  if (flow.locked) return flow;
+/** The state after one of the flow's own events, when it is not locked. */
+function step(flow: VaultFlow, event: VaultOwnEvent): VaultFlow {
   switch (event.type) {
     case "have-code":
       return flow.step === "card" ? { ...flow, haveCode: event.on } : flow;
@@ -67,6 +64,9 @@ export function advance(flow: VaultFlow, event: VaultEvent): VaultFlow {
       return flow.step === "passcode" ? { ...flow, step: "done" } : flow;
   }
 }
+
+/** The state after `event`. */
+export const advance: (flow: VaultFlow, event: VaultEvent) => VaultFlow = flowMachine({ initial: initialFlow, step });
 
 /** What Enter in `field` does now (`confirmEmpty`: the confirmation is still empty). */
 export function enterAction(flow: VaultFlow, field: string, confirmEmpty: boolean): EnterAction {

@@ -2,7 +2,8 @@
  * The Vault passcode screen: a guided, keyboard-only flow. Card id → "Send code" → the SMS
  * code → "Verify" → new passcode and confirmation → "Set passcode" → what was done and when.
  * Enter moves on, Esc starts over (every field emptied). Secret fields are masked and are
- * emptied and removed after success, on Esc and when the operator leaves the screen.
+ * emptied and removed after success, on Esc and when the operator leaves the screen. Where the
+ * flow stands, and what Enter does, is `vault-flow`'s step machine.
  */
 import type { IpcError } from "../bindings/IpcError";
 import type { OpDone } from "../bindings/OpDone";
@@ -10,11 +11,13 @@ import { h } from "../dom";
 import { Busy, settle } from "../forms/busy";
 import { clockTime } from "../forms/clock";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
+import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
 import { demoSms, passcodeRules, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
 import { badge } from "../shell/badge";
+import { flowKeys } from "./flow-keys";
 import type { Screen, ScreenContext } from "./screen";
 import { advance, canResend, enterAction, initialFlow, resendIn, type VaultFlow } from "./vault-flow";
 
@@ -50,7 +53,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   let pass: Field | null = null;
   let confirm: Field | null = null;
   let setButton: HTMLButtonElement | null = null;
-  const match = h("p", { class: "match", "data-match": true, "aria-live": "polite", hidden: true });
+  const match = matchNote();
   const rules = liveRules(
     () => pass?.input ?? null,
     "passcode",
@@ -162,22 +165,10 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     passStep.replaceChildren(pass.row, confirm.row, h("div", { class: "actions" }, setButton));
   };
 
-  const showMatch = () => {
-    if (!pass || !confirm) return;
-    const [a, b] = [pass.input.value, confirm.input.value];
-    if (b === "") {
-      match.hidden = true;
-      return;
-    }
-    const same = a === b;
-    match.hidden = !same && b.length < a.length;
-    match.textContent = same ? "Matches" : "Does not match";
-    match.className = same ? "match match--ok" : "match match--bad";
-  };
   root.addEventListener("input", (event) => {
     if (event.target === pass?.input || event.target === confirm?.input) {
       clearErrors(root, event.target === pass?.input ? "passcode" : "confirm");
-      showMatch();
+      if (pass && confirm) showMatch(match, pass.input.value, confirm.input.value);
     }
   });
 
@@ -385,22 +376,12 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   });
   picker.select.addEventListener("change", update);
 
-  root.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      cancel();
-      return;
-    }
-    if (event.key !== "Enter" || event.isComposing) return;
-    const target = event.target;
-    if (target === picker.select) {
-      event.preventDefault();
-      card.input.focus();
-      return;
-    }
-    if (!(target instanceof HTMLInputElement) || !target.dataset.field) return;
-    event.preventDefault();
-    void onEnter(target.dataset.field);
+  flowKeys(root, {
+    picker: picker.select,
+    card: card.input,
+    busy: () => busy.busy,
+    cancel,
+    enter: (name) => void onEnter(name),
   });
 
   update();

@@ -2,8 +2,10 @@
  * Labelled form fields for the administration screens (Credentials, History, Settings): each
  * input or select has a visible `<label>`, an optional hint and an error slot tied to it with
  * `aria-describedby`. A secret field is masked and never autocompleted or spell-checked.
+ * Errors in the slots are drawn by the one error view.
  */
 import { h } from "../dom";
+import { showErrorIn, type ShownError } from "./error-view";
 
 /** A field: its row, its control, its error slot. */
 export interface AdminField<E extends HTMLInputElement | HTMLSelectElement = HTMLInputElement> {
@@ -93,48 +95,23 @@ export function selectField(o: {
   return { row: r, control, error };
 }
 
-/** Shows `message` at the field (or clears it with null); the control is marked invalid. */
-export function setFieldError(field: AdminField<HTMLInputElement | HTMLSelectElement>, message: string | null): void {
-  field.error.textContent = message ?? "";
-  field.error.hidden = message === null;
-  if (message === null) field.control.removeAttribute("aria-invalid");
+/** Shows `error` at the field (or clears it with null); the control is marked invalid. */
+export function setFieldError(field: AdminField<HTMLInputElement | HTMLSelectElement>, error: ShownError | null): void {
+  showErrorIn(field.error, error);
+  if (error === null) field.control.removeAttribute("aria-invalid");
   else field.control.setAttribute("aria-invalid", "true");
 }
 
-/** Clears every field's error and a form-level message slot. */
+/** Clears every field's error and a form-level error slot. */
 export function clearErrors(
   fields: Iterable<AdminField<HTMLInputElement | HTMLSelectElement>>,
   formError?: HTMLElement,
 ): void {
   for (const field of fields) setFieldError(field, null);
-  if (formError) {
-    formError.textContent = "";
-    formError.hidden = true;
-  }
+  if (formError) showErrorIn(formError, null);
 }
 
-/** Shows a message in a form-level slot (`role="alert"`). */
-export function setFormError(slot: HTMLElement, message: string | null): void {
-  slot.textContent = message ?? "";
-  slot.hidden = message === null;
-}
-
-/** A form-level error slot. */
+/** A form-level error slot (`role="alert"`), filled with `showErrorIn`. */
 export function formErrorSlot(name: string): HTMLElement {
   return h("p", { class: "adm-form-error", role: "alert", "data-error-for": name, hidden: true });
-}
-
-/** A rejection in words: an `IpcError`'s message as-is, anything else briefly. */
-export function errorWords(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) {
-    const message = (error as { message: unknown }).message;
-    if (typeof message === "string" && message !== "") {
-      const reference = (error as { reference?: unknown }).reference;
-      return typeof reference === "string" && reference !== ""
-        ? `${message} (reference ${reference})`
-        : message;
-    }
-  }
-  if (typeof error === "string" && error !== "") return error;
-  return "the app did not answer; try again";
 }
