@@ -439,7 +439,7 @@ fn cases() -> Vec<Case> {
         },
         // Two 503s, then the third GET passes.
         Case {
-            case: "HTTP 503 x2 to the RSA key, then its answer",
+            case: "HTTP 503 ×2 to the RSA key, then its answer",
             fault: armed(&[json!({"route": RSA_KEY, "method": "GET", "count": 2, "status": 503, "body": ""})]),
             before: &[Before::VerifiedCode],
             step: Step::SetPasscode,
@@ -450,7 +450,7 @@ fn cases() -> Vec<Case> {
         },
         // Exactly three GETs; nothing is set.
         Case {
-            case: "HTTP 503 x3 to the RSA key",
+            case: "HTTP 503 ×3 to the RSA key",
             fault: armed(&[json!({"route": RSA_KEY, "method": "GET", "count": 3, "status": 503, "body": ""})]),
             step: Step::SetPasscode,
             expect: fails(Rejected, Outcome::Rejected, &["Vault had a problem (HTTP 503); try again later."]),
@@ -495,7 +495,7 @@ fn cases() -> Vec<Case> {
             ..ROW
         },
         Case {
-            case: "malformed JSON, 200 to a read (the RSA key)",
+            case: "malformed JSON, 200 to a read",
             fault: armed(&[answer(RSA_KEY, "GET", 200, "{\"id\": \"k1\", \"publicKey\": ", "application/json")]),
             before: &[Before::VerifiedCode],
             step: Step::SetPasscode,
