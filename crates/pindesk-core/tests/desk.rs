@@ -12,7 +12,6 @@ use pindesk_core::error::Category;
 use pindesk_core::history::{Filter, Outcome, Page};
 use pindesk_core::profile::{Environment, ProfileId};
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
-use pindesk_sandbox::Sandbox;
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -146,29 +145,31 @@ async fn a_policy_violation_is_refused_before_anything_is_sent() {
     );
 }
 
-/// `branch-vault`: signs in with a phone and password at the sandbox.
-fn signin_profile(sb: &Sandbox) -> pindesk_core::profile::Profile {
-    vault_profile(
+/// Stores `branch-vault`, which signs in at the sandbox with its phone and `password`.
+fn add_branch_vault(f: &DeskFixture, password: &str) {
+    let sb = &f.sandbox;
+    let profile = vault_profile(
         "branch-vault",
         "Branch Vault",
         Environment::parse(&sb.base_url()).unwrap(),
         Some(&sb.config().merchant_id),
-    )
+    );
+    f.desk
+        .add_profile(
+            profile,
+            NewCredentials::VaultSignIn {
+                phone: Zeroizing::new(sb.config().phone.clone()),
+                password: Password::new(password.into()),
+            },
+        )
+        .unwrap();
 }
 
 #[tokio::test]
 async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
     let f = fixture(false).await;
     let sb = &f.sandbox;
-    f.desk
-        .add_profile(
-            signin_profile(sb),
-            NewCredentials::VaultSignIn {
-                phone: Zeroizing::new(sb.config().phone.clone()),
-                password: Password::new(sb.config().password.clone()),
-            },
-        )
-        .unwrap();
+    add_branch_vault(&f, &sb.config().password);
     let id = ProfileId::new("branch-vault").unwrap();
     f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
     let first = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
@@ -185,16 +186,7 @@ async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
 #[tokio::test]
 async fn a_wrong_sign_in_is_a_credentials_error_and_not_retried_forever() {
     let f = fixture(false).await;
-    let sb = &f.sandbox;
-    f.desk
-        .add_profile(
-            signin_profile(sb),
-            NewCredentials::VaultSignIn {
-                phone: Zeroizing::new(sb.config().phone.clone()),
-                password: Password::new("wrong-password".into()),
-            },
-        )
-        .unwrap();
+    add_branch_vault(&f, "wrong-password");
     let err = f.desk.vault_send_code(None, VAULT_CARD).await.unwrap_err();
     assert_eq!(err.category(), Category::Credentials, "{err}");
     let h = history(&f.desk);
