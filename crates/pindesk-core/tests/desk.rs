@@ -3,107 +3,30 @@
 //! history each operation leaves. Secrets live in an in-memory store here; the real keyring is
 //! tested in `keyring.rs`.
 
-use pindesk_core::credentials::{MemoryStore, SecretKind, SecretStore};
-use pindesk_core::desk::{
-    DemoBackend, Desk, NewCredentials, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE,
-};
+mod common;
+
+use common::*;
+use pindesk_core::credentials::{SecretKind, SecretStore};
+use pindesk_core::desk::{Desk, NewCredentials, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
 use pindesk_core::error::Category;
 use pindesk_core::history::{Filter, Outcome, Page};
-use pindesk_core::paths::Paths;
-use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use pindesk_core::profile::{Environment, ProfileId};
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
-use pindesk_core::validate::BaseUrl;
-use pindesk_sandbox::{Sandbox, SandboxConfig};
-use serde_json::{json, Value};
-use std::sync::Arc;
+use serde_json::json;
 use zeroize::Zeroizing;
 
 const VAULT_CARD: &str = "1234435";
+const VAULT_CARD_N: i64 = 1_234_435;
 const SOLID_CARD: &str = "crd_7948d9a96706dd05360a340002de725f";
 
-/// A store shared between the test and the desk, so the test can look inside.
-#[derive(Clone, Default)]
-struct Shared(Arc<MemoryStore>);
-
-impl SecretStore for Shared {
-    fn get(
-        &self,
-        p: &ProfileId,
-        k: SecretKind,
-    ) -> Result<Option<Zeroizing<String>>, pindesk_core::credentials::CredentialError> {
-        self.0.get(p, k)
-    }
-    fn set(
-        &self,
-        p: &ProfileId,
-        k: SecretKind,
-        v: &str,
-    ) -> Result<(), pindesk_core::credentials::CredentialError> {
-        self.0.set(p, k, v)
-    }
-    fn delete(
-        &self,
-        p: &ProfileId,
-        k: SecretKind,
-    ) -> Result<(), pindesk_core::credentials::CredentialError> {
-        self.0.delete(p, k)
-    }
-    fn backend_name(&self) -> &'static str {
-        "memory"
-    }
-}
-
-struct Fixture {
-    sandbox: Sandbox,
-    desk: Desk,
-    store: Shared,
-    dir: tempfile::TempDir,
-}
-
-async fn fixture(demo: bool) -> Fixture {
-    let sandbox = Sandbox::start(SandboxConfig {
-        key_bits: 1024,
-        ..SandboxConfig::default()
+/// A desk over a fresh sandbox with the product's own timeouts and resolver; `demo` adds the
+/// demo profiles.
+async fn fixture(demo: bool) -> DeskFixture {
+    desk_fixture(DeskOptions {
+        demo,
+        network: None,
     })
     .await
-    .expect("sandbox starts");
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
-    let store = Shared::default();
-    let backend = demo.then(|| DemoBackend {
-        base_url: BaseUrl::parse(&sandbox.base_url()).unwrap(),
-        vault_token: AccessToken::new(sandbox.config().vault_token.clone()),
-        solid_api_key: ApiKey::new(sandbox.config().solid_api_key.clone()),
-    });
-    let desk = Desk::open(paths, Box::new(store.clone()), backend).unwrap();
-    Fixture {
-        sandbox,
-        desk,
-        store,
-        dir,
-    }
-}
-
-async fn sandbox_post(sb: &Sandbox, path: &str, body: Value) -> Value {
-    reqwest::Client::new()
-        .post(format!("{}{path}", sb.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap_or(Value::Null)
-}
-
-async fn last_sms(sb: &Sandbox, card: &str) -> String {
-    let v: Value = reqwest::get(format!("{}/_sandbox/sms/{card}", sb.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["code"].as_str().unwrap().to_owned()
 }
 
 fn history(desk: &Desk) -> Vec<pindesk_core::history::Entry> {
@@ -151,7 +74,7 @@ async fn demo_vault_flow_sets_the_passcode_and_records_each_step() {
     );
 
     desk.vault_send_code(None, VAULT_CARD).await.unwrap();
-    let code = last_sms(&f.sandbox, VAULT_CARD).await;
+    let code = last_sms(&f.sandbox, VAULT_CARD_N).await;
     desk.vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
         .await
         .unwrap();
@@ -164,13 +87,7 @@ async fn demo_vault_flow_sets_the_passcode_and_records_each_step() {
     .await
     .unwrap();
 
-    let check = sandbox_post(
-        &f.sandbox,
-        &format!("/_sandbox/vault/cards/{VAULT_CARD}/check-passcode"),
-        json!({"passCode": "Canary7Pass"}),
-    )
-    .await;
-    assert_eq!(check["matches"], true);
+    assert!(passcode_matches(&f.sandbox, VAULT_CARD_N, "Canary7Pass").await);
 
     let ops: Vec<_> = history(desk)
         .into_iter()
@@ -228,39 +145,38 @@ async fn a_policy_violation_is_refused_before_anything_is_sent() {
     );
 }
 
-fn signin_profile(sb: &Sandbox) -> Profile {
-    let mut p = Profile::new(
-        ProfileId::new("branch-vault").unwrap(),
+/// Stores `branch-vault`, which signs in at the sandbox with its phone and `password`.
+fn add_branch_vault(f: &DeskFixture, password: &str) {
+    let sb = &f.sandbox;
+    let profile = vault_profile(
+        "branch-vault",
         "Branch Vault",
-        Provider::Vault,
         Environment::parse(&sb.base_url()).unwrap(),
+        Some(&sb.config().merchant_id),
     );
-    let v = p.vault_mut().unwrap();
-    v.auth = VaultAuth::SignIn;
-    v.merchant_id = Some(sb.config().merchant_id.clone());
-    p
+    f.desk
+        .add_profile(
+            profile,
+            NewCredentials::VaultSignIn {
+                phone: Zeroizing::new(sb.config().phone.clone()),
+                password: Password::new(password.into()),
+            },
+        )
+        .unwrap();
 }
 
 #[tokio::test]
 async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
     let f = fixture(false).await;
     let sb = &f.sandbox;
-    f.desk
-        .add_profile(
-            signin_profile(sb),
-            NewCredentials::VaultSignIn {
-                phone: Zeroizing::new(sb.config().phone.clone()),
-                password: Password::new(sb.config().password.clone()),
-            },
-        )
-        .unwrap();
+    add_branch_vault(&f, &sb.config().password);
     let id = ProfileId::new("branch-vault").unwrap();
     f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
     let first = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
 
     // Vault's token expires (the sandbox clock moves past expires_in): the next call gets a
     // 401, signs in once more and succeeds.
-    sandbox_post(sb, "/_sandbox/clock/advance", json!({"seconds": 90_000})).await;
+    advance(sb, 90_000).await;
     f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
     let second = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
     assert_ne!(*first, *second, "a new token was obtained and stored");
@@ -270,16 +186,7 @@ async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
 #[tokio::test]
 async fn a_wrong_sign_in_is_a_credentials_error_and_not_retried_forever() {
     let f = fixture(false).await;
-    let sb = &f.sandbox;
-    f.desk
-        .add_profile(
-            signin_profile(sb),
-            NewCredentials::VaultSignIn {
-                phone: Zeroizing::new(sb.config().phone.clone()),
-                password: Password::new("wrong-password".into()),
-            },
-        )
-        .unwrap();
+    add_branch_vault(&f, "wrong-password");
     let err = f.desk.vault_send_code(None, VAULT_CARD).await.unwrap_err();
     assert_eq!(err.category(), Category::Credentials, "{err}");
     let h = history(&f.desk);
@@ -294,13 +201,13 @@ async fn a_rotated_key_is_fetched_again_once() {
     // Prime the key cache with a first passcode.
     for passcode in ["first1", "second2"] {
         f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
-        let code = last_sms(sb, VAULT_CARD).await;
+        let code = last_sms(sb, VAULT_CARD_N).await;
         f.desk
             .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
             .await
             .unwrap();
         if passcode == "second2" {
-            sandbox_post(sb, "/_sandbox/vault/rotate-key", json!({})).await;
+            rotate_key(sb).await;
         }
         f.desk
             .vault_set_passcode(
@@ -312,13 +219,7 @@ async fn a_rotated_key_is_fetched_again_once() {
             .await
             .unwrap();
     }
-    let check = sandbox_post(
-        sb,
-        &format!("/_sandbox/vault/cards/{VAULT_CARD}/check-passcode"),
-        json!({"passCode": "second2"}),
-    )
-    .await;
-    assert_eq!(check["matches"], true);
+    assert!(passcode_matches(sb, VAULT_CARD_N, "second2").await);
 }
 
 #[tokio::test]
@@ -326,14 +227,13 @@ async fn a_set_whose_answer_never_came_is_unknown_and_not_retried() {
     let f = fixture(true).await;
     let sb = &f.sandbox;
     f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
-    let code = last_sms(sb, VAULT_CARD).await;
+    let code = last_sms(sb, VAULT_CARD_N).await;
     f.desk
         .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
         .await
         .unwrap();
-    sandbox_post(
+    fault(
         sb,
-        "/_sandbox/faults",
         json!({"route": "/v2/card/{id}/passcode/code/set", "count": 1, "drop": "before_response"}),
     )
     .await;
@@ -353,13 +253,7 @@ async fn a_set_whose_answer_never_came_is_unknown_and_not_retried() {
     assert_eq!(last.outcome, Outcome::Unknown);
     // The sandbox applied the passcode before dropping the connection. Had the client sent
     // it again, the second attempt would have met a spent code (a rejection), not this.
-    let check = sandbox_post(
-        sb,
-        &format!("/_sandbox/vault/cards/{VAULT_CARD}/check-passcode"),
-        json!({"passCode": "pass123"}),
-    )
-    .await;
-    assert_eq!(check["matches"], true);
+    assert!(passcode_matches(sb, VAULT_CARD_N, "pass123").await);
 }
 
 #[tokio::test]
@@ -388,13 +282,7 @@ async fn demo_solid_flow_uses_the_held_token_once() {
         f.desk.reveal_pin_token(SOLID_CARD).is_none(),
         "the token is spent"
     );
-    let check = sandbox_post(
-        sb,
-        &format!("/_sandbox/solid/cards/{SOLID_CARD}/check-pin"),
-        json!({"pin": "6644"}),
-    )
-    .await;
-    assert_eq!(check["matches"], true);
+    assert!(pin_matches(sb, SOLID_CARD, "6644").await);
     let ops: Vec<_> = history(&f.desk).into_iter().map(|e| e.operation).collect();
     assert_eq!(ops, vec!["solid.set_pin", "solid.pin_token"]);
 }
@@ -434,12 +322,7 @@ async fn a_weak_pin_or_a_wrong_expiry_is_refused_before_sending() {
 async fn a_keyring_failure_writes_nothing() {
     let f = fixture(false).await;
     f.store.0.set_unavailable(true);
-    let profile = Profile::new(
-        ProfileId::new("solid-main").unwrap(),
-        "Solid",
-        Provider::Solid,
-        Environment::Sandbox,
-    );
+    let profile = solid_profile("solid-main", "Solid", Environment::Sandbox);
     let err = f
         .desk
         .add_profile(
@@ -458,10 +341,9 @@ async fn a_keyring_failure_writes_nothing() {
 async fn a_missing_secret_is_a_credentials_error_naming_the_profile() {
     let f = fixture(false).await;
     let sb = &f.sandbox;
-    let profile = Profile::new(
-        ProfileId::new("solid-main").unwrap(),
+    let profile = solid_profile(
+        "solid-main",
         "Solid",
-        Provider::Solid,
         Environment::parse(&sb.base_url()).unwrap(),
     );
     f.desk
@@ -479,13 +361,8 @@ async fn a_missing_secret_is_a_credentials_error_naming_the_profile() {
 }
 
 /// Stores the Solid profile `solid-main` with its API key.
-fn add_solid_main(f: &Fixture) {
-    let profile = Profile::new(
-        ProfileId::new("solid-main").unwrap(),
-        "Solid",
-        Provider::Solid,
-        Environment::Sandbox,
-    );
+fn add_solid_main(f: &DeskFixture) {
+    let profile = solid_profile("solid-main", "Solid", Environment::Sandbox);
     f.desk
         .add_profile(
             profile,
@@ -543,7 +420,7 @@ async fn in_demo_mode_a_demo_profile_can_be_made_active_again_after_a_stored_one
 async fn changing_the_provider_leaves_none_of_the_old_secrets() {
     let f = fixture(false).await;
     let id = ProfileId::new("card-desk").unwrap();
-    let vault = Profile::new(id.clone(), "Desk", Provider::Vault, Environment::Sandbox);
+    let vault = vault_profile("card-desk", "Desk", Environment::Sandbox, None);
     f.desk
         .add_profile(
             vault,
@@ -554,7 +431,7 @@ async fn changing_the_provider_leaves_none_of_the_old_secrets() {
     f.store
         .set(&id, SecretKind::RefreshToken, "refresh-old")
         .unwrap();
-    let solid = Profile::new(id.clone(), "Desk", Provider::Solid, Environment::Sandbox);
+    let solid = solid_profile("card-desk", "Desk", Environment::Sandbox);
     f.desk
         .update_profile(
             solid,

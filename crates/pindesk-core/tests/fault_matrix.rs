@@ -2,37 +2,43 @@
 //! or a provider can fail, using the sandbox's fault injection and a few loopback servers of
 //! this file's own.
 //!
-//! Each case asserts the operator-facing category and message (plain words, no secret, no
-//! stack trace, no markup), the outcome of the history entry, and how many times the request
-//! left: a send that may have arrived is never repeated, while the RSA key (a GET) is retried.
-//! Requests are counted with "counter" faults: a sandbox fault with no action (no status, no
-//! drop, no delay) changes nothing but counts down on every matching request, so a counter
-//! armed at [`COUNTER`] that reads `COUNTER - n` afterwards saw exactly `n` requests. A fault
-//! armed before a counter on the same route is used first (faults match in arming order).
+//! The matrix is data: [`cases`] holds one [`Case`] per row (the fault, the step it hits, what
+//! the operator sees, what the history records, how many requests left) and [`run`] is the one
+//! runner. [`fault_matrix`] runs every row, each on a fresh sandbox and desk, and lists every
+//! row that failed by its name; `FAULT_CASE=<part of a name>` runs only the rows that match.
 //!
-//! Only 127.0.0.1 is ever contacted: every desk here resolves names with
-//! [`RefusingResolver`], which fails every lookup without asking anyone (that is also the
-//! "host does not resolve" case), and every URL the tests call is an IP literal.
+//! Each failing row asserts the operator-facing category and message (plain words, no secret,
+//! no stack trace, no markup), the outcome of the history entry, and how many times the
+//! request left: a send that may have arrived is never repeated, while the RSA key (a GET) is
+//! retried. Requests are counted with "counter" faults: a sandbox fault with no action (no
+//! status, no drop, no delay) changes nothing but counts down on every matching request, so a
+//! counter armed at [`COUNTER`] that reads `COUNTER - n` afterwards saw exactly `n` requests.
+//! A fault armed before a counter on the same route is used first (faults match in arming
+//! order).
+//!
+//! Only 127.0.0.1 is ever contacted: every desk here resolves names with a resolver that fails
+//! every lookup without asking anyone (that is also the "host does not resolve" case), and
+//! every URL the tests call is an IP literal.
 //!
 //! The observed matrix is written down in `docs/FAULTS.md`.
 
-use pindesk_core::credentials::{CredentialError, MemoryStore, SecretKind, SecretStore};
-use pindesk_core::desk::{
-    DemoBackend, Desk, Error, NewCredentials, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE,
-};
+mod common;
+
+use common::*;
+use pindesk_core::credentials::{SecretKind, SecretStore};
+use pindesk_core::desk::{Desk, Error, NewCredentials, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
 use pindesk_core::error::Category;
 use pindesk_core::history::{Filter, Outcome, Page};
 use pindesk_core::http::{HttpSettings, RefusingResolver};
 use pindesk_core::paths::Paths;
-use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use pindesk_core::profile::{Environment, ProfileId};
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
-use pindesk_core::validate::BaseUrl;
-use pindesk_sandbox::{Sandbox, SandboxConfig};
+use pindesk_sandbox::Sandbox;
 use reqwest::dns::{Name, Resolve, Resolving};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -55,132 +61,1082 @@ const SET_PIN: &str = "/v1/card/{card_id}/pin";
 const COUNTER: u64 = 100;
 
 /// Short timeouts so the timeout cases take about a second.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(600);
+const TOTAL_TIMEOUT: Duration = Duration::from_millis(1500);
+
 fn quick() -> HttpSettings {
     HttpSettings {
-        connect_timeout: Duration::from_millis(600),
-        total_timeout: Duration::from_millis(1500),
+        connect_timeout: CONNECT_TIMEOUT,
+        total_timeout: TOTAL_TIMEOUT,
     }
 }
 
-/// A store shared between the test and the desk, so the test can look inside.
-#[derive(Clone, Default)]
-struct Shared(Arc<MemoryStore>);
+// ---------------------------------------------------------------------------------------
+// The table's vocabulary.
+// ---------------------------------------------------------------------------------------
 
-impl SecretStore for Shared {
-    fn get(
-        &self,
-        p: &ProfileId,
-        k: SecretKind,
-    ) -> Result<Option<Zeroizing<String>>, CredentialError> {
-        self.0.get(p, k)
-    }
-    fn set(&self, p: &ProfileId, k: SecretKind, v: &str) -> Result<(), CredentialError> {
-        self.0.set(p, k, v)
-    }
-    fn delete(&self, p: &ProfileId, k: SecretKind) -> Result<(), CredentialError> {
-        self.0.delete(p, k)
-    }
-    fn backend_name(&self) -> &'static str {
-        "memory"
+/// One row of the matrix.
+struct Case {
+    /// The fault, as `docs/FAULTS.md` names it; with the step, the row's name.
+    case: &'static str,
+    /// How the fault is made to happen.
+    fault: Fault,
+    /// Which profile makes the calls (for a loopback fault, always `vault-at` / `solid-at`).
+    who: Who,
+    /// Operations run before the fault is armed (their requests are not counted).
+    before: &'static [Before],
+    /// The call that meets the fault.
+    step: Step,
+    /// What the operator sees and the history records.
+    expect: Expect,
+    /// Requests per sandbox route after the fault was armed: `(route, count)`.
+    sent: &'static [(&'static str, u64)],
+    /// Connections the loopback server saw, or lookups of the name that does not resolve.
+    attempts: Option<usize>,
+    /// Whether the step took effect at the sandbox: the passcode or PIN is the new one, or
+    /// (for sending a code) an SMS was sent.
+    applied: Option<bool>,
+    /// The step ended within this time.
+    within: Option<Duration>,
+    /// A check only this row needs, after the common ones.
+    extra: Option<fn(&Fx, &Seen)>,
+}
+
+/// The defaults of a row: the demo profile, nothing before, nothing counted.
+const ROW: Case = Case {
+    case: "",
+    fault: Fault::Armed(Vec::new()),
+    who: Who::Demo,
+    before: &[],
+    step: Step::SendCode,
+    expect: Expect::Succeeds,
+    sent: &[],
+    attempts: None,
+    applied: None,
+    within: None,
+    extra: None,
+};
+
+impl Case {
+    /// The row's name in failure output.
+    fn name(&self) -> String {
+        format!("{} / {}", self.case, self.step.label())
     }
 }
 
-struct Fx {
-    sandbox: Sandbox,
-    desk: Desk,
-    store: Shared,
-    _dir: tempfile::TempDir,
+/// How a row's fault comes about.
+enum Fault {
+    /// Sandbox faults (bodies of `POST /_sandbox/faults`), armed in this order.
+    Armed(Vec<Value>),
+    /// The sandbox clock moves forward this far: tokens expire.
+    Clock(Duration),
+    /// The sandbox replaces Vault's RSA key pair.
+    RotatedKey,
+    /// The profiles point at a port nothing listens on.
+    Refused,
+    /// The profiles point at a host name that does not resolve.
+    Unresolvable,
+    /// The profiles point at an HTTPS server with a certificate nobody trusts.
+    UntrustedTls,
+    /// The profiles point at a server that never answers the TLS handshake.
+    Silent,
 }
 
-/// A demo desk over a fresh sandbox, with short timeouts and no DNS.
-async fn fixture() -> Fx {
-    fixture_resolving_with(Arc::new(RefusingResolver)).await
+/// Which profile makes a row's calls.
+#[derive(Clone, Copy, PartialEq)]
+enum Who {
+    /// The demo profile of the step's provider (the sandbox's fixed credentials).
+    Demo,
+    /// `vault-signin`: a stored sign-in (phone and password) at the sandbox.
+    SignIn,
+    /// `vault-pasted`: a token from Vault's sign-in, pasted into the profile (it expires).
+    Pasted,
 }
 
-/// [`fixture`] with `resolver` for every name lookup.
-async fn fixture_resolving_with(resolver: Arc<dyn Resolve>) -> Fx {
-    let sandbox = Sandbox::start(SandboxConfig {
-        key_bits: 1024,
-        ..SandboxConfig::default()
+/// An operation run before the fault.
+enum Before {
+    /// Sends and verifies an SMS code; the steps after use that code.
+    VerifiedCode,
+    /// Sends an SMS code.
+    SendCode,
+    /// Gets a PIN token, which the desk holds.
+    PinToken,
+    /// Sets this passcode with the verified code.
+    SetPasscode(&'static str),
+}
+
+/// The operation that meets the fault.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    /// Vault: send an SMS code.
+    SendCode,
+    /// Vault: set the passcode (after a GET of the RSA key); with the verified code if one
+    /// was made before, else with `1234`.
+    SetPasscode,
+    /// Solid: get a PIN token.
+    PinToken,
+    /// Solid: set the PIN (getting a PIN token first when none is held).
+    SetPin,
+}
+
+impl Step {
+    fn label(self) -> &'static str {
+        match self {
+            Step::SendCode => "Vault send code",
+            Step::SetPasscode => "Vault set passcode",
+            Step::PinToken => "Solid PIN token",
+            Step::SetPin => "Solid set PIN",
+        }
+    }
+
+    /// The operation its history entry names.
+    fn operation(self) -> &'static str {
+        match self {
+            Step::SendCode => "vault.send_code",
+            Step::SetPasscode => "vault.set_passcode",
+            Step::PinToken => "solid.pin_token",
+            Step::SetPin => "solid.set_pin",
+        }
+    }
+
+    fn is_vault(self) -> bool {
+        matches!(self, Step::SendCode | Step::SetPasscode)
+    }
+}
+
+/// What a row must show the operator and leave in the history.
+enum Expect {
+    /// The step succeeds, and every history entry is `ok`.
+    Succeeds,
+    /// The step fails with this category and history outcome; its message holds every phrase.
+    Fails {
+        category: Category,
+        history: Outcome,
+        says: &'static [&'static str],
+    },
+}
+
+/// Shorthand for [`Expect::Fails`].
+const fn fails(category: Category, history: Outcome, says: &'static [&'static str]) -> Expect {
+    Expect::Fails {
+        category,
+        history,
+        says,
+    }
+}
+
+/// What the runner saw, for a row's own check.
+struct Seen {
+    /// The step's error message, when it failed.
+    message: Option<String>,
+    /// The profile's stored access token just before the fault.
+    token_before: Option<Zeroizing<String>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The matrix, in the order of `docs/FAULTS.md`.
+// ---------------------------------------------------------------------------------------
+
+fn cases() -> Vec<Case> {
+    use Category::{Credentials, Network, Rejected, UnknownOutcome};
+
+    // Vault's error body for the 5xx rows.
+    let vault_error = json!({"error": "COMMON", "message": "Internal error"});
+    let page = "<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1><pre>at com.vault.Gateway.handle(Gateway.java:42)</pre><script>alert(1)</script></body></html>";
+    // Just over the 1 MiB cap (the sandbox's control endpoints take at most 2 MiB, axum's default).
+    let huge = "a".repeat(1024 * 1024 + 64 * 1024);
+    let status = |route: &str, status: u16, body: Value| json!({"route": route, "method": "POST", "status": status, "body": body});
+    let answer = |route: &str, method: &str, status: u16, body: &str, content_type: &str| json!({"route": route, "method": method, "status": status, "body": body, "content_type": content_type});
+    let armed = |faults: &[Value]| Fault::Armed(faults.to_vec());
+
+    vec![
+        // Never sent: connection refused, no DNS answer, TLS failure, connect timeout.
+        Case {
+            case: "connection refused",
+            fault: Fault::Refused,
+            step: Step::SendCode,
+            expect: fails(Network, Outcome::Failed, &["Could not reach Vault: the connection was refused. Nothing was sent."]),
+            ..ROW
+        },
+        Case {
+            case: "connection refused",
+            fault: Fault::Refused,
+            step: Step::PinToken,
+            expect: fails(Network, Outcome::Failed, &["Could not reach Solid: the connection was refused. Nothing was sent."]),
+            ..ROW
+        },
+        Case {
+            case: "host does not resolve",
+            fault: Fault::Unresolvable,
+            step: Step::SendCode,
+            expect: fails(Network, Outcome::Failed, &["the host name could not be resolved. Nothing was sent."]),
+            attempts: Some(1),
+            extra: Some(host_not_named),
+            ..ROW
+        },
+        // Setting a passcode starts with the RSA key, a GET: tried three times in all.
+        Case {
+            case: "host does not resolve",
+            fault: Fault::Unresolvable,
+            step: Step::SetPasscode,
+            expect: fails(Network, Outcome::Failed, &["the host name could not be resolved. Nothing was sent."]),
+            attempts: Some(3),
+            extra: Some(host_not_named),
+            ..ROW
+        },
+        Case {
+            case: "host does not resolve",
+            fault: Fault::Unresolvable,
+            step: Step::PinToken,
+            expect: fails(Network, Outcome::Failed, &["the host name could not be resolved. Nothing was sent."]),
+            attempts: Some(1),
+            extra: Some(host_not_named),
+            ..ROW
+        },
+        // A send: one connection, refused by the client at the handshake, not tried again.
+        Case {
+            case: "TLS failure",
+            fault: Fault::UntrustedTls,
+            step: Step::SendCode,
+            expect: fails(Network, Outcome::Failed, &["the secure connection (TLS) could not be established. Nothing was sent."]),
+            attempts: Some(1),
+            ..ROW
+        },
+        Case {
+            case: "TLS failure",
+            fault: Fault::UntrustedTls,
+            step: Step::SetPasscode,
+            expect: fails(Network, Outcome::Failed, &["the secure connection (TLS) could not be established. Nothing was sent."]),
+            attempts: Some(3),
+            ..ROW
+        },
+        Case {
+            case: "TLS failure",
+            fault: Fault::UntrustedTls,
+            step: Step::PinToken,
+            expect: fails(Network, Outcome::Failed, &["the secure connection (TLS) could not be established. Nothing was sent."]),
+            attempts: Some(1),
+            ..ROW
+        },
+        // The connect timeout, not the total, ends it.
+        Case {
+            case: "timeout before the request is sent",
+            fault: Fault::Silent,
+            step: Step::SendCode,
+            expect: fails(Network, Outcome::Failed, &["connecting timed out. Nothing was sent."]),
+            attempts: Some(1),
+            within: Some(TOTAL_TIMEOUT),
+            ..ROW
+        },
+        Case {
+            case: "timeout before the request is sent",
+            fault: Fault::Silent,
+            step: Step::PinToken,
+            expect: fails(Network, Outcome::Failed, &["connecting timed out. Nothing was sent."]),
+            attempts: Some(1),
+            ..ROW
+        },
+        // Sent, then no (complete) answer: a timeout after the request left, a dropped
+        // connection. The sandbox applied it once.
+        Case {
+            case: "timeout after the request is sent",
+            fault: armed(&[json!({"route": SET_PASSCODE, "method": "POST", "delay_ms": 4000})]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["may have reached Vault, but no answer came in time. Check the card"]),
+            sent: &[(SET_PASSCODE, 0)],
+            applied: Some(true),
+            within: Some(Duration::from_secs(3)),
+            ..ROW
+        },
+        // And no second PIN token is fetched.
+        Case {
+            case: "timeout after the request is sent",
+            fault: armed(&[json!({"route": SET_PIN, "method": "POST", "delay_ms": 4000})]),
+            step: Step::SetPin,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["may have reached Solid, but no answer came in time. Check the card"]),
+            sent: &[(SET_PIN, 0), (PIN_TOKEN, 1)],
+            applied: Some(true),
+            ..ROW
+        },
+        Case {
+            case: "connection dropped before the answer",
+            fault: armed(&[json!({"route": SET_PASSCODE, "method": "POST", "drop": "before_response"})]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["may have reached Vault, but the connection closed before an answer came"]),
+            sent: &[(SET_PASSCODE, 0)],
+            applied: Some(true),
+            ..ROW
+        },
+        Case {
+            case: "connection dropped before the answer",
+            fault: armed(&[json!({"route": SET_PIN, "method": "POST", "drop": "before_response"})]),
+            step: Step::SetPin,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["may have reached Solid, but the connection closed before an answer came"]),
+            sent: &[(SET_PIN, 0)],
+            applied: Some(true),
+            ..ROW
+        },
+        // The provider (or a gateway) answered with an error status: never retried for a send.
+        Case {
+            case: "HTTP 500",
+            fault: armed(&[status(SET_PASSCODE, 500, vault_error.clone())]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(Rejected, Outcome::Rejected, &["Vault had a problem (HTTP 500) (Internal error); try again later."]),
+            sent: &[(SET_PASSCODE, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "HTTP 500",
+            fault: armed(&[status(SET_PIN, 500, json!(""))]),
+            step: Step::SetPin,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid had a problem (HTTP 500); try again later."]),
+            sent: &[(SET_PIN, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        // A gateway's 502 to a send: the provider behind it may have acted.
+        Case {
+            case: "HTTP 502",
+            fault: armed(&[status(SET_PASSCODE, 502, vault_error.clone())]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["Vault received the request but did not confirm it (HTTP 502, a gateway answered instead of Vault). Check the card"]),
+            sent: &[(SET_PASSCODE, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "HTTP 502",
+            fault: armed(&[status(SET_PIN, 502, json!(""))]),
+            step: Step::SetPin,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["Solid received the request but did not confirm it (HTTP 502, a gateway answered instead of Solid). Check the card"]),
+            sent: &[(SET_PIN, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "HTTP 503",
+            fault: armed(&[status(SET_PASSCODE, 503, vault_error.clone())]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(Rejected, Outcome::Rejected, &["Vault had a problem (HTTP 503) (Internal error); try again later."]),
+            sent: &[(SET_PASSCODE, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "HTTP 503",
+            fault: armed(&[status(SET_PIN, 503, json!(""))]),
+            step: Step::SetPin,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid had a problem (HTTP 503); try again later."]),
+            sent: &[(SET_PIN, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        // Two 503s, then the third GET passes.
+        Case {
+            case: "HTTP 503 ×2 to the RSA key, then its answer",
+            fault: armed(&[json!({"route": RSA_KEY, "method": "GET", "count": 2, "status": 503, "body": ""})]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: Expect::Succeeds,
+            sent: &[(RSA_KEY, 1), (SET_PASSCODE, 1)],
+            applied: Some(true),
+            ..ROW
+        },
+        // Exactly three GETs; nothing is set.
+        Case {
+            case: "HTTP 503 ×3 to the RSA key",
+            fault: armed(&[json!({"route": RSA_KEY, "method": "GET", "count": 3, "status": 503, "body": ""})]),
+            step: Step::SetPasscode,
+            expect: fails(Rejected, Outcome::Rejected, &["Vault had a problem (HTTP 503); try again later."]),
+            sent: &[(RSA_KEY, 0), (SET_PASSCODE, 0)],
+            ..ROW
+        },
+        // And no SMS was sent.
+        Case {
+            case: "429 with Retry-After",
+            fault: armed(&[json!({"route": SEND_CODE, "method": "POST", "status": 429, "retry_after": 30, "body": {"error": "COMMON"}})]),
+            step: Step::SendCode,
+            expect: fails(Rejected, Outcome::Rejected, &["Vault is limiting requests; try again in 30 seconds."]),
+            sent: &[(SEND_CODE, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "429 with Retry-After",
+            fault: armed(&[json!({"route": PIN_TOKEN, "method": "POST", "status": 429, "retry_after": "7", "body": {"request_id": "req_429", "error": {"code": "ERROR_CODE_RATE_LIMITED", "message": "slow down"}}})]),
+            step: Step::PinToken,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid is limiting requests; try again in 7 seconds."]),
+            sent: &[(PIN_TOKEN, 0)],
+            ..ROW
+        },
+        // The answer cannot be understood. To a send: it arrived, whether it applied is not
+        // known. To a read: nothing changed, and a bad answer is not asked for again.
+        Case {
+            case: "malformed JSON, 200 to a send",
+            fault: armed(&[answer(SET_PASSCODE, "POST", 200, "{\"result\": ok", "application/json")]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["Vault received the request but did not confirm it (HTTP 200, JSON of an unexpected shape (13 bytes)). Check the card"]),
+            sent: &[(SET_PASSCODE, 0)],
+            ..ROW
+        },
+        Case {
+            case: "malformed JSON, 200 to a send",
+            fault: armed(&[answer(SET_PIN, "POST", 200, "{\"id\": ", "application/json")]),
+            step: Step::SetPin,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["Solid received the request but did not confirm it (HTTP 200, JSON of an unexpected shape"]),
+            sent: &[(SET_PIN, 0)],
+            ..ROW
+        },
+        Case {
+            case: "malformed JSON, 200 to a read",
+            fault: armed(&[answer(RSA_KEY, "GET", 200, "{\"id\": \"k1\", \"publicKey\": ", "application/json")]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(Rejected, Outcome::Rejected, &["Vault's answer could not be read (HTTP 200, JSON of an unexpected shape"]),
+            sent: &[(RSA_KEY, 0)],
+            ..ROW
+        },
+        Case {
+            case: "malformed JSON, 200 to a read",
+            fault: armed(&[answer(PIN_TOKEN, "POST", 200, "{\"set_pin_token\": ", "application/json")]),
+            step: Step::PinToken,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid's answer could not be read (HTTP 200, JSON of an unexpected shape"]),
+            sent: &[(PIN_TOKEN, 0)],
+            ..ROW
+        },
+        // Described, never shown.
+        Case {
+            case: "HTML error page (503)",
+            fault: armed(&[answer(SET_PASSCODE, "POST", 503, page, "text/html")]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(Rejected, Outcome::Rejected, &["Vault had a problem (HTTP 503); try again later."]),
+            sent: &[(SET_PASSCODE, 0)],
+            ..ROW
+        },
+        Case {
+            case: "HTML error page (503)",
+            fault: armed(&[answer(SET_PIN, "POST", 503, page, "text/html")]),
+            step: Step::SetPin,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid had a problem (HTTP 503); try again later."]),
+            sent: &[(SET_PIN, 0)],
+            ..ROW
+        },
+        Case {
+            case: "HTML page with 200 to a read",
+            fault: armed(&[answer(PIN_TOKEN, "POST", 200, page, "text/html; charset=utf-8")]),
+            step: Step::PinToken,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid's answer could not be read (HTTP 200, an HTML page, not JSON"]),
+            sent: &[(PIN_TOKEN, 0)],
+            ..ROW
+        },
+        Case {
+            case: "empty body, 200 to a send",
+            fault: armed(&[status(SEND_CODE, 200, json!(""))]),
+            step: Step::SendCode,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["Vault received the request but did not confirm it (HTTP 200, empty answer). Check the card"]),
+            sent: &[(SEND_CODE, 0)],
+            ..ROW
+        },
+        Case {
+            case: "empty body, 200 to a send",
+            fault: armed(&[status(SET_PIN, 200, json!(""))]),
+            step: Step::SetPin,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["Solid received the request but did not confirm it (HTTP 200, empty answer). Check the card"]),
+            sent: &[(SET_PIN, 0)],
+            ..ROW
+        },
+        Case {
+            case: "empty body, 200 to a read",
+            fault: armed(&[status(PIN_TOKEN, 200, json!(""))]),
+            step: Step::PinToken,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid's answer could not be read (HTTP 200, empty answer)"]),
+            sent: &[(PIN_TOKEN, 0)],
+            ..ROW
+        },
+        Case {
+            case: "body over 1 MiB, 200 to a send",
+            fault: armed(&[answer(SET_PASSCODE, "POST", 200, &huge, "application/json")]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["Vault received the request but did not confirm it (HTTP 200, an answer larger than 1048576 bytes). Check the card"]),
+            sent: &[(SET_PASSCODE, 0)],
+            ..ROW
+        },
+        Case {
+            case: "body over 1 MiB, 200 to a read",
+            fault: armed(&[answer(PIN_TOKEN, "POST", 200, &huge, "application/json")]),
+            step: Step::PinToken,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid's answer could not be read (HTTP 200, an answer larger than 1048576 bytes)"]),
+            sent: &[(PIN_TOKEN, 0)],
+            ..ROW
+        },
+        // An error status with a huge body: the status decides, the body is not read.
+        Case {
+            case: "body over 1 MiB with HTTP 400",
+            fault: armed(&[answer(SET_PIN, "POST", 400, &huge, "application/json")]),
+            step: Step::SetPin,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid refused the request (HTTP 400)"]),
+            sent: &[(SET_PIN, 0)],
+            ..ROW
+        },
+        // `{"result":"ok"}` one byte every 400 ms: 6 s, far past the 1.5 s total timeout.
+        Case {
+            case: "slow drip past the total timeout",
+            fault: armed(&[json!({"route": SET_PASSCODE, "method": "POST", "drip_ms": 400, "drip_bytes": 1})]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["may have reached Vault, but no answer came in time."]),
+            sent: &[(SET_PASSCODE, 0)],
+            applied: Some(true),
+            ..ROW
+        },
+        // `{"id":"crd_…"}` is 44 bytes: 8 bytes every 400 ms takes 2.4 s.
+        Case {
+            case: "slow drip past the total timeout",
+            fault: armed(&[json!({"route": SET_PIN, "method": "POST", "drip_ms": 400, "drip_bytes": 8})]),
+            step: Step::SetPin,
+            expect: fails(UnknownOutcome, Outcome::Unknown, &["may have reached Solid, but no answer came in time."]),
+            sent: &[(SET_PIN, 0)],
+            applied: Some(true),
+            ..ROW
+        },
+        // Expired credentials and a rotated key. A 401 from Vault comes before it acts: one
+        // new sign-in, then the send once more.
+        Case {
+            case: "expired access token, stored sign-in",
+            fault: Fault::Clock(Duration::from_secs(90_000)),
+            who: Who::SignIn,
+            before: &[Before::SendCode],
+            step: Step::SendCode,
+            expect: Expect::Succeeds,
+            sent: &[(OAUTH, 1), (SEND_CODE, 2)],
+            extra: Some(new_token_stored),
+            ..ROW
+        },
+        // No sign-in to fall back on.
+        Case {
+            case: "expired access token, pasted",
+            fault: Fault::Clock(Duration::from_secs(90_000)),
+            who: Who::Pasted,
+            before: &[Before::SendCode],
+            step: Step::SendCode,
+            expect: fails(Credentials, Outcome::Rejected, &["Vault refused the credentials (HTTP 401)", "update the profile's access token"]),
+            sent: &[(SEND_CODE, 1), (OAUTH, 0)],
+            ..ROW
+        },
+        // Solid's clock runs past the token's five minutes; the desk still holds it. No new
+        // token is fetched behind the operator's back.
+        Case {
+            case: "expired PIN token",
+            fault: Fault::Clock(Duration::from_secs(301)),
+            before: &[Before::PinToken],
+            step: Step::SetPin,
+            expect: fails(Rejected, Outcome::Rejected, &["Solid refused the PIN token (HTTP 401)", "get a new one"]),
+            sent: &[(SET_PIN, 1), (PIN_TOKEN, 0)],
+            applied: Some(false),
+            extra: Some(spent_token_forgotten),
+            ..ROW
+        },
+        // The first set primes the key cache. After the rotation the set is refused for its
+        // keyId (nothing applied): one new key, then the set once more.
+        Case {
+            case: "rotated RSA key",
+            fault: Fault::RotatedKey,
+            before: &[Before::VerifiedCode, Before::SetPasscode("First1pass"), Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: Expect::Succeeds,
+            sent: &[(RSA_KEY, 1), (SET_PASSCODE, 2)],
+            applied: Some(true),
+            ..ROW
+        },
+    ]
+}
+
+/// The host name is not named in the message.
+fn host_not_named(_: &Fx, seen: &Seen) {
+    let message = seen.message.as_deref().unwrap_or_default();
+    assert!(!message.contains("pindesk-test.invalid"), "{message:?}");
+}
+
+/// The new sign-in's token replaced the expired one in the store.
+fn new_token_stored(f: &Fx, seen: &Seen) {
+    let now = f.store.get(
+        &ProfileId::new("vault-signin").unwrap(),
+        SecretKind::AccessToken,
+    );
+    let now = now.unwrap().expect("a token is stored");
+    let before = seen
+        .token_before
+        .as_ref()
+        .expect("a token was stored before");
+    assert_ne!(**before, *now, "the new token was stored");
+}
+
+/// The refused PIN token is not kept.
+fn spent_token_forgotten(f: &Fx, _: &Seen) {
+    assert!(
+        f.desk.reveal_pin_token(SOLID_CARD).is_none(),
+        "the spent token is gone"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The runner.
+// ---------------------------------------------------------------------------------------
+
+/// Runs every row (or those `FAULT_CASE` names), each on its own thread and runtime with a
+/// fresh sandbox and desk, as many at once as there are cores, and lists every failed row.
+#[test]
+fn fault_matrix() {
+    let cases = cases();
+    assert!(
+        cases.iter().all(|c| !c.case.is_empty()),
+        "every row names its fault"
+    );
+    let mut names: Vec<String> = cases.iter().map(Case::name).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), cases.len(), "every row has a name of its own");
+
+    let only = std::env::var("FAULT_CASE").ok();
+    let chosen: Vec<&Case> = cases
+        .iter()
+        .filter(|c| only.as_deref().is_none_or(|o| c.name().contains(o)))
+        .collect();
+    assert!(!chosen.is_empty(), "no row matches FAULT_CASE={only:?}");
+
+    let next = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::new());
+    let width = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|s| {
+        for _ in 0..width {
+            s.spawn(|| {
+                while let Some(case) = chosen.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    if let Err(why) = run_alone(case) {
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{}: {why}", case.name()));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        chosen.len(),
+        failures.join("\n")
+    );
+}
+
+/// Runs one row on a thread named after it (so its panic names it too); the panic's text on
+/// failure.
+fn run_alone(case: &Case) -> Result<(), String> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name(case.name())
+            .spawn_scoped(s, || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap()
+                    .block_on(run(case))
+            })
+            .unwrap()
+            .join()
     })
-    .await
-    .expect("sandbox starts");
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
-    let store = Shared::default();
-    let backend = DemoBackend {
-        base_url: BaseUrl::parse(&sandbox.base_url()).unwrap(),
-        vault_token: AccessToken::new(sandbox.config().vault_token.clone()),
-        solid_api_key: ApiKey::new(sandbox.config().solid_api_key.clone()),
+    .map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "panicked".to_owned())
+    })
+}
+
+/// The demo desk, the sandbox and the store of one row.
+type Fx = DeskFixture;
+
+/// One row: set up, run the operations before, make the fault happen, arm the counters, run
+/// the step, check everything the row says.
+async fn run(case: &Case) {
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let f = desk_fixture(DeskOptions {
+        demo: true,
+        network: Some((quick(), Arc::new(CountingResolver(Arc::clone(&lookups))))),
+    })
+    .await;
+    let sb = &f.sandbox;
+
+    // Where the profiles point, and what counts the attempts there.
+    let connections = Arc::new(AtomicUsize::new(0));
+    let (loopback, attempts) = match &case.fault {
+        Fault::Refused => (Some(format!("http://{}", refused_port().await)), None),
+        Fault::Unresolvable => (
+            Some("https://provider.pindesk-test.invalid".to_owned()),
+            Some(&lookups),
+        ),
+        Fault::UntrustedTls => {
+            let addr = untrusted_tls_server(Arc::clone(&connections)).await;
+            (Some(format!("https://{addr}")), Some(&connections))
+        }
+        Fault::Silent => {
+            let addr = silent_server(Arc::clone(&connections)).await;
+            (Some(format!("https://{addr}")), Some(&connections))
+        }
+        Fault::Armed(_) | Fault::Clock(_) | Fault::RotatedKey => (None, None),
     };
-    let desk = Desk::open_with(
-        paths,
-        Box::new(store.clone()),
-        Some(backend),
-        quick(),
-        Some(resolver),
-    )
-    .unwrap();
-    Fx {
-        sandbox,
-        desk,
-        store,
-        _dir: dir,
+    let profile = match (&loopback, case.who) {
+        (Some(url), _) => {
+            add_profiles_at(&f, url);
+            if case.step.is_vault() {
+                "vault-at"
+            } else {
+                "solid-at"
+            }
+        }
+        (None, Who::Demo) if case.step.is_vault() => DEMO_VAULT_PROFILE,
+        (None, Who::Demo) => DEMO_SOLID_PROFILE,
+        (None, Who::SignIn) => add_signin_profile(&f),
+        (None, Who::Pasted) => add_pasted_profile(&f).await,
+    };
+
+    let mut code = None;
+    for before in case.before {
+        match before {
+            Before::VerifiedCode => code = Some(verified_code(&f, profile).await),
+            Before::SendCode => f
+                .desk
+                .vault_send_code(Some(profile), VAULT_CARD)
+                .await
+                .expect("the code is sent before the fault"),
+            Before::PinToken => {
+                f.desk
+                    .solid_pin_token(Some(profile), SOLID_CARD)
+                    .await
+                    .expect("a PIN token before the fault");
+            }
+            Before::SetPasscode(passcode) => {
+                let code = code.as_deref().expect("a verified code before");
+                set_passcode(&f, profile, code, passcode)
+                    .await
+                    .expect("the passcode is set before the fault");
+            }
+        }
+    }
+    let token_before = f
+        .store
+        .get(&ProfileId::new(profile).unwrap(), SecretKind::AccessToken)
+        .unwrap();
+
+    match &case.fault {
+        Fault::Armed(faults) => {
+            for fault in faults {
+                arm(sb, fault.clone()).await;
+            }
+        }
+        Fault::Clock(by) => sb.advance_clock(*by),
+        Fault::RotatedKey => {
+            let old_key = sb.vault_key_id();
+            sandbox_post(sb, "/_sandbox/vault/rotate-key", json!({})).await;
+            assert_ne!(sb.vault_key_id(), old_key, "the key was replaced");
+        }
+        Fault::Refused | Fault::Unresolvable | Fault::UntrustedTls | Fault::Silent => {}
+    }
+    for (route, _) in case.sent {
+        counter(sb, route).await;
+    }
+
+    let started = Instant::now();
+    let result = match case.step {
+        Step::SendCode => f.desk.vault_send_code(Some(profile), VAULT_CARD).await,
+        Step::SetPasscode => {
+            set_passcode(&f, profile, code.as_deref().unwrap_or("1234"), PASSCODE).await
+        }
+        Step::PinToken => f
+            .desk
+            .solid_pin_token(Some(profile), SOLID_CARD)
+            .await
+            .map(|_| ()),
+        Step::SetPin => set_pin(&f, profile).await,
+    };
+    let elapsed = started.elapsed();
+
+    let history = f
+        .desk
+        .history_page(&Filter::default(), Page::first(100))
+        .unwrap();
+    let newest = history.first().expect("the step was recorded");
+    assert_eq!(newest.operation, case.step.operation());
+    // One entry per operation, none for a retry; setting a PIN with no token held gets one
+    // first, recorded as its own entry.
+    let held_token = case.before.iter().any(|b| matches!(b, Before::PinToken));
+    let step_entries = if case.step == Step::SetPin && !held_token {
+        2
+    } else {
+        1
+    };
+    let operations = case
+        .before
+        .iter()
+        .map(|b| match b {
+            Before::VerifiedCode => 2,
+            _ => 1,
+        })
+        .sum::<usize>()
+        + step_entries;
+    assert_eq!(history.len(), operations, "one history entry per operation");
+    let message = match (&case.expect, &result) {
+        (Expect::Succeeds, Ok(())) => {
+            assert!(
+                history.iter().all(|e| e.outcome == Outcome::Ok),
+                "every entry is ok"
+            );
+            None
+        }
+        (Expect::Succeeds, Err(err)) => panic!("should succeed, failed: {err}"),
+        (Expect::Fails { .. }, Ok(())) => panic!("should fail, succeeded"),
+        (
+            Expect::Fails {
+                category,
+                history: outcome,
+                says,
+            },
+            Err(err),
+        ) => {
+            let message = err.message();
+            assert_eq!(err.category(), *category, "{message}");
+            for phrase in *says {
+                assert!(
+                    message.contains(phrase),
+                    "{message:?} should say {phrase:?}"
+                );
+            }
+            assert_plain_words(&f, profile, &message);
+            assert_eq!(newest.outcome, *outcome, "{message}");
+            assert_eq!(newest.message.as_deref(), Some(message.as_str()));
+            Some(message)
+        }
+    };
+
+    for (route, count) in case.sent {
+        assert_eq!(
+            requests_seen(sb, route).await,
+            *count,
+            "requests to {route}"
+        );
+    }
+    if let (Some(want), Some(counter)) = (case.attempts, attempts) {
+        assert_eq!(counter.load(Ordering::SeqCst), want, "attempts");
+    }
+    assert!(
+        case.attempts.is_none() || attempts.is_some(),
+        "nothing counts attempts"
+    );
+    if let Some(want) = case.applied {
+        let applied = match case.step {
+            Step::SendCode => sb.last_sms_code(VAULT_CARD_N).is_some(),
+            Step::SetPasscode => sb.passcode_matches(VAULT_CARD_N, PASSCODE),
+            Step::PinToken => panic!("a PIN token changes nothing to check"),
+            Step::SetPin => sb.pin_matches(SOLID_CARD, PIN),
+        };
+        assert_eq!(applied, want, "whether the sandbox applied it");
+    }
+    if let Some(within) = case.within {
+        assert!(elapsed < within, "took {elapsed:?}, more than {within:?}");
+    }
+    if let Some(extra) = case.extra {
+        extra(
+            &f,
+            &Seen {
+                message,
+                token_before,
+            },
+        );
     }
 }
+
+/// A message for an operator: one line, no secret (neither the sandbox's nor one stored for
+/// the profile), no markup, no raw JSON, no stack trace, no Rust debug output.
+fn assert_plain_words(f: &Fx, profile: &str, message: &str) {
+    let config = f.sandbox.config();
+    let id = ProfileId::new(profile).unwrap();
+    let stored: Vec<Zeroizing<String>> = SecretKind::ALL
+        .into_iter()
+        .filter_map(|kind| f.store.get(&id, kind).unwrap())
+        .collect();
+    let secrets = [
+        config.vault_token.as_str(),
+        config.solid_api_key.as_str(),
+        config.phone.as_str(),
+        config.password.as_str(),
+        PASSCODE,
+        PIN,
+        "card_pin_",
+    ];
+    for secret in secrets.into_iter().chain(stored.iter().map(|s| s.as_str())) {
+        assert!(!message.contains(secret), "a secret in {message:?}");
+    }
+    for bad in [
+        "\n", "<", "{", "panicked", "stack", ".rs:", ".java", "Error {", "kind:", "Some(", "hyper",
+        "reqwest",
+    ] {
+        assert!(!message.contains(bad), "{bad:?} in {message:?}");
+    }
+    assert!(!message.is_empty() && message.len() < 400, "{message:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Profiles and operations.
+// ---------------------------------------------------------------------------------------
 
 /// The stored profiles `vault-at` (pasted token) and `solid-at` (API key) pointing at `url`.
 fn add_profiles_at(f: &Fx, url: &str) {
     let env = Environment::parse(url).unwrap();
-    let vault = Profile::new(
-        ProfileId::new("vault-at").unwrap(),
-        "Vault at a test server",
-        Provider::Vault,
-        env.clone(),
-    );
+    let token = AccessToken::new(f.sandbox.config().vault_token.clone());
     f.desk
         .add_profile(
-            vault,
-            NewCredentials::VaultToken(AccessToken::new(f.sandbox.config().vault_token.clone())),
+            vault_profile("vault-at", "Vault at a test server", env.clone(), None),
+            NewCredentials::VaultToken(token),
         )
         .unwrap();
-    let solid = Profile::new(
-        ProfileId::new("solid-at").unwrap(),
-        "Solid at a test server",
-        Provider::Solid,
-        env,
-    );
+    let key = ApiKey::new(f.sandbox.config().solid_api_key.clone());
     f.desk
         .add_profile(
-            solid,
-            NewCredentials::SolidApiKey(ApiKey::new(f.sandbox.config().solid_api_key.clone())),
+            solid_profile("solid-at", "Solid at a test server", env),
+            NewCredentials::SolidApiKey(key),
         )
         .unwrap();
 }
+
+/// Stores `vault-signin`, which signs in with the sandbox's phone and password.
+fn add_signin_profile(f: &Fx) -> &'static str {
+    let sb = &f.sandbox;
+    let profile = vault_profile(
+        "vault-signin",
+        "Vault with a stored sign-in",
+        Environment::parse(&sb.base_url()).unwrap(),
+        Some(&sb.config().merchant_id),
+    );
+    f.desk
+        .add_profile(
+            profile,
+            NewCredentials::VaultSignIn {
+                phone: Zeroizing::new(sb.config().phone.clone()),
+                password: Password::new(sb.config().password.clone()),
+            },
+        )
+        .unwrap();
+    "vault-signin"
+}
+
+/// Stores `vault-pasted` with a token from Vault's sign-in pasted into it (it expires; the
+/// sandbox's fixed demo token does not).
+async fn add_pasted_profile(f: &Fx) -> &'static str {
+    let sb = &f.sandbox;
+    let answer: Value = control()
+        .post(format!("{}{OAUTH}", sb.base_url()))
+        .header("X-Merchant-ID", sb.config().merchant_id.as_str())
+        .form(&[
+            ("grant_type", "mobile_phone"),
+            ("number", sb.config().phone.as_str()),
+            ("password", sb.config().password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = answer["access_token"].as_str().unwrap().to_owned();
+    let profile = vault_profile(
+        "vault-pasted",
+        "Vault with a pasted token",
+        Environment::parse(&sb.base_url()).unwrap(),
+        None,
+    );
+    f.desk
+        .add_profile(profile, NewCredentials::VaultToken(AccessToken::new(token)))
+        .unwrap();
+    "vault-pasted"
+}
+
+/// Sends and verifies an SMS code for the Vault card; returns the code.
+async fn verified_code(f: &Fx, profile: &str) -> String {
+    f.desk
+        .vault_send_code(Some(profile), VAULT_CARD)
+        .await
+        .unwrap();
+    let code = f.sandbox.last_sms_code(VAULT_CARD_N).unwrap();
+    f.desk
+        .vault_verify_code(Some(profile), VAULT_CARD, SmsCode::new(code.clone()))
+        .await
+        .unwrap();
+    code
+}
+
+async fn set_passcode(f: &Fx, profile: &str, code: &str, passcode: &str) -> Result<(), Error> {
+    f.desk
+        .vault_set_passcode(
+            Some(profile),
+            VAULT_CARD,
+            SmsCode::new(code.to_owned()),
+            Passcode::new(passcode.to_owned()),
+        )
+        .await
+}
+
+async fn set_pin(f: &Fx, profile: &str) -> Result<(), Error> {
+    f.desk
+        .solid_set_pin(
+            Some(profile),
+            SOLID_CARD,
+            Pin::new(PIN.into()),
+            "11/2029",
+            "3738",
+        )
+        .await
+}
+
+// ---------------------------------------------------------------------------------------
+// The sandbox's controls and the counters.
+// ---------------------------------------------------------------------------------------
 
 /// The client the test itself uses for the sandbox's controls (IP literal, no proxy).
 fn control() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
-async fn sandbox_call(sb: &Sandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
+/// `POST`s `body` to one of the sandbox's controls.
+async fn sandbox_post(sb: &Sandbox, path: &str, body: Value) {
     let resp = control()
-        .request(method, format!("{}{path}", sb.base_url()))
+        .post(format!("{}{path}", sb.base_url()))
         .json(&body)
         .send()
         .await
         .unwrap();
     assert!(resp.status().is_success(), "{path}: {}", resp.status());
-    resp.json().await.unwrap()
 }
 
 /// Arms a fault (`POST /_sandbox/faults`).
 async fn arm(sb: &Sandbox, fault: Value) {
-    sandbox_call(sb, reqwest::Method::POST, "/_sandbox/faults", fault).await;
+    sandbox_post(sb, "/_sandbox/faults", fault).await;
 }
 
-/// Arms a counter on `route` for `method`.
-async fn counter(sb: &Sandbox, method: &str, route: &str) {
+/// Arms a counter on `route` (GET for the RSA key, POST for every other route).
+async fn counter(sb: &Sandbox, route: &str) {
+    let method = if route == RSA_KEY { "GET" } else { "POST" };
     arm(
         sb,
         json!({"route": route, "method": method, "count": COUNTER}),
@@ -225,105 +1181,6 @@ async fn requests_seen(sb: &Sandbox, route: &str) -> u64 {
         "{route}: the fault under test was used up and only the counter is left: {left:?}"
     );
     COUNTER - left[0]
-}
-
-async fn disarm(sb: &Sandbox) {
-    sandbox_call(sb, reqwest::Method::DELETE, "/_sandbox/faults", json!({})).await;
-}
-
-/// Sends and verifies an SMS code for the demo Vault card; returns the code.
-async fn verified_code(f: &Fx) -> String {
-    f.desk
-        .vault_send_code(Some(DEMO_VAULT_PROFILE), VAULT_CARD)
-        .await
-        .unwrap();
-    let code = f.sandbox.last_sms_code(VAULT_CARD_N).unwrap();
-    f.desk
-        .vault_verify_code(
-            Some(DEMO_VAULT_PROFILE),
-            VAULT_CARD,
-            SmsCode::new(code.clone()),
-        )
-        .await
-        .unwrap();
-    code
-}
-
-async fn set_passcode(f: &Fx, profile: &str, code: &str, passcode: &str) -> Result<(), Error> {
-    f.desk
-        .vault_set_passcode(
-            Some(profile),
-            VAULT_CARD,
-            SmsCode::new(code.to_owned()),
-            Passcode::new(passcode.to_owned()),
-        )
-        .await
-}
-
-async fn set_pin(f: &Fx, profile: &str) -> Result<(), Error> {
-    f.desk
-        .solid_set_pin(
-            Some(profile),
-            SOLID_CARD,
-            Pin::new(PIN.into()),
-            "11/2029",
-            "3738",
-        )
-        .await
-}
-
-/// What a case must show the operator and leave in the history.
-struct Expect {
-    category: Category,
-    outcome: Outcome,
-    operation: &'static str,
-    /// A phrase the message must contain.
-    says: &'static str,
-}
-
-/// Checks the error, its message and the newest history entry against `want`.
-fn check(f: &Fx, err: &Error, want: Expect) {
-    assert_eq!(err.category(), want.category, "{err}");
-    let message = err.message();
-    assert!(
-        message.contains(want.says),
-        "{message:?} should say {:?}",
-        want.says
-    );
-    assert_plain_words(f, &message);
-    let history = f
-        .desk
-        .history_page(&Filter::default(), Page::first(100))
-        .unwrap();
-    let last = history.first().expect("the operation was recorded");
-    assert_eq!(last.operation, want.operation, "{message}");
-    assert_eq!(last.outcome, want.outcome, "{message}");
-    assert_eq!(last.message.as_deref(), Some(message.as_str()));
-}
-
-/// A message for an operator: one line, no secret, no markup, no raw JSON, no stack trace,
-/// no Rust debug output.
-fn assert_plain_words(f: &Fx, message: &str) {
-    let config = f.sandbox.config();
-    let secrets = [
-        config.vault_token.as_str(),
-        config.solid_api_key.as_str(),
-        config.phone.as_str(),
-        config.password.as_str(),
-        PASSCODE,
-        PIN,
-        "card_pin_",
-    ];
-    for secret in secrets {
-        assert!(!message.contains(secret), "a secret in {message:?}");
-    }
-    for bad in [
-        "\n", "<", "{", "panicked", "stack", ".rs:", ".java", "Error {", "kind:", "Some(", "hyper",
-        "reqwest",
-    ] {
-        assert!(!message.contains(bad), "{bad:?} in {message:?}");
-    }
-    assert!(!message.is_empty() && message.len() < 400, "{message:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -406,1086 +1263,6 @@ impl Resolve for CountingResolver {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Never sent: connection refused, no DNS answer, TLS failure, connect timeout.
-// ---------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn connection_refused_is_network_failed() {
-    let f = fixture().await;
-    add_profiles_at(&f, &format!("http://{}", refused_port().await));
-
-    let err = f
-        .desk
-        .vault_send_code(Some("vault-at"), VAULT_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "vault.send_code",
-            says: "Could not reach Vault: the connection was refused. Nothing was sent.",
-        },
-    );
-
-    let err = f
-        .desk
-        .solid_pin_token(Some("solid-at"), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "solid.pin_token",
-            says: "Could not reach Solid: the connection was refused. Nothing was sent.",
-        },
-    );
-}
-
-#[tokio::test]
-async fn a_host_that_does_not_resolve_is_network_failed() {
-    let lookups = Arc::new(AtomicUsize::new(0));
-    let f = fixture_resolving_with(Arc::new(CountingResolver(Arc::clone(&lookups)))).await;
-    add_profiles_at(&f, "https://provider.pindesk-test.invalid");
-
-    let err = f
-        .desk
-        .vault_send_code(Some("vault-at"), VAULT_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "vault.send_code",
-            says: "the host name could not be resolved. Nothing was sent.",
-        },
-    );
-    assert!(!err.message().contains("pindesk-test.invalid"));
-    assert_eq!(
-        lookups.load(Ordering::SeqCst),
-        1,
-        "the send is not tried again"
-    );
-
-    // Setting a passcode starts with the RSA key, a GET: tried three times in all.
-    let err = set_passcode(&f, "vault-at", "1234", PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "vault.set_passcode",
-            says: "the host name could not be resolved. Nothing was sent.",
-        },
-    );
-    assert_eq!(lookups.load(Ordering::SeqCst), 1 + 3);
-
-    let err = f
-        .desk
-        .solid_pin_token(Some("solid-at"), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "solid.pin_token",
-            says: "the host name could not be resolved. Nothing was sent.",
-        },
-    );
-    assert_eq!(lookups.load(Ordering::SeqCst), 1 + 3 + 1);
-}
-
-#[tokio::test]
-async fn an_untrusted_certificate_is_network_failed_and_only_the_get_is_retried() {
-    let f = fixture().await;
-    let connections = Arc::new(AtomicUsize::new(0));
-    let addr = untrusted_tls_server(Arc::clone(&connections)).await;
-    add_profiles_at(&f, &format!("https://{addr}"));
-
-    // A send: one connection, refused by the client at the handshake, not tried again.
-    let err = f
-        .desk
-        .vault_send_code(Some("vault-at"), VAULT_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "vault.send_code",
-            says: "the secure connection (TLS) could not be established. Nothing was sent.",
-        },
-    );
-    assert_eq!(connections.load(Ordering::SeqCst), 1);
-
-    // Setting a passcode starts with the RSA key, a GET: tried three times in all.
-    let err = set_passcode(&f, "vault-at", "1234", PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "vault.set_passcode",
-            says: "the secure connection (TLS) could not be established. Nothing was sent.",
-        },
-    );
-    assert_eq!(connections.load(Ordering::SeqCst), 1 + 3);
-
-    let err = f
-        .desk
-        .solid_pin_token(Some("solid-at"), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "solid.pin_token",
-            says: "the secure connection (TLS) could not be established. Nothing was sent.",
-        },
-    );
-    assert_eq!(connections.load(Ordering::SeqCst), 1 + 3 + 1);
-}
-
-#[tokio::test]
-async fn a_connect_timeout_is_network_failed() {
-    let f = fixture().await;
-    let connections = Arc::new(AtomicUsize::new(0));
-    let addr = silent_server(Arc::clone(&connections)).await;
-    add_profiles_at(&f, &format!("https://{addr}"));
-
-    let started = Instant::now();
-    let err = f
-        .desk
-        .vault_send_code(Some("vault-at"), VAULT_CARD)
-        .await
-        .unwrap_err();
-    assert!(
-        started.elapsed() < quick().total_timeout,
-        "the connect timeout, not the total, ended it"
-    );
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "vault.send_code",
-            says: "connecting timed out. Nothing was sent.",
-        },
-    );
-    assert_eq!(connections.load(Ordering::SeqCst), 1);
-
-    let err = f
-        .desk
-        .solid_pin_token(Some("solid-at"), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Network,
-            outcome: Outcome::Failed,
-            operation: "solid.pin_token",
-            says: "connecting timed out. Nothing was sent.",
-        },
-    );
-    assert_eq!(connections.load(Ordering::SeqCst), 2);
-}
-
-// ---------------------------------------------------------------------------------------
-// Sent, then no (complete) answer: a timeout after the request left, a slow drip.
-// ---------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn vault_timeout_after_the_set_left_is_unknown_applied_once_not_retried() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    let code = verified_code(&f).await;
-    arm(
-        sb,
-        json!({"route": SET_PASSCODE, "method": "POST", "delay_ms": 4000}),
-    )
-    .await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    let started = Instant::now();
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(3));
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "vault.set_passcode",
-            says: "may have reached Vault, but no answer came in time. Check the card",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0, "not sent again");
-    assert!(
-        sb.passcode_matches(VAULT_CARD_N, PASSCODE),
-        "the sandbox applied it"
-    );
-}
-
-#[tokio::test]
-async fn solid_timeout_after_the_set_left_is_unknown_applied_once_not_retried() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    arm(
-        sb,
-        json!({"route": SET_PIN, "method": "POST", "delay_ms": 4000}),
-    )
-    .await;
-    counter(sb, "POST", SET_PIN).await;
-    counter(sb, "POST", PIN_TOKEN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "solid.set_pin",
-            says: "may have reached Solid, but no answer came in time. Check the card",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PIN).await, 0, "not sent again");
-    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 1, "no second token");
-    assert!(sb.pin_matches(SOLID_CARD, PIN), "the sandbox applied it");
-}
-
-#[tokio::test]
-async fn a_slow_drip_past_the_timeout_is_unknown_and_not_retried() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    // `{"result":"ok"}` one byte every 400 ms: 6 s, far past the 1.5 s total timeout.
-    let code = verified_code(&f).await;
-    arm(
-        sb,
-        json!({"route": SET_PASSCODE, "method": "POST", "drip_ms": 400, "drip_bytes": 1}),
-    )
-    .await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "vault.set_passcode",
-            says: "may have reached Vault, but no answer came in time.",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0);
-    assert!(sb.passcode_matches(VAULT_CARD_N, PASSCODE));
-
-    disarm(sb).await;
-    // `{"id":"crd_…"}` is 44 bytes: 8 bytes every 400 ms takes 2.4 s.
-    arm(
-        sb,
-        json!({"route": SET_PIN, "method": "POST", "drip_ms": 400, "drip_bytes": 8}),
-    )
-    .await;
-    counter(sb, "POST", SET_PIN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "solid.set_pin",
-            says: "may have reached Solid, but no answer came in time.",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PIN).await, 0);
-    assert!(sb.pin_matches(SOLID_CARD, PIN));
-}
-
-// ---------------------------------------------------------------------------------------
-// The provider (or a gateway) answered with an error status.
-// ---------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn server_errors_500_502_503_are_never_retried_for_a_send() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    let code = verified_code(&f).await;
-    let cases = [
-        (
-            500,
-            Category::Rejected,
-            Outcome::Rejected,
-            "Vault had a problem (HTTP 500) (Internal error); try again later.",
-            "Solid had a problem (HTTP 500); try again later.",
-        ),
-        // A gateway's 502 to a send: the provider behind it may have acted.
-        (
-            502,
-            Category::UnknownOutcome,
-            Outcome::Unknown,
-            "Vault received the request but did not confirm it (HTTP 502, a gateway answered instead of Vault). Check the card",
-            "Solid received the request but did not confirm it (HTTP 502, a gateway answered instead of Solid). Check the card",
-        ),
-        (
-            503,
-            Category::Rejected,
-            Outcome::Rejected,
-            "Vault had a problem (HTTP 503) (Internal error); try again later.",
-            "Solid had a problem (HTTP 503); try again later.",
-        ),
-    ];
-    for (status, category, outcome, vault_says, solid_says) in cases {
-        disarm(sb).await;
-        arm(
-            sb,
-            json!({"route": SET_PASSCODE, "method": "POST", "status": status, "body": {"error": "COMMON", "message": "Internal error"}}),
-        )
-        .await;
-        counter(sb, "POST", SET_PASSCODE).await;
-        let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-            .await
-            .unwrap_err();
-        check(
-            &f,
-            &err,
-            Expect {
-                category,
-                outcome,
-                operation: "vault.set_passcode",
-                says: vault_says,
-            },
-        );
-        assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0, "HTTP {status}");
-
-        disarm(sb).await;
-        arm(
-            sb,
-            json!({"route": SET_PIN, "method": "POST", "status": status, "body": ""}),
-        )
-        .await;
-        counter(sb, "POST", SET_PIN).await;
-        let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-        check(
-            &f,
-            &err,
-            Expect {
-                category,
-                outcome,
-                operation: "solid.set_pin",
-                says: solid_says,
-            },
-        );
-        assert_eq!(requests_seen(sb, SET_PIN).await, 0, "HTTP {status}");
-    }
-    assert!(!sb.passcode_matches(VAULT_CARD_N, PASSCODE));
-    assert!(!sb.pin_matches(SOLID_CARD, PIN));
-}
-
-#[tokio::test]
-async fn the_rsa_key_get_is_retried_after_503s_and_then_succeeds() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    let code = verified_code(&f).await;
-    arm(
-        sb,
-        json!({"route": RSA_KEY, "method": "GET", "count": 2, "status": 503, "body": ""}),
-    )
-    .await;
-    counter(sb, "GET", RSA_KEY).await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap();
-    assert_eq!(
-        requests_seen(sb, RSA_KEY).await,
-        1,
-        "two 503s, then the third GET passed"
-    );
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 1);
-    assert!(sb.passcode_matches(VAULT_CARD_N, PASSCODE));
-    let last = &f
-        .desk
-        .history_page(&Filter::default(), Page::first(1))
-        .unwrap()[0];
-    assert_eq!(last.outcome, Outcome::Ok);
-}
-
-#[tokio::test]
-async fn the_rsa_key_get_gives_up_after_three_503s() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    arm(
-        sb,
-        json!({"route": RSA_KEY, "method": "GET", "count": 3, "status": 503, "body": ""}),
-    )
-    .await;
-    counter(sb, "GET", RSA_KEY).await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, "1234", PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "vault.set_passcode",
-            says: "Vault had a problem (HTTP 503); try again later.",
-        },
-    );
-    assert_eq!(requests_seen(sb, RSA_KEY).await, 0, "exactly three GETs");
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0, "nothing was set");
-}
-
-#[tokio::test]
-async fn too_many_requests_with_retry_after_is_rejected_and_not_retried() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    arm(
-        sb,
-        json!({"route": SEND_CODE, "method": "POST", "status": 429, "retry_after": 30, "body": {"error": "COMMON"}}),
-    )
-    .await;
-    counter(sb, "POST", SEND_CODE).await;
-    let err = f
-        .desk
-        .vault_send_code(Some(DEMO_VAULT_PROFILE), VAULT_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "vault.send_code",
-            says: "Vault is limiting requests; try again in 30 seconds.",
-        },
-    );
-    assert_eq!(requests_seen(sb, SEND_CODE).await, 0);
-    assert!(sb.last_sms_code(VAULT_CARD_N).is_none(), "no SMS was sent");
-
-    arm(
-        sb,
-        json!({"route": PIN_TOKEN, "method": "POST", "status": 429, "retry_after": "7", "body": {"request_id": "req_429", "error": {"code": "ERROR_CODE_RATE_LIMITED", "message": "slow down"}}}),
-    )
-    .await;
-    counter(sb, "POST", PIN_TOKEN).await;
-    let err = f
-        .desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.pin_token",
-            says: "Solid is limiting requests; try again in 7 seconds.",
-        },
-    );
-    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 0);
-}
-
-// ---------------------------------------------------------------------------------------
-// The answer cannot be understood: malformed JSON, an HTML page, an empty body, > 1 MiB.
-// ---------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn malformed_json_is_unknown_for_a_send_and_rejected_for_a_read() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    let code = verified_code(&f).await;
-
-    // To the set: it arrived, and whether it applied is not known.
-    arm(
-        sb,
-        json!({"route": SET_PASSCODE, "method": "POST", "status": 200, "body": "{\"result\": ok", "content_type": "application/json"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "vault.set_passcode",
-            says: "Vault received the request but did not confirm it (HTTP 200, JSON of an unexpected shape (13 bytes)). Check the card",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0);
-
-    // To the RSA key (a read): nothing changed; the GET is not repeated for a bad answer.
-    disarm(sb).await;
-    f.desk.forget_secrets();
-    arm(
-        sb,
-        json!({"route": RSA_KEY, "method": "GET", "status": 200, "body": "{\"id\": \"k1\", \"publicKey\": ", "content_type": "application/json"}),
-    )
-    .await;
-    counter(sb, "GET", RSA_KEY).await;
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "vault.set_passcode",
-            says: "Vault's answer could not be read (HTTP 200, JSON of an unexpected shape",
-        },
-    );
-    assert_eq!(requests_seen(sb, RSA_KEY).await, 0);
-
-    // Solid's token answer: rejected (a read of a new token; nothing to confirm).
-    arm(
-        sb,
-        json!({"route": PIN_TOKEN, "method": "POST", "status": 200, "body": "{\"set_pin_token\": ", "content_type": "application/json"}),
-    )
-    .await;
-    counter(sb, "POST", PIN_TOKEN).await;
-    let err = f
-        .desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.pin_token",
-            says: "Solid's answer could not be read (HTTP 200, JSON of an unexpected shape",
-        },
-    );
-    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 0);
-
-    // Solid's set: unknown.
-    arm(
-        sb,
-        json!({"route": SET_PIN, "method": "POST", "status": 200, "body": "{\"id\": ", "content_type": "application/json"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PIN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "solid.set_pin",
-            says: "Solid received the request but did not confirm it (HTTP 200, JSON of an unexpected shape",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PIN).await, 0);
-}
-
-#[tokio::test]
-async fn an_html_error_page_is_described_never_shown() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    let code = verified_code(&f).await;
-    let page = "<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1><pre>at com.vault.Gateway.handle(Gateway.java:42)</pre><script>alert(1)</script></body></html>";
-    arm(
-        sb,
-        json!({"route": SET_PASSCODE, "method": "POST", "status": 503, "body": page, "content_type": "text/html"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "vault.set_passcode",
-            says: "Vault had a problem (HTTP 503); try again later.",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0);
-
-    arm(
-        sb,
-        json!({"route": SET_PIN, "method": "POST", "status": 503, "body": page, "content_type": "text/html"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PIN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.set_pin",
-            says: "Solid had a problem (HTTP 503); try again later.",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PIN).await, 0);
-
-    // An HTML page with 200 to a read.
-    arm(
-        sb,
-        json!({"route": PIN_TOKEN, "method": "POST", "status": 200, "body": page, "content_type": "text/html; charset=utf-8"}),
-    )
-    .await;
-    counter(sb, "POST", PIN_TOKEN).await;
-    let err = f
-        .desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.pin_token",
-            says: "Solid's answer could not be read (HTTP 200, an HTML page, not JSON",
-        },
-    );
-    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 0);
-}
-
-#[tokio::test]
-async fn an_empty_body_to_a_send_is_unknown() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    arm(
-        sb,
-        json!({"route": SEND_CODE, "method": "POST", "status": 200, "body": ""}),
-    )
-    .await;
-    counter(sb, "POST", SEND_CODE).await;
-    let err = f
-        .desk
-        .vault_send_code(Some(DEMO_VAULT_PROFILE), VAULT_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "vault.send_code",
-            says: "Vault received the request but did not confirm it (HTTP 200, empty answer). Check the card",
-        },
-    );
-    assert_eq!(requests_seen(sb, SEND_CODE).await, 0);
-
-    arm(
-        sb,
-        json!({"route": SET_PIN, "method": "POST", "status": 200, "body": ""}),
-    )
-    .await;
-    counter(sb, "POST", SET_PIN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "solid.set_pin",
-            says: "Solid received the request but did not confirm it (HTTP 200, empty answer). Check the card",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PIN).await, 0);
-
-    // An empty 200 to the token request is unreadable: rejected.
-    arm(
-        sb,
-        json!({"route": PIN_TOKEN, "method": "POST", "status": 200, "body": ""}),
-    )
-    .await;
-    counter(sb, "POST", PIN_TOKEN).await;
-    let err = f
-        .desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.pin_token",
-            says: "Solid's answer could not be read (HTTP 200, empty answer)",
-        },
-    );
-    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 0);
-}
-
-#[tokio::test]
-async fn a_body_over_one_mebibyte_is_cut_off() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    let code = verified_code(&f).await;
-    // Just over the 1 MiB cap (the sandbox's control endpoints take at most 2 MiB, axum's default).
-    let huge = "a".repeat(1024 * 1024 + 64 * 1024);
-    arm(
-        sb,
-        json!({"route": SET_PASSCODE, "method": "POST", "status": 200, "body": huge, "content_type": "application/json"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "vault.set_passcode",
-            says: "Vault received the request but did not confirm it (HTTP 200, an answer larger than 1048576 bytes). Check the card",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0);
-
-    arm(
-        sb,
-        json!({"route": PIN_TOKEN, "method": "POST", "status": 200, "body": huge, "content_type": "application/json"}),
-    )
-    .await;
-    counter(sb, "POST", PIN_TOKEN).await;
-    let err = f
-        .desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.pin_token",
-            says:
-                "Solid's answer could not be read (HTTP 200, an answer larger than 1048576 bytes)",
-        },
-    );
-    assert_eq!(requests_seen(sb, PIN_TOKEN).await, 0);
-
-    // An error status with a huge body: the status decides, the body is not read.
-    arm(
-        sb,
-        json!({"route": SET_PIN, "method": "POST", "status": 400, "body": huge, "content_type": "application/json"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PIN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.set_pin",
-            says: "Solid refused the request (HTTP 400)",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PIN).await, 0);
-}
-
-// ---------------------------------------------------------------------------------------
-// Expired credentials and a rotated key.
-// ---------------------------------------------------------------------------------------
-
-fn signin_profile(sb: &Sandbox) -> Profile {
-    let mut p = Profile::new(
-        ProfileId::new("vault-signin").unwrap(),
-        "Vault with a stored sign-in",
-        Provider::Vault,
-        Environment::parse(&sb.base_url()).unwrap(),
-    );
-    let v = p.vault_mut().unwrap();
-    v.auth = VaultAuth::SignIn;
-    v.merchant_id = Some(sb.config().merchant_id.clone());
-    p
-}
-
-#[tokio::test]
-async fn an_expired_token_with_a_stored_sign_in_signs_in_once_and_succeeds() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    f.desk
-        .add_profile(
-            signin_profile(sb),
-            NewCredentials::VaultSignIn {
-                phone: Zeroizing::new(sb.config().phone.clone()),
-                password: Password::new(sb.config().password.clone()),
-            },
-        )
-        .unwrap();
-    let id = ProfileId::new("vault-signin").unwrap();
-    f.desk
-        .vault_send_code(Some("vault-signin"), VAULT_CARD)
-        .await
-        .unwrap();
-    let first = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
-
-    sb.advance_clock(Duration::from_secs(90_000));
-    counter(sb, "POST", OAUTH).await;
-    counter(sb, "POST", SEND_CODE).await;
-    f.desk
-        .vault_send_code(Some("vault-signin"), VAULT_CARD)
-        .await
-        .unwrap();
-    assert_eq!(requests_seen(sb, OAUTH).await, 1, "one new sign-in");
-    assert_eq!(
-        requests_seen(sb, SEND_CODE).await,
-        2,
-        "refused (401) before acting, then sent once more"
-    );
-    let second = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
-    assert_ne!(*first, *second, "the new token was stored");
-    let history = f
-        .desk
-        .history_page(&Filter::default(), Page::first(10))
-        .unwrap();
-    assert_eq!(history.len(), 2);
-    assert!(history.iter().all(|e| e.outcome == Outcome::Ok));
-}
-
-#[tokio::test]
-async fn an_expired_pasted_token_is_a_credentials_error_sent_once() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    // A token from Vault's sign-in, pasted into a profile (it expires; the sandbox's fixed
-    // demo token does not).
-    let answer: Value = control()
-        .post(format!("{}{OAUTH}", sb.base_url()))
-        .header("X-Merchant-ID", sb.config().merchant_id.as_str())
-        .form(&[
-            ("grant_type", "mobile_phone"),
-            ("number", sb.config().phone.as_str()),
-            ("password", sb.config().password.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = answer["access_token"].as_str().unwrap().to_owned();
-    let profile = Profile::new(
-        ProfileId::new("vault-pasted").unwrap(),
-        "Vault with a pasted token",
-        Provider::Vault,
-        Environment::parse(&sb.base_url()).unwrap(),
-    );
-    f.desk
-        .add_profile(
-            profile,
-            NewCredentials::VaultToken(AccessToken::new(token.clone())),
-        )
-        .unwrap();
-    f.desk
-        .vault_send_code(Some("vault-pasted"), VAULT_CARD)
-        .await
-        .unwrap();
-
-    sb.advance_clock(Duration::from_secs(90_000));
-    counter(sb, "POST", SEND_CODE).await;
-    counter(sb, "POST", OAUTH).await;
-    let err = f
-        .desk
-        .vault_send_code(Some("vault-pasted"), VAULT_CARD)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Credentials,
-            outcome: Outcome::Rejected,
-            operation: "vault.send_code",
-            says: "Vault refused the credentials (HTTP 401)",
-        },
-    );
-    assert!(err.message().contains("update the profile's access token"));
-    assert!(!err.message().contains(&token));
-    assert_eq!(requests_seen(sb, SEND_CODE).await, 1);
-    assert_eq!(
-        requests_seen(sb, OAUTH).await,
-        0,
-        "no sign-in to fall back on"
-    );
-}
-
-#[tokio::test]
-async fn an_expired_pin_token_is_rejected_and_not_replaced_behind_the_operators_back() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    f.desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
-        .await
-        .unwrap();
-    // Solid's clock runs past the token's five minutes; the desk still holds it.
-    sb.advance_clock(Duration::from_secs(301));
-    counter(sb, "POST", SET_PIN).await;
-    counter(sb, "POST", PIN_TOKEN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::Rejected,
-            outcome: Outcome::Rejected,
-            operation: "solid.set_pin",
-            says: "Solid refused the PIN token (HTTP 401)",
-        },
-    );
-    assert!(err.message().contains("get a new one"));
-    assert_eq!(requests_seen(sb, SET_PIN).await, 1);
-    assert_eq!(
-        requests_seen(sb, PIN_TOKEN).await,
-        0,
-        "no new token fetched"
-    );
-    assert!(!sb.pin_matches(SOLID_CARD, PIN));
-    assert!(
-        f.desk.reveal_pin_token(SOLID_CARD).is_none(),
-        "the spent token is gone"
-    );
-}
-
-#[tokio::test]
-async fn a_rotated_rsa_key_is_fetched_again_once_and_the_set_succeeds() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    // Prime the key cache.
-    let code = verified_code(&f).await;
-    set_passcode(&f, DEMO_VAULT_PROFILE, &code, "First1pass")
-        .await
-        .unwrap();
-    let code = verified_code(&f).await;
-    let old_key = sb.vault_key_id();
-    sandbox_call(
-        sb,
-        reqwest::Method::POST,
-        "/_sandbox/vault/rotate-key",
-        json!({}),
-    )
-    .await;
-    assert_ne!(sb.vault_key_id(), old_key);
-    counter(sb, "GET", RSA_KEY).await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap();
-    assert_eq!(requests_seen(sb, RSA_KEY).await, 1, "one new key");
-    assert_eq!(
-        requests_seen(sb, SET_PASSCODE).await,
-        2,
-        "refused for its keyId (nothing applied), then sent once more"
-    );
-    assert!(sb.passcode_matches(VAULT_CARD_N, PASSCODE));
-    let last = &f
-        .desk
-        .history_page(&Filter::default(), Page::first(1))
-        .unwrap()[0];
-    assert_eq!(last.operation, "vault.set_passcode");
-    assert_eq!(last.outcome, Outcome::Ok);
-}
-
-#[tokio::test]
-async fn a_dropped_connection_after_the_set_is_unknown_and_not_retried() {
-    let f = fixture().await;
-    let sb = &f.sandbox;
-    let code = verified_code(&f).await;
-    arm(
-        sb,
-        json!({"route": SET_PASSCODE, "method": "POST", "drop": "before_response"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PASSCODE).await;
-    let err = set_passcode(&f, DEMO_VAULT_PROFILE, &code, PASSCODE)
-        .await
-        .unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "vault.set_passcode",
-            says: "may have reached Vault, but the connection closed before an answer came",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PASSCODE).await, 0);
-    assert!(sb.passcode_matches(VAULT_CARD_N, PASSCODE));
-
-    arm(
-        sb,
-        json!({"route": SET_PIN, "method": "POST", "drop": "before_response"}),
-    )
-    .await;
-    counter(sb, "POST", SET_PIN).await;
-    let err = set_pin(&f, DEMO_SOLID_PROFILE).await.unwrap_err();
-    check(
-        &f,
-        &err,
-        Expect {
-            category: Category::UnknownOutcome,
-            outcome: Outcome::Unknown,
-            operation: "solid.set_pin",
-            says: "may have reached Solid, but the connection closed before an answer came",
-        },
-    );
-    assert_eq!(requests_seen(sb, SET_PIN).await, 0);
-    assert!(sb.pin_matches(SOLID_CARD, PIN));
-}
-
 #[test]
 fn open_with_refuses_timeouts_out_of_bounds() {
     let dir = tempfile::tempdir().unwrap();
@@ -1494,7 +1271,7 @@ fn open_with_refuses_timeouts_out_of_bounds() {
         connect_timeout: Duration::from_secs(30),
         total_timeout: Duration::from_secs(20),
     };
-    let err = Desk::open_with(paths, Box::new(Shared::default()), None, bad, None)
+    let err = Desk::open_with(paths, Box::new(SharedStore::default()), None, bad, None)
         .err()
         .expect("a connect timeout above the total is refused");
     assert_eq!(err.category(), Category::Validation);

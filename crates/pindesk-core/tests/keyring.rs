@@ -12,8 +12,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::{solid_profile, vault_profile};
 use pindesk_core::credentials::{CredentialError, KeyringStore, SecretKind, SecretStore};
-use pindesk_core::profile::{Environment, Profile, ProfileId, ProfileStore, Provider};
+use pindesk_core::profile::{Environment, ProfileId, ProfileStore};
 
 /// Set in a child process: which scenario to run.
 const CHILD_ENV: &str = "PINDESK_KEYRING_CHILD";
@@ -70,18 +73,17 @@ fn config_dir_with_profiles() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::new(dir.path().join("profiles.toml"));
     store
-        .add(Profile::new(
-            id("ops-vault"),
+        .add(vault_profile(
+            "ops-vault",
             "Ops Vault",
-            Provider::Vault,
             Environment::Sandbox,
+            None,
         ))
         .unwrap();
     store
-        .add(Profile::new(
-            id("ops-solid"),
+        .add(solid_profile(
+            "ops-solid",
             "Ops Solid",
-            Provider::Solid,
             Environment::Production,
         ))
         .unwrap();

@@ -8,11 +8,14 @@
 //! `VaultKey::parse` on arbitrary text is in their modules' own tests; the `fuzz/` targets run
 //! the same parsers under coverage guidance.)
 
+mod common;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use common::{solid_profile, vault_profile};
 use pindesk_core::crypto::{encrypt_passcode, RsaPadding, VaultKey};
 use pindesk_core::error::Category;
-use pindesk_core::profile::{Environment, Profile, ProfileId, ProfilesFile, Provider};
+use pindesk_core::profile::{Environment, ProfileId, ProfilesFile};
 use pindesk_core::providers::solid::{parse_pin_token_answer, SolidError, SolidRejection};
 use pindesk_core::providers::vault::{
     parse_key_answer, parse_token_answer, VaultError, VaultRejection,
@@ -299,13 +302,16 @@ proptest! {
             if file.get(&id).is_some() || name.trim().is_empty() {
                 continue;
             }
-            let provider = if vault { Provider::Vault } else { Provider::Solid };
             let environment = match (env, vault) {
                 (0, _) => Environment::Sandbox,
                 (1, false) => Environment::Production,
                 _ => Environment::parse("https://issuer.example/api").unwrap(),
             };
-            file.profiles.push(Profile::new(id, name, provider, environment));
+            file.profiles.push(if vault {
+                vault_profile(id.as_str(), &name, environment, None)
+            } else {
+                solid_profile(id.as_str(), &name, environment)
+            });
         }
         file.active = file.profiles.first().map(|p| p.id.clone());
         prop_assert!(file.validate().is_ok());

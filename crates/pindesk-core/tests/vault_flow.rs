@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use pindesk_core::crypto::RsaPadding;
+use pindesk_core::crypto::{RsaPadding, VaultKey};
 use pindesk_core::error::Category;
 use pindesk_core::http::{MaybeSentReason, NotSentReason, TransportError};
 use pindesk_core::policy::PasscodePolicy;
@@ -32,6 +32,27 @@ fn padding_of(p: Padding) -> RsaPadding {
     p.as_str().parse().unwrap()
 }
 
+/// Sets `passcode` on the card with the sandbox's token.
+async fn set(
+    sb: &Sandbox,
+    vault: &VaultClient,
+    key: &VaultKey,
+    code: &SmsCode,
+    passcode: &str,
+    padding: RsaPadding,
+) -> Result<(), VaultError> {
+    vault
+        .set_passcode(
+            &token(sb),
+            card(),
+            key,
+            code,
+            &Passcode::new(passcode.into()),
+            padding,
+        )
+        .await
+}
+
 /// Sends and verifies a code; returns it.
 async fn verified_code(sb: &Sandbox, vault: &VaultClient) -> SmsCode {
     vault.send_code(&token(sb), card()).await.unwrap();
@@ -50,15 +71,7 @@ async fn full_flow_in_each_padding() {
         assert_eq!(key.id, sb.vault_key_id());
         let passcode = Passcode::new("pass123".into());
         PasscodePolicy::default().check(&passcode).unwrap();
-        vault
-            .set_passcode(
-                &token(&sb),
-                card(),
-                &key,
-                &code,
-                &passcode,
-                padding_of(padding),
-            )
+        set(&sb, &vault, &key, &code, "pass123", padding_of(padding))
             .await
             .unwrap_or_else(|e| panic!("{padding:?}: {}", e.operator_message()));
         assert!(passcode_matches(&sb, CARD, "pass123").await, "{padding:?}");
@@ -73,15 +86,7 @@ async fn wrong_padding_is_rejected() {
     let vault = client(&sb);
     let code = verified_code(&sb, &vault).await;
     let key = vault.rsa_key(&token(&sb)).await.unwrap();
-    let e = vault
-        .set_passcode(
-            &token(&sb),
-            card(),
-            &key,
-            &code,
-            &Passcode::new("pass123".into()),
-            RsaPadding::Pkcs1,
-        )
+    let e = set(&sb, &vault, &key, &code, "pass123", RsaPadding::Pkcs1)
         .await
         .unwrap_err();
     assert_eq!(e.category(), Category::Rejected, "{e:?}");
@@ -173,15 +178,7 @@ async fn unverified_code_cannot_set_a_passcode() {
     vault.send_code(&token(&sb), card()).await.unwrap();
     let code = SmsCode::new(last_sms(&sb, CARD).await);
     let key = vault.rsa_key(&token(&sb)).await.unwrap();
-    let e = vault
-        .set_passcode(
-            &token(&sb),
-            card(),
-            &key,
-            &code,
-            &Passcode::new("pass123".into()),
-            RsaPadding::Pkcs1,
-        )
+    let e = set(&sb, &vault, &key, &code, "pass123", RsaPadding::Pkcs1)
         .await
         .unwrap_err();
     assert_eq!(e.category(), Category::Rejected, "{e:?}");
@@ -199,30 +196,21 @@ async fn policy_violation_is_caught_before_anything_is_sent() {
     assert_eq!(violation.rule, "repeated");
     // The caller stops here; the verified code stays usable for a valid passcode.
     assert!(!passcode_matches(&sb, CARD, "aaaa").await);
-    vault
-        .set_passcode(
-            &token(&sb),
-            card(),
-            &key,
-            &code,
-            &Passcode::new("pass123".into()),
-            RsaPadding::Pkcs1,
-        )
+    set(&sb, &vault, &key, &code, "pass123", RsaPadding::Pkcs1)
         .await
         .unwrap();
     assert!(passcode_matches(&sb, CARD, "pass123").await);
     // A malformed code is refused by the client itself.
-    let e = vault
-        .set_passcode(
-            &token(&sb),
-            card(),
-            &key,
-            &SmsCode::new("".into()),
-            &Passcode::new("pass123".into()),
-            RsaPadding::Pkcs1,
-        )
-        .await
-        .unwrap_err();
+    let e = set(
+        &sb,
+        &vault,
+        &key,
+        &SmsCode::new("".into()),
+        "pass123",
+        RsaPadding::Pkcs1,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.category(), Category::Validation);
 }
 
@@ -233,31 +221,14 @@ async fn rotated_key_is_a_key_error_and_a_fresh_key_works() {
     let code = verified_code(&sb, &vault).await;
     let stale = vault.rsa_key(&token(&sb)).await.unwrap();
     rotate_key(&sb).await;
-    let passcode = Passcode::new("pass123".into());
-    let e = vault
-        .set_passcode(
-            &token(&sb),
-            card(),
-            &stale,
-            &code,
-            &passcode,
-            RsaPadding::Pkcs1,
-        )
+    let e = set(&sb, &vault, &stale, &code, "pass123", RsaPadding::Pkcs1)
         .await
         .unwrap_err();
     assert!(e.is_key_error(), "{e:?}");
     assert_eq!(e.category(), Category::Rejected);
     let fresh = vault.rsa_key(&token(&sb)).await.unwrap();
     assert_ne!(fresh.id, stale.id);
-    vault
-        .set_passcode(
-            &token(&sb),
-            card(),
-            &fresh,
-            &code,
-            &passcode,
-            RsaPadding::Pkcs1,
-        )
+    set(&sb, &vault, &fresh, &code, "pass123", RsaPadding::Pkcs1)
         .await
         .unwrap_or_else(|e| panic!("{}", e.operator_message()));
     assert!(passcode_matches(&sb, CARD, "pass123").await);
@@ -330,15 +301,7 @@ async fn dropped_answer_to_set_is_an_unknown_outcome() {
         json!({"route": format!("/v2/card/{CARD}/passcode/code/set"), "count": 1, "drop": "before_response"}),
     )
     .await;
-    let e = vault
-        .set_passcode(
-            &token(&sb),
-            card(),
-            &key,
-            &code,
-            &Passcode::new("pass123".into()),
-            RsaPadding::Pkcs1,
-        )
+    let e = set(&sb, &vault, &key, &code, "pass123", RsaPadding::Pkcs1)
         .await
         .unwrap_err();
     assert!(

@@ -1,11 +1,21 @@
-//! Helpers shared by the provider-flow tests: a sandbox per test and its `/_sandbox/` controls.
+//! Helpers shared by the tests of this folder: a sandbox per test and its `/_sandbox/`
+//! controls, a desk over it with a secret store the test can look into, and the one place
+//! each provider's test profiles are made.
 #![allow(dead_code)]
 
+use pindesk_core::credentials::{CredentialError, MemoryStore, SecretKind, SecretStore};
+use pindesk_core::desk::{DemoBackend, Desk};
 use pindesk_core::http::{build_client, HttpSettings};
+use pindesk_core::paths::Paths;
+use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use pindesk_core::secret::{AccessToken, ApiKey};
 use pindesk_core::validate::BaseUrl;
 use pindesk_sandbox::{Sandbox, SandboxConfig};
+use reqwest::dns::Resolve;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 /// A sandbox with a small key (fast to generate) and the given Vault padding.
 pub async fn sandbox(padding: pindesk_sandbox::Padding) -> Sandbox {
@@ -122,4 +132,105 @@ pub async fn rotate_key(sb: &Sandbox) {
         (200..300).contains(&status),
         "rotating the key: {status} {v}"
     );
+}
+
+/// A Vault profile with the default settings. With `sign_in_merchant` it signs in with a
+/// phone and password under that merchant id; without, it uses a pasted access token. Every
+/// Vault profile of these tests is made here, so a change of `Profile`'s shape touches one place.
+pub fn vault_profile(
+    id: &str,
+    display_name: &str,
+    environment: Environment,
+    sign_in_merchant: Option<&str>,
+) -> Profile {
+    let mut profile = Profile::new(
+        ProfileId::new(id).expect("a valid profile id"),
+        display_name,
+        Provider::Vault,
+        environment,
+    );
+    if let Some(merchant) = sign_in_merchant {
+        let vault = profile
+            .vault
+            .as_mut()
+            .expect("a Vault profile has Vault settings");
+        vault.auth = VaultAuth::SignIn;
+        vault.merchant_id = Some(merchant.to_owned());
+    }
+    profile
+}
+
+/// A Solid profile with the default settings; every Solid profile of these tests is made here.
+pub fn solid_profile(id: &str, display_name: &str, environment: Environment) -> Profile {
+    Profile::new(
+        ProfileId::new(id).expect("a valid profile id"),
+        display_name,
+        Provider::Solid,
+        environment,
+    )
+}
+
+/// A secret store shared between the test and the desk, so the test can look inside.
+#[derive(Clone, Default)]
+pub struct SharedStore(pub Arc<MemoryStore>);
+
+impl SecretStore for SharedStore {
+    fn get(
+        &self,
+        p: &ProfileId,
+        k: SecretKind,
+    ) -> Result<Option<Zeroizing<String>>, CredentialError> {
+        self.0.get(p, k)
+    }
+    fn set(&self, p: &ProfileId, k: SecretKind, v: &str) -> Result<(), CredentialError> {
+        self.0.set(p, k, v)
+    }
+    fn delete(&self, p: &ProfileId, k: SecretKind) -> Result<(), CredentialError> {
+        self.0.delete(p, k)
+    }
+    fn backend_name(&self) -> &'static str {
+        "memory"
+    }
+}
+
+/// A desk over a fresh sandbox, its secrets in a [`SharedStore`], its files in `dir`.
+pub struct DeskFixture {
+    pub sandbox: Sandbox,
+    pub desk: Desk,
+    pub store: SharedStore,
+    pub dir: tempfile::TempDir,
+}
+
+/// How [`desk_fixture`] opens the desk.
+pub struct DeskOptions {
+    /// Demo mode: the demo profiles take the sandbox's credentials.
+    pub demo: bool,
+    /// HTTP timeouts and the name resolver (`Desk::open_with`); `None` opens it with the
+    /// product's own (`Desk::open`).
+    pub network: Option<(HttpSettings, Arc<dyn Resolve>)>,
+}
+
+/// A desk over a fresh sandbox (default padding, a small key), opened as `options` say.
+pub async fn desk_fixture(options: DeskOptions) -> DeskFixture {
+    let sandbox = sandbox(pindesk_sandbox::Padding::default()).await;
+    let dir = tempfile::tempdir().expect("a temporary dir");
+    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
+    let store = SharedStore::default();
+    let backend = options.demo.then(|| DemoBackend {
+        base_url: base(&sandbox),
+        vault_token: AccessToken::new(sandbox.config().vault_token.clone()),
+        solid_api_key: ApiKey::new(sandbox.config().solid_api_key.clone()),
+    });
+    let boxed = Box::new(store.clone());
+    let desk = match options.network {
+        None => Desk::open(paths, boxed, backend),
+        Some((http, resolver)) => Desk::open_with(paths, boxed, backend, http, Some(resolver)),
+    }
+    .expect("the desk opens");
+    DeskFixture {
+        sandbox,
+        desk,
+        store,
+        dir,
+    }
 }
