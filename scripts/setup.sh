@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing PinDesk needs, and only what is missing, on
 # Debian 12 / Ubuntu 22.04 or newer: Debian packages (apt-get; sudo when not root), the rustfmt
-# and clippy components, tauri-driver, cargo-fuzz, and the UI's npm packages. Quick when all is
-# there.
+# and clippy components, tauri-driver, cargo-fuzz, cargo-deny, and the UI's npm packages. Quick
+# when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,6 +65,13 @@ fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   say "installing cargo-fuzz"
   cargo install cargo-fuzz --locked
+fi
+
+# cargo-deny: the test command's supply-chain stage (licences, banned and duplicate crates,
+# sources; deny.toml), from crates.io (a few minutes to build on two cores).
+if ! cargo deny --version >/dev/null 2>&1; then
+  say "installing cargo-deny"
+  cargo install cargo-deny --locked
 fi
 
 # Node.js 20.19+ and npm, for the UI (Vite 8).

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every check PinDesk has, in order, stopping at the first failure:
 # set-up, formatting, the UI (typecheck, unit tests, build), the IPC bindings' freshness,
-# clippy, the workspace tests (under a private Secret Service), a short run of every fuzz
-# target (scripts/fuzz.sh, PINDESK_FUZZ_SECONDS each, default 10), the end-to-end tests that
-# drive the real app with WebDriver under Xvfb, and last the installers (the release .deb and
-# .rpm are built; the .deb is checked, installed, run and removed). Prints a header per stage
-# and a summary with each stage's time. `make test` runs it; so does CI (.ci/run).
+# clippy, the supply-chain check (cargo deny: licences, bans, sources; deny.toml), the
+# workspace tests (under a private Secret Service), a short run of every fuzz target
+# (scripts/fuzz.sh, PINDESK_FUZZ_SECONDS each, default 10), the end-to-end tests that drive
+# the real app with WebDriver under Xvfb, and last the installers (the release .deb and .rpm
+# are built; the .deb is checked, installed, run and removed). Prints a header per stage and a
+# summary with each stage's time. `make test` runs it; so does CI (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,6 +84,24 @@ e2e() {
   echo "e2e: screenshots in target/e2e-screenshots/"
 }
 
+# Licences, banned crates and where crates come from, by deny.toml, for the workspace and for
+# fuzz/ (its own workspace). The advisories check is not run: see deny.toml. Its warnings (the
+# crates present in several versions) are counted here; `cargo deny check bans` lists them.
+supply_chain() {
+  local log manifest warnings
+  log=$(mktemp)
+  for manifest in Cargo.toml fuzz/Cargo.toml; do
+    if ! cargo deny --manifest-path "$manifest" check bans licenses sources >"$log" 2>&1; then
+      cat "$log"
+      rm -f "$log"
+      return 1
+    fi
+    warnings=$(grep -c '^warning' "$log" || true)
+    echo "cargo deny ($manifest): $(tail -n 1 "$log"); $warnings warning(s)"
+  done
+  rm -f "$log"
+}
+
 # The release build and both installers, then the .deb's metadata, files, install and removal.
 package() {
   scripts/package.sh
@@ -94,6 +113,7 @@ stage "rustfmt" cargo fmt --all -- --check
 stage "ui" ui_checks
 stage "bindings" cargo test --workspace --lib "${FEATURES[@]}" export_bindings
 stage "clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
+stage "cargo deny" supply_chain
 stage "workspace tests" workspace_tests
 # The short fuzz run: every target for a few seconds, after an optimised ASan build of its own
 # (fuzz/ is its own workspace with its own target dir). A crash fails the stage.
