@@ -11,12 +11,13 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 # What the app links against (WebKitGTK, libxdo, appindicator, librsvg, D-Bus), what the tests
 # run under (Xvfb, a private D-Bus session, GNOME Keyring as the Secret Service,
-# WebKitWebDriver, xwininfo) and what packaging and the icons need (rpm, file, rsvg-convert).
+# WebKitWebDriver, xwininfo), what packaging and the icons need (rpm, file, rsvg-convert) and
+# what the screenshot takes and checks its picture with (ImageMagick's import and identify).
 APT_PACKAGES=(
   build-essential pkg-config file curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   librsvg2-bin rpm
-  xvfb xauth x11-utils webkit2gtk-driver
+  xvfb xauth x11-utils webkit2gtk-driver imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools
 )
 

@@ -3,10 +3,12 @@
 # set-up, formatting, the UI (typecheck, unit tests, build), the IPC bindings' freshness,
 # clippy, the supply-chain check (cargo deny: licences, bans, sources; deny.toml), the
 # workspace tests (under a private Secret Service), a short run of every fuzz target
-# (scripts/fuzz.sh, PINDESK_FUZZ_SECONDS each, default 10), the end-to-end tests that drive
-# the real app with WebDriver under Xvfb, and last the installers (the release .deb and .rpm
-# are built; the .deb is checked, installed, run and removed). Prints a header per stage and a
-# summary with each stage's time. `make test` runs it; so does CI (.ci/run).
+# (scripts/fuzz.sh, PINDESK_FUZZ_SECONDS each, default 10), the debug app's build and a
+# screenshot of it (what `make screenshot` does, checked to be a real picture of the window),
+# the end-to-end tests that drive the real app with WebDriver under Xvfb, and last the
+# installers (the release .deb and .rpm are built; the .deb is checked, installed, run and
+# removed). Prints a header per stage and a summary with each stage's time. `make test` runs
+# it; so does CI (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -102,6 +104,25 @@ supply_chain() {
   rm -f "$log"
 }
 
+# The screenshot `make screenshot` takes, of the debug app the "build app" stage built, into a
+# temporary file (never docs/): its own X server, D-Bus session and home. The picture must be a
+# PNG of the app's window (at least its minimum size) showing more than a blank background.
+screenshot() (
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/pindesk-screenshot-check.XXXXXX")
+  trap 'rm -rf "$dir"' EXIT
+  png="$dir/pindesk.png"
+  env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
+    scripts/isolated.sh scripts/run.sh --no-build --screenshot "$png"
+  kind=$(file -b "$png")
+  [[ $kind == "PNG image data"* ]] || { echo "screenshot: not a PNG: $kind" >&2; exit 1; }
+  read -r width height colours spread < <(identify -format '%w %h %k %[fx:int(1000*standard_deviation)]\n' "$png")
+  echo "screenshot: $kind; $colours colours, spread $spread/1000"
+  ((width >= 720 && height >= 480)) \
+    || { echo "screenshot: ${width}x${height} is smaller than the app's window can be" >&2; exit 1; }
+  ((colours >= 64 && spread >= 20)) \
+    || { echo "screenshot: the picture is (nearly) blank: $colours colours, spread $spread/1000" >&2; exit 1; }
+)
+
 # The release build and both installers, then the .deb's metadata, files, install and removal.
 package() {
   scripts/package.sh
@@ -119,5 +140,6 @@ stage "workspace tests" workspace_tests
 # (fuzz/ is its own workspace with its own target dir). A crash fails the stage.
 stage "fuzz" scripts/fuzz.sh "${PINDESK_FUZZ_SECONDS:-10}"
 stage "build app" cargo build -p pindesk "${FEATURES[@]}"
+stage "screenshot" screenshot
 stage "e2e" e2e
 stage "package" package
