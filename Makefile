@@ -25,7 +25,8 @@ bindings:
 icons:
 	scripts/icons.sh
 
-# Retakes docs/screenshot.png (the app in demo mode, under Xvfb).
+# Retakes docs/screenshot.png: the app in demo mode on a fresh, temporary config and data dir
+# (under Xvfb when there is no X display), once its log says the UI is ready.
 screenshot:
 	scripts/run.sh --screenshot docs/screenshot.png
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing PinDesk needs, and only what is missing, on
 # Debian 12 / Ubuntu 22.04 or newer: Debian packages (apt-get; sudo when not root), the rustfmt
-# and clippy components, tauri-driver, cargo-fuzz, and the UI's npm packages. Quick when all is
-# there.
+# and clippy components, tauri-driver, cargo-fuzz, cargo-deny, and the UI's npm packages. Quick
+# when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,12 +11,13 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 # What the app links against (WebKitGTK, libxdo, appindicator, librsvg, D-Bus), what the tests
 # run under (Xvfb, a private D-Bus session, GNOME Keyring as the Secret Service,
-# WebKitWebDriver, xwininfo) and what packaging and the icons need (rpm, file, rsvg-convert).
+# WebKitWebDriver, xwininfo), what packaging and the icons need (rpm, file, rsvg-convert) and
+# what the screenshot takes and checks its picture with (ImageMagick's import and identify).
 APT_PACKAGES=(
   build-essential pkg-config file curl ca-certificates
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   librsvg2-bin rpm
-  xvfb xauth x11-utils webkit2gtk-driver
+  xvfb xauth x11-utils webkit2gtk-driver imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools
 )
 
@@ -65,6 +66,13 @@ fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   say "installing cargo-fuzz"
   cargo install cargo-fuzz --locked
+fi
+
+# cargo-deny: the test command's supply-chain stage (licences, banned and duplicate crates,
+# sources; deny.toml), from crates.io (a few minutes to build on two cores).
+if ! cargo deny --version >/dev/null 2>&1; then
+  say "installing cargo-deny"
+  cargo install cargo-deny --locked
 fi
 
 # Node.js 20.19+ and npm, for the UI (Vite 8).

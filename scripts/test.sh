@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every check PinDesk has, in order, stopping at the first failure:
 # set-up, formatting, the UI (typecheck, unit tests, build), the IPC bindings' freshness,
-# clippy, the workspace tests (under a private Secret Service), a short run of every fuzz
-# target (scripts/fuzz.sh, PINDESK_FUZZ_SECONDS each, default 10), the end-to-end tests that
-# drive the real app with WebDriver under Xvfb, and last the installers (the release .deb and
-# .rpm are built; the .deb is checked, installed, run and removed). Prints a header per stage
-# and a summary with each stage's time. `make test` runs it; so does CI (.ci/run).
+# clippy, the supply-chain check (cargo deny: licences, bans, sources; deny.toml), the
+# workspace tests (under a private Secret Service), a short run of every fuzz target
+# (scripts/fuzz.sh, PINDESK_FUZZ_SECONDS each, default 10), the debug app's build and a
+# screenshot of it (what `make screenshot` does, checked to be a real picture of the window),
+# the end-to-end tests that drive the real app with WebDriver under Xvfb, and last the
+# installers (the release .deb and .rpm are built; the .deb is checked, installed, run and
+# removed). Prints a header per stage and a summary with each stage's time. `make test` runs
+# it; so does CI (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,6 +86,43 @@ e2e() {
   echo "e2e: screenshots in target/e2e-screenshots/"
 }
 
+# Licences, banned crates and where crates come from, by deny.toml, for the workspace and for
+# fuzz/ (its own workspace). The advisories check is not run: see deny.toml. Its warnings (the
+# crates present in several versions) are counted here; `cargo deny check bans` lists them.
+supply_chain() {
+  local log manifest warnings
+  log=$(mktemp)
+  for manifest in Cargo.toml fuzz/Cargo.toml; do
+    if ! cargo deny --manifest-path "$manifest" check bans licenses sources >"$log" 2>&1; then
+      cat "$log"
+      rm -f "$log"
+      return 1
+    fi
+    warnings=$(grep -c '^warning' "$log" || true)
+    echo "cargo deny ($manifest): $(tail -n 1 "$log"); $warnings warning(s)"
+  done
+  rm -f "$log"
+}
+
+# The screenshot `make screenshot` takes, of the debug app the "build app" stage built, into a
+# temporary file (never docs/): its own X server, D-Bus session and home. The picture must be a
+# PNG of the app's window (at least its minimum size) showing more than a blank background.
+screenshot() (
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/pindesk-screenshot-check.XXXXXX")
+  trap 'rm -rf "$dir"' EXIT
+  png="$dir/pindesk.png"
+  env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
+    scripts/isolated.sh scripts/run.sh --no-build --screenshot "$png"
+  kind=$(file -b "$png")
+  [[ $kind == "PNG image data"* ]] || { echo "screenshot: not a PNG: $kind" >&2; exit 1; }
+  read -r width height colours spread < <(identify -format '%w %h %k %[fx:int(1000*standard_deviation)]\n' "$png")
+  echo "screenshot: $kind; $colours colours, spread $spread/1000"
+  ((width >= 720 && height >= 480)) \
+    || { echo "screenshot: ${width}x${height} is smaller than the app's window can be" >&2; exit 1; }
+  ((colours >= 64 && spread >= 20)) \
+    || { echo "screenshot: the picture is (nearly) blank: $colours colours, spread $spread/1000" >&2; exit 1; }
+)
+
 # The release build and both installers, then the .deb's metadata, files, install and removal.
 package() {
   scripts/package.sh
@@ -94,10 +134,12 @@ stage "rustfmt" cargo fmt --all -- --check
 stage "ui" ui_checks
 stage "bindings" cargo test --workspace --lib "${FEATURES[@]}" export_bindings
 stage "clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
+stage "cargo deny" supply_chain
 stage "workspace tests" workspace_tests
 # The short fuzz run: every target for a few seconds, after an optimised ASan build of its own
 # (fuzz/ is its own workspace with its own target dir). A crash fails the stage.
 stage "fuzz" scripts/fuzz.sh "${PINDESK_FUZZ_SECONDS:-10}"
 stage "build app" cargo build -p pindesk "${FEATURES[@]}"
+stage "screenshot" screenshot
 stage "e2e" e2e
 stage "package" package
