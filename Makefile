@@ -17,7 +17,8 @@ package:
 bench:
 	scripts/bench.sh
 
-# Regenerates ui/src/bindings/ from the Rust IPC types.
+# Regenerates ui/src/bindings/ from the Rust IPC types, and ui/src/commands.ts and
+# src-tauri/capabilities/ from the list of commands (src-tauri/src/command_list.rs).
 bindings:
 	PINDESK_WRITE_BINDINGS=1 cargo test -p pindesk --lib export_bindings
 

@@ -2,34 +2,14 @@
 //!
 //! Listing the commands in the app manifest makes Tauri generate one `allow-<command>`
 //! permission per command and deny every command not granted by a capability, so
-//! `capabilities/default.json` names each command the UI may call.
+//! `capabilities/default.json` (generated from the same list) names each command the UI may
+//! call.
 
-/// Every `#[tauri::command]` the UI can invoke; keep in step with `commands.rs`.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "ui_ready",
-    "about_info",
-    "save_settings",
-    "forget_secrets",
-    "list_profiles",
-    "save_profile",
-    "remove_profile",
-    "use_profile",
-    "test_profile",
-    "vault_send_code",
-    "vault_verify_code",
-    "vault_set_passcode",
-    "passcode_rules",
-    "demo_sms",
-    "solid_pin_token",
-    "solid_reveal_token",
-    "solid_copy_token",
-    "solid_discard_token",
-    "solid_set_pin",
-    "pin_rules",
-    "history_page",
-    "history_export_csv",
-];
+// The one list of commands (`for_each_command!`) and `command_names!`.
+include!("src/command_list.rs");
+
+/// Every `#[tauri::command]` the UI can invoke, from `src/command_list.rs`.
+const COMMANDS: &[&str] = for_each_command!(command_names);
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

@@ -4,6 +4,12 @@
 //! the same set-up with `tauri::test::mock_builder()` through [`configure`]. This crate holds no
 //! business logic (that is `pindesk-core`'s) and never hands a secret back to the UI.
 
+// The list of commands comes first: its macros are used below and in `command_gen`.
+#[macro_use]
+mod command_list;
+#[macro_use]
+mod command_gen;
+
 mod args;
 mod clipboard;
 pub mod commands;
@@ -111,31 +117,7 @@ pub fn configure_with<R: Runtime>(
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .manage(system)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::ui_ready,
-            commands::about_info,
-            commands::save_settings,
-            commands::forget_secrets,
-            commands::list_profiles,
-            commands::save_profile,
-            commands::remove_profile,
-            commands::use_profile,
-            commands::test_profile,
-            commands::vault_send_code,
-            commands::vault_verify_code,
-            commands::vault_set_passcode,
-            commands::passcode_rules,
-            commands::demo_sms,
-            commands::solid_pin_token,
-            commands::solid_reveal_token,
-            commands::solid_copy_token,
-            commands::solid_discard_token,
-            commands::solid_set_pin,
-            commands::pin_rules,
-            commands::history_page,
-            commands::history_export_csv,
-        ])
+        .invoke_handler(for_each_command!(command_handler))
 }
 
 #[cfg(test)]
@@ -232,6 +214,21 @@ mod tests {
             .unwrap_err();
         assert_eq!(err["category"], "validation");
         assert!(err["message"].as_str().unwrap().contains("kiosk"));
+    }
+
+    #[test]
+    fn every_listed_command_has_a_handler() {
+        let app = app(Mode::Demo);
+        let unknown = app.call("no_such_command", json!({})).unwrap_err();
+        assert!(unknown.to_string().contains("not found"), "{unknown}");
+        let names: &[&str] = for_each_command!(command_names);
+        for name in names {
+            // Without its arguments a command is refused before it runs (or, with none, runs
+            // harmlessly); either way the handler knows it.
+            if let Err(e) = app.call(name, json!({})) {
+                assert!(!e.to_string().contains("not found"), "{name}: {e}");
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 
-const { appInfo, isIpcError, uiReady } = await import("./ipc");
+const ipc = await import("./ipc");
+const { appInfo, isIpcError, saveProfile, solidSetPin, uiReady } = ipc;
 const { start } = await import("./app");
 
 afterEach(() => invoke.mockReset());
@@ -15,6 +16,30 @@ describe("ipc", () => {
     invoke.mockResolvedValueOnce(null);
     await uiReady();
     expect(invoke.mock.calls).toEqual([["app_info"], ["ui_ready"]]);
+  });
+
+  it("sends the arguments under the camelCase keys Tauri expects", async () => {
+    invoke.mockResolvedValue(null);
+    const input = { id: "p" } as Parameters<typeof saveProfile>[0];
+    const secrets = { accessToken: null, phone: null, password: null, apiKey: "k" };
+    await saveProfile(input, secrets, true);
+    await solidSetPin(null, "1", "1234", "01/2030", "4321");
+    expect(invoke.mock.calls).toEqual([
+      ["save_profile", { input, secrets, isNew: true }],
+      ["solid_set_pin", { profile: null, card: "1", pin: "1234", expiry: "01/2030", last4: "4321" }],
+    ]);
+  });
+
+  it("has one wrapper per command, named as the command in camelCase", async () => {
+    invoke.mockResolvedValue(null);
+    const wrappers = Object.entries(ipc).filter(([name]) => name !== "isIpcError");
+    expect(wrappers.length).toBeGreaterThan(20);
+    for (const [name, wrapper] of wrappers) {
+      invoke.mockClear();
+      await (wrapper as (...args: unknown[]) => Promise<unknown>)();
+      const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      expect(invoke.mock.calls.map((c) => c[0])).toEqual([snake]);
+    }
   });
 
   it("recognises a typed command error", () => {

@@ -1,7 +1,8 @@
 //! The `#[tauri::command]`s the UI invokes. Each one only converts between IPC types and the
 //! core services; logic lives in `pindesk-core`. A command never returns a secret (but the
 //! Solid PIN token on an explicit reveal) and never logs one. Every command here must also be
-//! listed in `build.rs` and granted in `capabilities/default.json`.
+//! in the list of commands, `src/command_list.rs` (a test fails otherwise); the handler, the
+//! permissions, the capabilities and the UI's wrappers follow from it.
 
 mod app;
 mod history;
