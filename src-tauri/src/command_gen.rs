@@ -19,6 +19,8 @@ mod tests {
 
     use crate::commands::CmdResult;
     use crate::ipc::*;
+    use pindesk_core::api::*;
+    use pindesk_core::profile::AppSettings;
     use quote::ToTokens;
     use serde::Serialize;
     use std::any::TypeId;

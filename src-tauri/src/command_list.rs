@@ -31,14 +31,14 @@ macro_rules! for_each_command {
             /// The settings, the keyring backend in use and where files live.
             about_info() -> CmdResult<AboutInfo>, kiosk: false;
             /// Saves the app-wide settings.
-            save_settings(settings: Settings) -> CmdResult<()>, kiosk: false;
+            save_settings(settings: AppSettings) -> CmdResult<()>, kiosk: false;
             /// Makes the app forget every secret it holds (idle timeout).
             forget_secrets() -> (), kiosk: true;
             /// Every profile, with the state of its secrets (never their values).
-            list_profiles() -> CmdResult<Vec<ProfileDto>>, kiosk: true;
+            list_profiles() -> CmdResult<Vec<ProfileView>>, kiosk: true;
             /// Adds (`isNew`) or edits a profile; the secrets go to the keyring and never come back.
             save_profile(input: ProfileInput, secrets: ProfileSecrets, is_new: bool)
-                -> CmdResult<ProfileDto>, kiosk: false;
+                -> CmdResult<ProfileView>, kiosk: false;
             /// Removes a profile and its keyring entries.
             remove_profile(id: String) -> CmdResult<()>, kiosk: false;
             /// Makes a profile the active one.

@@ -7,16 +7,16 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AboutInfo } from "./bindings/AboutInfo";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { AppSettings } from "./bindings/AppSettings";
 import type { DemoSms } from "./bindings/DemoSms";
 import type { HistoryPage } from "./bindings/HistoryPage";
 import type { HistoryQuery } from "./bindings/HistoryQuery";
 import type { OpDone } from "./bindings/OpDone";
 import type { PinTokenInfo } from "./bindings/PinTokenInfo";
 import type { PolicyRule } from "./bindings/PolicyRule";
-import type { ProfileDto } from "./bindings/ProfileDto";
 import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProfileSecrets } from "./bindings/ProfileSecrets";
-import type { Settings } from "./bindings/Settings";
+import type { ProfileView } from "./bindings/ProfileView";
 
 /** The app's version, mode and active profile. */
 export function appInfo(): Promise<AppInfo> {
@@ -34,7 +34,7 @@ export function aboutInfo(): Promise<AboutInfo> {
 }
 
 /** Saves the app-wide settings. */
-export function saveSettings(settings: Settings): Promise<void> {
+export function saveSettings(settings: AppSettings): Promise<void> {
   return invoke<void>("save_settings", { settings });
 }
 
@@ -44,13 +44,13 @@ export function forgetSecrets(): Promise<void> {
 }
 
 /** Every profile, with the state of its secrets (never their values). */
-export function listProfiles(): Promise<ProfileDto[]> {
-  return invoke<ProfileDto[]>("list_profiles");
+export function listProfiles(): Promise<ProfileView[]> {
+  return invoke<ProfileView[]>("list_profiles");
 }
 
 /** Adds (`isNew`) or edits a profile; the secrets go to the keyring and never come back. */
-export function saveProfile(input: ProfileInput, secrets: ProfileSecrets, isNew: boolean): Promise<ProfileDto> {
-  return invoke<ProfileDto>("save_profile", { input, secrets, isNew });
+export function saveProfile(input: ProfileInput, secrets: ProfileSecrets, isNew: boolean): Promise<ProfileView> {
+  return invoke<ProfileView>("save_profile", { input, secrets, isNew });
 }
 
 /** Removes a profile and its keyring entries. */

@@ -7,7 +7,9 @@ use pindesk_core::credentials::{CredentialError, MemoryStore, SecretKind, Secret
 use pindesk_core::desk::{DemoBackend, Desk};
 use pindesk_core::http::{build_client, HttpSettings};
 use pindesk_core::paths::Paths;
-use pindesk_core::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use pindesk_core::profile::{
+    Environment, Profile, ProfileId, Provider, ProviderSettings, VaultAuth, VaultSettings,
+};
 use pindesk_core::secret::{AccessToken, ApiKey};
 use pindesk_core::validate::BaseUrl;
 use pindesk_sandbox::{Sandbox, SandboxConfig};
@@ -143,21 +145,17 @@ pub fn vault_profile(
     environment: Environment,
     sign_in_merchant: Option<&str>,
 ) -> Profile {
-    let mut profile = Profile::new(
-        ProfileId::new(id).expect("a valid profile id"),
-        display_name,
-        Provider::Vault,
-        environment,
-    );
+    let mut vault = VaultSettings::default();
     if let Some(merchant) = sign_in_merchant {
-        let vault = profile
-            .vault
-            .as_mut()
-            .expect("a Vault profile has Vault settings");
         vault.auth = VaultAuth::SignIn;
         vault.merchant_id = Some(merchant.to_owned());
     }
-    profile
+    Profile {
+        id: ProfileId::new(id).expect("a valid profile id"),
+        display_name: display_name.to_owned(),
+        environment,
+        settings: ProviderSettings::Vault(vault),
+    }
 }
 
 /// A Solid profile with the default settings; every Solid profile of these tests is made here.
