@@ -1,4 +1,4 @@
-//! The command line, as INTERFACES.md defines it. Secrets are never arguments.
+//! The command line, as docs/INTERFACES.md defines it. Secrets are never arguments.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

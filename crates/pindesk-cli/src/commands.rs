@@ -182,8 +182,10 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
             if args.pin_endpoint.is_some() {
                 return Err(wrong("pin_endpoint", "Solid"));
             }
-            let mut vault = VaultSettings::default();
-            vault.merchant_id = args.merchant_id.clone();
+            let mut vault = VaultSettings {
+                merchant_id: args.merchant_id.clone(),
+                ..VaultSettings::default()
+            };
             if let Some(padding) = &args.rsa_padding {
                 vault.rsa_padding = padding.parse().map_err(|_| {
                     Failure::validation(

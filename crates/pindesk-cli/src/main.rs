@@ -1,7 +1,7 @@
 //! `pindesk-cli`: the command-line face of PinDesk over the same core as the desktop app.
 //!
 //! Parses the command line, reads secrets from a prompt or stdin, calls the core services and
-//! maps each error category to its exit code (see INTERFACES.md).
+//! maps each error category to its exit code (see docs/INTERFACES.md).
 
 mod args;
 mod commands;

@@ -26,7 +26,7 @@ pub enum Category {
 }
 
 impl Category {
-    /// The `pindesk-cli` exit code for this category (see INTERFACES.md).
+    /// The `pindesk-cli` exit code for this category (see docs/INTERFACES.md).
     pub fn exit_code(self) -> i32 {
         match self {
             Category::Validation => 2,

@@ -1,7 +1,7 @@
 //! Where PinDesk keeps its files: the config dir (the profiles file) and the data dir (the
 //! history database and logs).
 //!
-//! `PINDESK_CONFIG_DIR` and `PINDESK_DATA_DIR` override the OS locations (see INTERFACES.md);
+//! `PINDESK_CONFIG_DIR` and `PINDESK_DATA_DIR` override the OS locations (see docs/INTERFACES.md);
 //! otherwise the OS dirs for the app `pindesk` are used (`~/.config/pindesk` and
 //! `~/.local/share/pindesk` on Linux, `~/Library/Application Support/…` on macOS,
 //! `%APPDATA%\…` on Windows). This module only computes paths: it never creates a directory,

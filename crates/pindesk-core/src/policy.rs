@@ -1,6 +1,6 @@
 //! The rules a new Vault passcode and a new Solid PIN must satisfy before anything is sent.
 //!
-//! Defaults follow PROVIDERS.md: a passcode is 4 to 32 ASCII letters and digits, not all one
+//! Defaults follow docs/PROVIDERS.md: a passcode is 4 to 32 ASCII letters and digits, not all one
 //! repeated character; a PIN is exactly 4 digits with no run of three ascending, descending
 //! or identical digits (`1122` is allowed). A profile may tighten the passcode policy and set
 //! the PIN length (4–12); it can never loosen the defaults. Every violation carries a stable

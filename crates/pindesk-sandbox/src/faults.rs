@@ -1,5 +1,5 @@
 //! Armed faults: what `POST /_sandbox/faults` sets up for the next N requests matching a route
-//! (a path template as written in PROVIDERS.md, such as `/v2/card/{id}/passcode/code/set`, or
+//! (a path template as written in docs/PROVIDERS.md, such as `/v2/card/{id}/passcode/code/set`, or
 //! a literal path) and optionally a method. The first armed fault that matches is used and
 //! its count goes down; at zero it is gone. `/_sandbox/` paths are never faulted.
 

@@ -1,5 +1,5 @@
 //! A faithful, stateful simulator of the two card-issuer APIs PinDesk speaks: Vault's
-//! Card Program 1 passcode flow and Solid's Issuing PIN flow (see `PROVIDERS.md`).
+//! Card Program 1 passcode flow and Solid's Issuing PIN flow (see docs/PROVIDERS.md).
 //!
 //! One HTTP server on 127.0.0.1 serves both providers' paths at the same base URL, plus
 //! sandbox-only controls under `/_sandbox/` (last SMS code, passcode/PIN checks, key rotation,

@@ -1,4 +1,4 @@
-//! The route table: both providers' paths from PROVIDERS.md and the `/_sandbox/` controls.
+//! The route table: both providers' paths from docs/PROVIDERS.md and the `/_sandbox/` controls.
 //! Unknown paths and wrong methods are answered in the shape of the provider whose prefix the
 //! path is under.
 

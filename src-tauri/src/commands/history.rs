@@ -20,9 +20,7 @@ pub async fn history_export_csv<R: Runtime>(
     state: State<'_, AppState>,
     query: HistoryQuery,
 ) -> CmdResult<Option<u32>> {
-    let (filter, _) = query
-        .parse()
-        .map_err(|e| pindesk_core::desk::Error::from(e))?;
+    let (filter, _) = query.parse().map_err(pindesk_core::desk::Error::from)?;
     let path = match crate::export::target_override() {
         Some(path) => path,
         None => {

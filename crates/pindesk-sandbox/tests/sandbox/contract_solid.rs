@@ -1,4 +1,4 @@
-//! Solid's seed document and PROVIDERS.md, replayed: the PIN token, its 401 and 404 examples,
+//! Solid's seed document and docs/PROVIDERS.md, replayed: the PIN token, its 401 and 404 examples,
 //! and the v1 set-PIN call.
 
 use reqwest::Method;
@@ -54,7 +54,7 @@ async fn seed_404_example_for_an_unknown_card() {
     assert_solid_error(&a, 404, "ERROR_CODE_RESOURCE_NOT_FOUND", "");
 }
 
-/// PROVIDERS.md's v1 example (with this card's expiry), with the token and no api-key.
+/// docs/PROVIDERS.md's v1 example (with this card's expiry), with the token and no api-key.
 #[tokio::test]
 async fn v1_set_pin_example_sets_the_pin() {
     let env = start().await;

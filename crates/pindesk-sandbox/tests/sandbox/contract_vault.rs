@@ -1,4 +1,4 @@
-//! Vault's seed document and PROVIDERS.md, replayed: sign-in, the RSA key, the passcode flow,
+//! Vault's seed document and docs/PROVIDERS.md, replayed: sign-in, the RSA key, the passcode flow,
 //! and the documented error shape.
 
 use pindesk_sandbox::Padding;
