@@ -4,7 +4,7 @@ const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 
 const ipc = await import("./ipc");
-const { appInfo, isIpcError, saveProfile, solidSetPin, uiReady } = ipc;
+const { appInfo, isErrorReport, saveProfile, solidSetPin, uiReady } = ipc;
 const { start } = await import("./app");
 
 afterEach(() => invoke.mockReset());
@@ -32,7 +32,7 @@ describe("ipc", () => {
 
   it("has one wrapper per command, named as the command in camelCase", async () => {
     invoke.mockResolvedValue(null);
-    const wrappers = Object.entries(ipc).filter(([name]) => name !== "isIpcError");
+    const wrappers = Object.entries(ipc).filter(([name]) => name !== "isErrorReport");
     expect(wrappers.length).toBeGreaterThan(20);
     for (const [name, wrapper] of wrappers) {
       invoke.mockClear();
@@ -43,8 +43,8 @@ describe("ipc", () => {
   });
 
   it("recognises a typed command error", () => {
-    expect(isIpcError({ category: "validation", message: "m", field: null, reference: null })).toBe(true);
-    expect(isIpcError("boom")).toBe(false);
+    expect(isErrorReport({ category: "validation", message: "m", field: null, reference: null, exit_code: 2 })).toBe(true);
+    expect(isErrorReport("boom")).toBe(false);
   });
 });
 

@@ -4,12 +4,12 @@
  * generated from Rust into `./bindings/`) and re-exported here with what goes with them.
  * Screens call these functions, never `invoke` directly.
  */
-import type { IpcError } from "./bindings/IpcError";
+import type { ErrorReport } from "./bindings/ErrorReport";
 
 export * from "./commands";
 
-/** Whether a rejection from a command is a typed `IpcError` (as opposed to a bridge failure). */
-export function isIpcError(value: unknown): value is IpcError {
+/** Whether a rejection from a command is a typed `ErrorReport` (as opposed to a bridge failure). */
+export function isErrorReport(value: unknown): value is ErrorReport {
   return (
     typeof value === "object" &&
     value !== null &&

@@ -2,8 +2,8 @@
  * One call in flight at a time: while `run` awaits, every registered control is disabled
  * (`aria-busy` on the form), and a second `run` is refused, so nothing is ever sent twice.
  */
-import type { IpcError } from "../bindings/IpcError";
-import { asIpcError } from "../widgets/error-view";
+import type { ErrorReport } from "../bindings/ErrorReport";
+import { asErrorReport } from "../widgets/error-view";
 
 /** Guards a form's calls. */
 export class Busy {
@@ -52,13 +52,13 @@ export class Busy {
   }
 }
 
-/** A settled call: its value, or its error as an `IpcError`. */
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+/** A settled call: its value, or its error as an `ErrorReport`. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: ErrorReport };
 
 /** Waits for `promise` and reports how it settled, never rejecting. */
 export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   return promise.then(
     (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error: asIpcError(error) }),
+    (error: unknown) => ({ ok: false as const, error: asErrorReport(error) }),
   );
 }

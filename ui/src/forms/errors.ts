@@ -1,10 +1,10 @@
 /**
- * Where a flow screen shows an error: a command's `IpcError` goes to the error slot of the
+ * Where a flow screen shows an error: a command's `ErrorReport` goes to the error slot of the
  * field it names (`[data-error-for]`), drawn by the one error view; the field is marked
  * invalid and focused. An error naming no known field goes to the form's slot
  * (`data-error-for="form"`). An unknown outcome gets its own prominent panel.
  */
-import type { IpcError } from "../bindings/IpcError";
+import type { ErrorReport } from "../bindings/ErrorReport";
 import { h } from "../dom";
 import { errorView, showErrorIn, type ShownError } from "../widgets/error-view";
 
@@ -62,7 +62,7 @@ function place(root: ParentNode, name: string, error: ShownError): string {
  * Shows `error` in `root`: in the slot of its field when there is one, else in the form's
  * slot. Returns the slot name used.
  */
-export function showError(root: ParentNode, error: IpcError): string {
+export function showError(root: ParentNode, error: ErrorReport): string {
   return place(root, slotFor(error.field), error);
 }
 
@@ -86,7 +86,7 @@ export function unknownPanel(): HTMLElement {
 }
 
 /** Fills and shows the unknown-outcome panel for `error` (`what`: the operation in words). */
-export function showUnknown(panel: HTMLElement, what: string, error: IpcError): void {
+export function showUnknown(panel: HTMLElement, what: string, error: ErrorReport): void {
   panel.replaceChildren(
     h("strong", { class: "outcome-unknown__title" }, "Outcome unknown — check with the provider before retrying"),
     h("p", {}, ...errorView(error, what)),

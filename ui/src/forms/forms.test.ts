@@ -9,7 +9,7 @@ import { nextField } from "./next-field";
 import { defaultProfile } from "./profile-picker";
 import { drawRules, liveRules } from "./rules";
 import { field, wipe } from "./secret-field";
-import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileView } from "../bindings/ProfileView";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -64,7 +64,7 @@ describe("error placement", () => {
 
   it("shows an error at its field, with the reference, marks and focuses the field", () => {
     const { root, code } = form();
-    const slot = showError(root, { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42" });
+    const slot = showError(root, { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42", exit_code: 3 });
     expect(slot).toBe("code");
     expect(code.error.hidden).toBe(false);
     expect(code.error.textContent).toContain("The code is wrong");
@@ -78,9 +78,9 @@ describe("error placement", () => {
 
   it("puts a passCode error at the passcode field and an unknown field in the form slot", () => {
     const { root, pass, formSlot } = form();
-    expect(showError(root, { category: "rejected", message: "weak", field: "passCode", reference: null })).toBe("passcode");
+    expect(showError(root, { category: "rejected", message: "weak", field: "passCode", reference: null, exit_code: 3 })).toBe("passcode");
     expect(pass.error.querySelector("[data-error-message]")?.textContent).toBe("weak");
-    expect(showError(root, { category: "network", message: "no route", field: "keyId", reference: null })).toBe("form");
+    expect(showError(root, { category: "network", message: "no route", field: "keyId", reference: null, exit_code: 5 })).toBe("form");
     expect(formSlot.querySelector("[data-error-message]")?.textContent).toBe("no route");
     expect(formSlot.querySelector<HTMLElement>("[data-category]")?.dataset.category).toBe("network");
   });
@@ -96,7 +96,7 @@ describe("error placement", () => {
   it("gives an unknown outcome its own prominent panel", () => {
     const panel = unknownPanel();
     expect(panel.hidden).toBe(true);
-    showUnknown(panel, "Setting the passcode", { category: "unknown_outcome", message: "timed out", field: null, reference: "R1" });
+    showUnknown(panel, "Setting the passcode", { category: "unknown_outcome", message: "timed out", field: null, reference: "R1", exit_code: 5 });
     expect(panel.hidden).toBe(false);
     expect(panel.textContent).toContain("Outcome unknown — check with the provider before retrying");
     expect(panel.querySelector("[data-reference]")?.textContent).toBe("Ref: R1");
@@ -131,9 +131,9 @@ describe("busy", () => {
     expect(button.disabled).toBe(true);
   });
 
-  it("settles a rejection into an IpcError", async () => {
-    const bad = await settle(Promise.reject({ category: "rejected", message: "no", field: "code", reference: null }));
-    expect(bad).toEqual({ ok: false, error: { category: "rejected", message: "no", field: "code", reference: null } });
+  it("settles a rejection into an ErrorReport", async () => {
+    const bad = await settle(Promise.reject({ category: "rejected", message: "no", field: "code", reference: null, exit_code: 3 }));
+    expect(bad).toEqual({ ok: false, error: { category: "rejected", message: "no", field: "code", reference: null, exit_code: 3 } });
     expect(await settle(Promise.resolve(3))).toEqual({ ok: true, value: 3 });
   });
 });
@@ -233,9 +233,9 @@ describe("small helpers", () => {
   });
 
   it("picks the active profile of the provider, else its first", () => {
-    const p = (id: string, provider: "vault" | "solid", active: boolean) => ({ id, provider, active }) as ProfileDto;
-    expect(defaultProfile([p("s", "solid", true), p("v1", "vault", false), p("v2", "vault", false)], "vault")?.id).toBe("v1");
-    expect(defaultProfile([p("v1", "vault", false), p("v2", "vault", true)], "vault")?.id).toBe("v2");
+    const p = (id: string, provider: "vault" | "solid", active: boolean) => ({ profile: { id, provider }, active }) as ProfileView;
+    expect(defaultProfile([p("s", "solid", true), p("v1", "vault", false), p("v2", "vault", false)], "vault")?.profile.id).toBe("v1");
+    expect(defaultProfile([p("v1", "vault", false), p("v2", "vault", true)], "vault")?.profile.id).toBe("v2");
     expect(defaultProfile([p("s", "solid", true)], "vault")).toBeNull();
   });
 

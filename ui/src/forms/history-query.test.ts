@@ -4,17 +4,18 @@ import { checkFilter, exportQuery, hasMore, NO_FILTER, nextBefore, PAGE_SIZE, to
 
 const entry = (id: number): HistoryEntry => ({
   id,
-  startedAt: "2026-11-23T12:00:00Z",
-  osUser: "op",
+  started_at: "2026-11-23T12:00:00Z",
+  finished_at: "2026-11-23T12:00:00Z",
+  os_user: "op",
   profile: "demo-vault",
   provider: "vault",
   environment: "demo",
   operation: "vault.send_code",
-  cardId: "1234435",
+  card_id: "1234435",
   outcome: "ok",
   reference: null,
   message: null,
-  durationMs: 12,
+  duration_ms: 12,
 });
 
 describe("history filter → query", () => {
@@ -22,7 +23,7 @@ describe("history filter → query", () => {
     expect(toQuery(NO_FILTER)).toEqual({
       provider: null,
       outcome: null,
-      cardId: null,
+      card_id: null,
       since: null,
       until: null,
       before: null,
@@ -31,8 +32,8 @@ describe("history filter → query", () => {
   });
 
   it("sends every filter the operator set, trimmed", () => {
-    const q = toQuery({ provider: "solid", outcome: "unknown", cardId: " 1234435 ", since: "2026-11-01", until: "2026-11-23" });
-    expect(q).toMatchObject({ provider: "solid", outcome: "unknown", cardId: "1234435", since: "2026-11-01", until: "2026-11-23" });
+    const q = toQuery({ provider: "solid", outcome: "unknown", card_id: " 1234435 ", since: "2026-11-01", until: "2026-11-23" });
+    expect(q).toMatchObject({ provider: "solid", outcome: "unknown", card_id: "1234435", since: "2026-11-01", until: "2026-11-23" });
   });
 
   it("never sends a provider the app does not know", () => {
@@ -49,8 +50,8 @@ describe("history filter → query", () => {
   });
 
   it("exports the whole filter, not a page", () => {
-    const q = exportQuery({ ...NO_FILTER, cardId: "123321" });
-    expect(q).toMatchObject({ cardId: "123321", before: null, limit: null });
+    const q = exportQuery({ ...NO_FILTER, card_id: "123321" });
+    expect(q).toMatchObject({ card_id: "123321", before: null, limit: null });
   });
 
   it("refuses a bad date or an end before the start, at its field", () => {

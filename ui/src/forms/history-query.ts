@@ -13,13 +13,13 @@ export const PAGE_SIZE = 100;
 export interface HistoryFilter {
   provider: string;
   outcome: string;
-  cardId: string;
+  card_id: string;
   since: string;
   until: string;
 }
 
 /** No filter at all. */
-export const NO_FILTER: HistoryFilter = { provider: "", outcome: "", cardId: "", since: "", until: "" };
+export const NO_FILTER: HistoryFilter = { provider: "", outcome: "", card_id: "", since: "", until: "" };
 
 /** The outcomes the filter offers, with their words. */
 export const OUTCOMES: readonly (readonly [string, string])[] = [
@@ -46,7 +46,7 @@ export function toQuery(filter: HistoryFilter, before: number | null = null, lim
   return {
     provider: provider(filter.provider),
     outcome: text(filter.outcome),
-    cardId: text(filter.cardId),
+    card_id: text(filter.card_id),
     since: text(filter.since),
     until: text(filter.until),
     before,

@@ -1,21 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileView } from "../bindings/ProfileView";
 import { checkValues, emptyValues, formFieldFor, secretStateWords, toInput, toSecrets, valuesFrom } from "./profile-editor";
 
-const stored: ProfileDto = {
-  id: "acme-solid",
-  displayName: "Acme Solid",
-  provider: "solid",
-  environment: "custom",
-  environmentValue: "http://127.0.0.1:4010",
+const stored: ProfileView = {
+  profile: {
+    id: "acme-solid",
+    display_name: "Acme Solid",
+    provider: "solid",
+    environment: "http://127.0.0.1:4010",
+    solid: { pin_endpoint: "https://pin.example.com", token_lifetime_secs: 120 },
+  },
   active: false,
   demo: false,
-  merchantId: null,
-  rsaPadding: null,
-  signIn: false,
-  pinEndpoint: "https://pin.example.com",
-  tokenLifetimeSecs: 120,
-  secrets: [{ kind: "api_key", state: "stored" }],
+  environment_kind: "custom",
+  environment_label: "http://127.0.0.1:4010",
+  secrets: [["api-key", "stored"]],
 };
 
 describe("profile form", () => {

@@ -3,7 +3,7 @@
  * write-only `ProfileSecrets` the app receives, and how a stored profile fills the form (its
  * settings, never a secret: secret fields always start empty).
  */
-import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileView } from "../bindings/ProfileView";
 import type { ProfileInput } from "../bindings/ProfileInput";
 import type { ProfileSecrets } from "../bindings/ProfileSecrets";
 import type { Provider } from "../bindings/Provider";
@@ -60,21 +60,23 @@ export function emptyValues(provider: Provider = "vault"): ProfileFormValues {
 }
 
 /** The form for editing a stored profile: its settings, and every secret field empty. */
-export function valuesFrom(profile: ProfileDto): ProfileFormValues {
-  const env = profile.environmentValue;
+export function valuesFrom(view: ProfileView): ProfileFormValues {
+  const { profile } = view;
+  const env = view.environment_label;
   const environment: EnvironmentChoice =
     env === "sandbox" || env === "production" ? env : "custom";
+  const lifetime = profile.solid?.token_lifetime_secs;
   return {
     ...emptyValues(profile.provider),
     id: profile.id,
-    displayName: profile.displayName,
+    displayName: profile.display_name,
     environment,
     baseUrl: environment === "custom" ? env : "",
-    merchantId: profile.merchantId ?? "",
-    rsaPadding: profile.rsaPadding ?? "pkcs1",
-    signIn: profile.signIn,
-    pinEndpoint: profile.pinEndpoint ?? "",
-    tokenLifetimeSecs: profile.tokenLifetimeSecs === null ? "" : String(profile.tokenLifetimeSecs),
+    merchantId: profile.vault?.merchant_id ?? "",
+    rsaPadding: profile.vault?.rsa_padding ?? "pkcs1",
+    signIn: profile.vault?.auth === "sign-in",
+    pinEndpoint: profile.solid?.pin_endpoint ?? "",
+    tokenLifetimeSecs: lifetime === undefined ? "" : String(lifetime),
   };
 }
 

@@ -2,12 +2,13 @@
  * The profile picker of a provider's screen: the provider's profiles, the active one chosen
  * when it is of this provider (else the first), and the chosen profile's environment badge.
  */
-import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileView } from "../bindings/ProfileView";
 import type { Provider } from "../bindings/Provider";
 import { h } from "../dom";
 import { listProfiles } from "../ipc";
 import { badge } from "../shell/badge";
-import { asIpcError, errorView } from "../widgets/error-view";
+import { profileName } from "../views";
+import { asErrorReport, errorView } from "../widgets/error-view";
 
 /** A profile picker. */
 export interface ProfilePicker {
@@ -16,9 +17,9 @@ export interface ProfilePicker {
   /** The chosen profile's id, or `null` when there is none. */
   value(): string | null;
   /** The chosen profile. */
-  chosen(): ProfileDto | null;
+  chosen(): ProfileView | null;
   /** Fills the list from `profiles`. */
-  fill(profiles: readonly ProfileDto[]): void;
+  fill(profiles: readonly ProfileView[]): void;
   /** Shows that the profiles could not be listed, and why (`error`: the rejection). */
   failed(error: unknown): void;
   /**
@@ -29,8 +30,8 @@ export interface ProfilePicker {
 }
 
 /** The profile a screen starts with: the active one if it is of `provider`, else the first. */
-export function defaultProfile(profiles: readonly ProfileDto[], provider: Provider): ProfileDto | null {
-  const mine = profiles.filter((p) => p.provider === provider);
+export function defaultProfile(profiles: readonly ProfileView[], provider: Provider): ProfileView | null {
+  const mine = profiles.filter((p) => p.profile.provider === provider);
   return mine.find((p) => p.active) ?? mine[0] ?? null;
 }
 
@@ -40,11 +41,11 @@ export function profilePicker(idPrefix: string, provider: Provider, name: string
   const select = h("select", { id, "data-field": "profile" });
   const badgeSlot = h("span", { class: "picker__badge", "data-profile-badge": true });
   const note = h("p", { class: "picker__note", "data-error-for": "profile", hidden: true });
-  let profiles: ProfileDto[] = [];
+  let profiles: ProfileView[] = [];
 
   const showBadge = () => {
-    const p = profiles.find((x) => x.id === select.value);
-    badgeSlot.replaceChildren(...(p ? [badge(p.environment)] : []));
+    const p = profiles.find((x) => x.profile.id === select.value);
+    badgeSlot.replaceChildren(...(p ? [badge(p.environment_kind)] : []));
   };
   select.addEventListener("change", showBadge);
 
@@ -60,14 +61,14 @@ export function profilePicker(idPrefix: string, provider: Provider, name: string
     row,
     select,
     value: () => select.value || null,
-    chosen: () => profiles.find((x) => x.id === select.value) ?? null,
+    chosen: () => profiles.find((x) => x.profile.id === select.value) ?? null,
     fill(all) {
-      profiles = (Array.isArray(all) ? all : []).filter((p) => p.provider === provider);
+      profiles = (Array.isArray(all) ? all : []).filter((p) => p.profile.provider === provider);
       select.replaceChildren(
-        ...profiles.map((p) => h("option", { value: p.id }, p.displayName || p.id)),
+        ...profiles.map((p) => h("option", { value: p.profile.id }, profileName(p))),
       );
       const first = defaultProfile(profiles, provider);
-      if (first) select.value = first.id;
+      if (first) select.value = first.profile.id;
       select.disabled = profiles.length === 0;
       note.hidden = profiles.length > 0;
       note.textContent =
@@ -77,7 +78,7 @@ export function profilePicker(idPrefix: string, provider: Provider, name: string
     failed(error) {
       select.replaceChildren();
       select.disabled = true;
-      note.replaceChildren(...errorView(asIpcError(error), "Profiles could not be listed"));
+      note.replaceChildren(...errorView(asErrorReport(error), "Profiles could not be listed"));
       note.hidden = false;
       showBadge();
     },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileView } from "../bindings/ProfileView";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
@@ -7,39 +7,37 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 const { SCREENS } = await import("./index");
 const { mountShell } = await import("../shell/shell");
 
-const demo: ProfileDto = {
-  id: "demo-vault",
-  displayName: "Demo Vault",
-  provider: "vault",
-  environment: "demo",
-  environmentValue: "demo",
+const demo: ProfileView = {
+  profile: {
+    id: "demo-vault",
+    display_name: "Demo Vault",
+    provider: "vault",
+    environment: "http://127.0.0.1:4010",
+    vault: { rsa_padding: "pkcs1", auth: "token" },
+  },
   active: true,
   demo: true,
-  merchantId: null,
-  rsaPadding: "pkcs1",
-  signIn: false,
-  pinEndpoint: null,
-  tokenLifetimeSecs: null,
-  secrets: [{ kind: "access_token", state: "demo" }],
+  environment_kind: "demo",
+  environment_label: "demo",
+  secrets: [["access-token", "demo"]],
 };
-const solid: ProfileDto = {
-  id: "acme",
-  displayName: "Acme",
-  provider: "solid",
-  environment: "custom",
-  environmentValue: "http://127.0.0.1:4010",
+const solid: ProfileView = {
+  profile: {
+    id: "acme",
+    display_name: "Acme",
+    provider: "solid",
+    environment: "http://127.0.0.1:4010",
+    solid: { token_lifetime_secs: 300 },
+  },
   active: false,
   demo: false,
-  merchantId: null,
-  rsaPadding: null,
-  signIn: false,
-  pinEndpoint: null,
-  tokenLifetimeSecs: 300,
-  secrets: [{ kind: "api_key", state: "stored" }],
+  environment_kind: "custom",
+  environment_label: "http://127.0.0.1:4010",
+  secrets: [["api-key", "stored"]],
 };
 
 let root: HTMLElement;
-let profiles: ProfileDto[];
+let profiles: ProfileView[];
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const $ = <E extends Element = HTMLElement>(css: string) => root.querySelector<E & HTMLElement>(css)!;
 const click = (css: string) => $<HTMLButtonElement>(css).click();
@@ -62,7 +60,7 @@ beforeEach(async () => {
           activeProfile: { name: "Acme", provider: "solid", environment: "custom" },
         };
       case "save_profile":
-        return { ...solid, id: (args?.input as { id: string }).id };
+        return { ...solid, profile: { ...solid.profile, id: (args?.input as { id: string }).id } };
       default:
         return null;
     }
@@ -129,7 +127,7 @@ describe("Credentials screen", () => {
   it("shows an app error at the field it names, as the app words it", async () => {
     invoke.mockImplementation(async (cmd: string) => {
       if (cmd === "save_profile") {
-        throw { category: "validation", message: "environment: use https://", field: "environment", reference: null };
+        throw { category: "validation", message: "environment: use https://", field: "environment", reference: null, exit_code: 2 };
       }
       return cmd === "list_profiles" ? profiles : null;
     });
@@ -176,7 +174,7 @@ describe("Credentials screen", () => {
   it("says a refused key in the app's words", async () => {
     invoke.mockImplementation(async (cmd: string) => {
       if (cmd === "test_profile") {
-        throw { category: "credentials", message: "Solid refused the API key (HTTP 401). Check the profile's API key.", field: null, reference: "req_1" };
+        throw { category: "credentials", message: "Solid refused the API key (HTTP 401). Check the profile's API key.", field: null, reference: "req_1", exit_code: 4 };
       }
       return cmd === "list_profiles" ? profiles : null;
     });

@@ -8,7 +8,7 @@
  * profile's connection, with the answer in words. Demo profiles can be used and tested only.
  */
 import "../widgets/admin.css";
-import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileView } from "../bindings/ProfileView";
 import type { Provider } from "../bindings/Provider";
 import { h, type Child } from "../dom";
 import {
@@ -37,7 +37,8 @@ import {
   type AdminField,
 } from "../widgets/admin-field";
 import { refreshAppInfo } from "../widgets/app-info-refresh";
-import { asIpcError, errorView, showErrorIn, type ShownError } from "../widgets/error-view";
+import { asErrorReport, errorView, showErrorIn, type ShownError } from "../widgets/error-view";
+import { secretsOf } from "../views";
 import type { Screen } from "./screen";
 
 type AnyField = AdminField<HTMLInputElement | HTMLSelectElement>;
@@ -50,13 +51,13 @@ function secretFieldsOf(provider: Provider, signIn: boolean): string[] {
 
 /** Builds the add/edit form. `done` is called with the saved profile's id, or null on cancel. */
 function profileForm(
-  existing: ProfileDto | null,
+  existing: ProfileView | null,
   done: (savedId: string | null) => void,
 ): { element: HTMLElement; focus(): void } {
   const isNew = existing === null;
   const start: ProfileFormValues = existing ? valuesFrom(existing) : emptyValues();
   const stored = new Set(
-    (existing?.secrets ?? []).filter((s) => s.state === "stored").map((s) => s.kind),
+    (existing ? secretsOf(existing) : []).filter((s) => s.state === "stored").map((s) => s.field),
   );
   const secretHint = (kind: string): string =>
     isNew ? "Required; kept in the OS keyring and never shown again" : stored.has(kind) ? `Stored: ${KEEP_HINT}` : "Not stored yet: enter it to store it";
@@ -261,7 +262,7 @@ function profileForm(
   const form = h(
     "form",
     { class: "adm-form cred-form", "data-form": "profile", "data-mode": isNew ? "add" : "edit", novalidate: true },
-    h("h2", { class: "adm-subtitle", id: "profile-form-title" }, isNew ? "Add a profile" : `Edit ${existing.displayName}`),
+    h("h2", { class: "adm-subtitle", id: "profile-form-title" }, isNew ? "Add a profile" : `Edit ${existing.profile.display_name}`),
     formError,
     f.id.row,
     f.display_name.row,
@@ -294,10 +295,10 @@ function profileForm(
     saveProfile(toInput(v), toSecrets(v), isNew)
       .then((saved) => {
         wipeSecrets();
-        done(saved.id);
+        done(saved.profile.id);
       })
       .catch((error: unknown) => {
-        const e = asIpcError(error);
+        const e = asErrorReport(error);
         showError(e.field, e);
       })
       .finally(() => {
@@ -323,7 +324,8 @@ function profileForm(
 }
 
 /** One profile in the list, with its actions. */
-function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
+function profileItem(view: ProfileView, actions: ListActions): HTMLElement {
+  const { profile } = view;
   const result = h("p", { class: "cred-result", role: "status", "aria-live": "polite", "data-test-result": "", hidden: true });
   /** Shows how an action on the profile ended: `ok`, or the nodes of the error view. */
   const showResult = (ok: boolean, ...content: Child[]): void => {
@@ -336,12 +338,12 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
   const secrets = h(
     "ul",
     { class: "cred-secrets", "aria-label": "Secrets" },
-    ...profile.secrets.map((s) => {
+    ...secretsOf(view).map((s) => {
       const words = secretStateWords(s.state);
       return h(
         "li",
-        { class: `cred-secret cred-secret--${words}`, "data-secret-kind": s.kind, "data-secret-state": words },
-        `${secretKindWords(s.kind)}: `,
+        { class: `cred-secret cred-secret--${words}`, "data-secret-kind": s.field, "data-secret-state": words },
+        `${secretKindWords(s.field)}: `,
         h("strong", {}, words),
       );
     }),
@@ -349,15 +351,15 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
 
   const button = (action: string, words: string, label: string): HTMLButtonElement =>
     h("button", { type: "button", class: "adm-button", "data-action": action, "aria-label": `${words} ${label}` }, words);
-  const name = profile.displayName;
+  const name = profile.display_name;
   const use = button("use", "Use", name);
-  use.disabled = profile.active;
+  use.disabled = view.active;
   const test = button("test", "Test connection", name);
   const buttons: HTMLElement[] = [use, test];
-  if (!profile.demo) {
+  if (!view.demo) {
     const edit = button("edit", "Edit", name);
     const remove = button("remove", "Remove", name);
-    edit.addEventListener("click", () => actions.edit(profile));
+    edit.addEventListener("click", () => actions.edit(view));
     remove.addEventListener("click", () => confirmRemove());
     buttons.push(edit, remove);
   }
@@ -366,25 +368,25 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
   const item = h(
     "li",
     {
-      class: `cred-item${profile.active ? " cred-item--active" : ""}`,
+      class: `cred-item${view.active ? " cred-item--active" : ""}`,
       "data-profile-id": profile.id,
-      "data-active": profile.active ? "true" : "false",
-      "data-demo": profile.demo ? "true" : "false",
+      "data-active": view.active ? "true" : "false",
+      "data-demo": view.demo ? "true" : "false",
     },
     h(
       "div",
       { class: "cred-item__head" },
       h("span", { class: "cred-item__name" }, name),
       h("span", { class: "cred-item__id" }, profile.id),
-      badge(profile.environment),
+      badge(view.environment_kind),
       h("span", { class: "cred-item__provider" }, providerName(profile.provider)),
-      ...(profile.active ? [h("span", { class: "cred-active", "data-active-marker": "" }, "✓ Active")] : []),
-      ...(profile.demo ? [h("span", { class: "cred-demo-note" }, "Demo profile: built in, not editable")] : []),
+      ...(view.active ? [h("span", { class: "cred-active", "data-active-marker": "" }, "✓ Active")] : []),
+      ...(view.demo ? [h("span", { class: "cred-demo-note" }, "Demo profile: built in, not editable")] : []),
     ),
     h(
       "p",
       { class: "cred-item__env" },
-      profile.environment === "custom" ? `Base URL: ${profile.environmentValue}` : `Environment: ${profile.environmentValue}`,
+      view.environment_kind === "custom" ? `Base URL: ${view.environment_label}` : `Environment: ${view.environment_label}`,
     ),
     secrets,
     h("div", { class: "adm-actions cred-item__actions" }, ...buttons),
@@ -395,10 +397,10 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
   use.addEventListener("click", () => {
     use.disabled = true;
     useProfile(profile.id)
-      .then(() => actions.used(profile))
+      .then(() => actions.used(view))
       .catch((error: unknown) => {
         use.disabled = false;
-        showResult(false, ...errorView(asIpcError(error)));
+        showResult(false, ...errorView(asErrorReport(error)));
       });
   });
 
@@ -411,7 +413,7 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
     testProfile(profile.id, card)
       .then((message) => showResult(true, `Connection works: ${message}`))
       .catch((error: unknown) => {
-        const e = asIpcError(error);
+        const e = asErrorReport(error);
         if (cardField && e.field === "card_id") {
           result.hidden = true;
           setFieldError(cardField, e);
@@ -480,10 +482,10 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
     yes.addEventListener("click", () => {
       yes.disabled = true;
       removeProfile(profile.id)
-        .then(() => actions.removed(profile))
+        .then(() => actions.removed(view))
         .catch((error: unknown) => {
           yes.disabled = false;
-          showResult(false, ...errorView(asIpcError(error)));
+          showResult(false, ...errorView(asErrorReport(error)));
         });
     });
     no.addEventListener("click", () => {
@@ -504,9 +506,9 @@ function profileItem(profile: ProfileDto, actions: ListActions): HTMLElement {
 }
 
 interface ListActions {
-  edit(profile: ProfileDto): void;
-  used(profile: ProfileDto): void;
-  removed(profile: ProfileDto): void;
+  edit(profile: ProfileView): void;
+  used(profile: ProfileView): void;
+  removed(profile: ProfileView): void;
 }
 
 export const credentialsScreen: Screen = {
@@ -532,11 +534,11 @@ export const credentialsScreen: Screen = {
     };
 
     const load = async (focusId?: string): Promise<void> => {
-      let profiles: ProfileDto[];
+      let profiles: ProfileView[];
       try {
         profiles = await listProfiles();
       } catch (error) {
-        if (alive) showErrorIn(listError, asIpcError(error), "The profiles could not be read");
+        if (alive) showErrorIn(listError, asErrorReport(error), "The profiles could not be read");
         return;
       }
       if (!alive) return;
@@ -553,13 +555,13 @@ export const credentialsScreen: Screen = {
       }
     };
 
-    const showForm = (existing: ProfileDto | null): void => {
+    const showForm = (existing: ProfileView | null): void => {
       say("");
       const form = profileForm(existing, (savedId) => {
         formSlot.replaceChildren();
         listView.hidden = false;
         if (savedId) say(existing ? `Saved the profile ${savedId}.` : `Added the profile ${savedId}.`);
-        void load(savedId ?? existing?.id).then(() => {
+        void load(savedId ?? existing?.profile.id).then(() => {
           if (!savedId) add.focus();
           if (alive) void refreshAppInfo(section);
         });
@@ -572,12 +574,12 @@ export const credentialsScreen: Screen = {
     const actions: ListActions = {
       edit: (p) => showForm(p),
       used: (p) => {
-        say(`${p.displayName} is now the active profile.`);
+        say(`${p.profile.display_name} is now the active profile.`);
         void refreshAppInfo(section);
-        void load(p.id);
+        void load(p.profile.id);
       },
       removed: (p) => {
-        say(`Removed the profile ${p.displayName} and its keyring entries.`);
+        say(`Removed the profile ${p.profile.display_name} and its keyring entries.`);
         void refreshAppInfo(section);
         void load().then(() => add.focus());
       },

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppInfo } from "../bindings/AppInfo";
-import type { ProfileDto } from "../bindings/ProfileDto";
+import type { ProfileView } from "../bindings/ProfileView";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
@@ -16,26 +16,25 @@ const INFO: AppInfo = {
   activeProfile: { name: "demo-vault", provider: "vault", environment: "demo" },
 };
 
-const profile = (id: string, provider: "vault" | "solid", active = false): ProfileDto => ({
-  id,
-  displayName: id,
-  provider,
-  environment: "demo",
-  environmentValue: "demo",
+const profile = (id: string, provider: "vault" | "solid", active = false): ProfileView => ({
+  profile: {
+    id,
+    display_name: id,
+    provider,
+    environment: "http://127.0.0.1:4010",
+    ...(provider === "vault" ? { vault: { rsa_padding: "pkcs1", auth: "token" } } : { solid: { token_lifetime_secs: 300 } }),
+  },
   active,
   demo: true,
-  merchantId: null,
-  rsaPadding: null,
-  signIn: false,
-  pinEndpoint: null,
-  tokenLifetimeSecs: 300,
+  environment_kind: "demo",
+  environment_label: "demo",
   secrets: [],
 });
 
 type Handler = (args: Record<string, unknown>) => unknown;
 let handlers: Record<string, Handler>;
 const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd);
-const done = (operation: string, cardId: string) => ({ operation, cardId, at: "2026-11-23T10:00:00Z" });
+const done = (operation: string, cardId: string) => ({ result: "ok", operation, card_id: cardId, at: "2026-11-23T10:00:00Z" });
 
 beforeEach(() => {
   document.body.replaceChildren();
@@ -46,15 +45,15 @@ beforeEach(() => {
     vault_send_code: ({ card }) => done("vault.send_code", String(card)),
     demo_sms: ({ card }) => ({ cardId: card, code: "482913" }),
     vault_verify_code: ({ card, code }) => {
-      if (code !== "482913") throw { category: "rejected", message: "The code is wrong", field: "code", reference: "E-7" };
+      if (code !== "482913") throw { category: "rejected", message: "The code is wrong", field: "code", reference: "E-7", exit_code: 3 };
       return done("vault.verify_code", String(card));
     },
     vault_set_passcode: ({ card }) => done("vault.set_passcode", String(card)),
     solid_pin_token: ({ card }) => ({
-      cardId: card,
-      expiresAt: new Date(Date.now() + 300_000).toISOString(),
-      lifetimeSecs: 300,
-      canSetPin: true,
+      card_id: card,
+      expires_at: new Date(Date.now() + 300_000).toISOString(),
+      lifetime_secs: 300,
+      can_set_pin: true,
     }),
     solid_reveal_token: () => "card_pin_test_abc",
     solid_copy_token: () => 30,
@@ -199,7 +198,7 @@ describe("vault screen", () => {
 
   it("locks the flow on an unknown outcome: no blind retry", async () => {
     handlers.vault_set_passcode = () => {
-      throw { category: "unknown_outcome", message: "no answer after sending", field: null, reference: "R-9" };
+      throw { category: "unknown_outcome", message: "no answer after sending", field: null, reference: "R-9", exit_code: 5 };
     };
     mount(vaultScreen);
     await flush();
@@ -269,10 +268,10 @@ describe("solid screen", () => {
   it("discards the token when it expires and when the operator leaves", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     handlers.solid_pin_token = ({ card }) => ({
-      cardId: card,
-      expiresAt: new Date(Date.now() + 2_000).toISOString(),
-      lifetimeSecs: 2,
-      canSetPin: true,
+      card_id: card,
+      expires_at: new Date(Date.now() + 2_000).toISOString(),
+      lifetime_secs: 2,
+      can_set_pin: true,
     });
     const dispose = await token();
     await vi.advanceTimersByTimeAsync(3_000);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { Outcome } from "../bindings/Outcome";
 import type { HistoryQuery } from "../bindings/HistoryQuery";
 
 const invoke = vi.fn();
@@ -7,19 +8,20 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 const { historyScreen } = await import("./history");
 
 const TOTAL = 100_000;
-const entry = (id: number, outcome = "ok"): HistoryEntry => ({
+const entry = (id: number, outcome: Outcome = "ok"): HistoryEntry => ({
   id,
-  startedAt: "2026-11-23T20:00:00Z",
-  osUser: "op",
+  started_at: "2026-11-23T20:00:00Z",
+  finished_at: "2026-11-23T20:00:00Z",
+  os_user: "op",
   profile: "demo-vault",
   provider: "vault",
   environment: "demo",
   operation: "vault.send_code",
-  cardId: "1234435",
+  card_id: "1234435",
   outcome,
   reference: outcome === "rejected" ? "err-42" : null,
   message: outcome === "unknown" ? "the answer never came" : null,
-  durationMs: 1500,
+  duration_ms: 1500,
 });
 
 let section: HTMLElement;
@@ -36,7 +38,7 @@ beforeEach(async () => {
       const q = args!.query;
       const top = q.before === null ? TOTAL : q.before - 1;
       const n = Math.min(q.limit ?? 50, top);
-      const outcomes = ["ok", "rejected", "failed", "unknown"];
+      const outcomes: Outcome[] = ["ok", "rejected", "failed", "unknown"];
       return {
         entries: Array.from({ length: n }, (_, i) => entry(top - i, outcomes[(top - i) % 4])),
         total: q.outcome ? 7 : TOTAL,
@@ -93,7 +95,7 @@ describe("History screen", () => {
     expect(queries()[1]).toEqual({
       provider: "vault",
       outcome: "unknown",
-      cardId: "1234435",
+      card_id: "1234435",
       since: "2026-11-01",
       until: null,
       before: null,
@@ -115,7 +117,7 @@ describe("History screen", () => {
     $<HTMLButtonElement>("[data-action=export]").click();
     await flush();
     const call = invoke.mock.calls.find((c) => c[0] === "history_export_csv")!;
-    expect(call[1]).toEqual({ query: { provider: null, outcome: null, cardId: null, since: null, until: null, before: null, limit: null } });
+    expect(call[1]).toEqual({ query: { provider: null, outcome: null, card_id: null, since: null, until: null, before: null, limit: null } });
     expect($("[data-export-status]").textContent).toBe("Exported 42 rows to CSV.");
     invoke.mockImplementation(async () => null);
     $<HTMLButtonElement>("[data-action=export]").click();

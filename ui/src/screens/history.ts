@@ -30,7 +30,7 @@ import {
   setFieldError,
   type AdminField,
 } from "../widgets/admin-field";
-import { asIpcError, errorView, showErrorIn } from "../widgets/error-view";
+import { asErrorReport, errorView, showErrorIn } from "../widgets/error-view";
 import { durationText, localTime } from "../widgets/local-time";
 import type { Screen } from "./screen";
 
@@ -63,14 +63,14 @@ export function entryRow(e: HistoryEntry): HTMLTableRowElement {
   return h(
     "tr",
     { "data-entry-id": String(e.id), class: `hist-row hist-row--${e.outcome}` },
-    h("td", { "data-col": "time" }, h("time", { datetime: e.startedAt, title: `${e.startedAt} (UTC)` }, localTime(e.startedAt))),
+    h("td", { "data-col": "time" }, h("time", { datetime: e.started_at, title: `${e.started_at} (UTC)` }, localTime(e.started_at))),
     h("td", { "data-col": "profile" }, e.profile, h("span", { class: "hist-sub" }, `${provider} · ${e.environment}`)),
     h("td", { "data-col": "operation" }, e.operation),
-    h("td", { "data-col": "card" }, e.cardId ?? ""),
+    h("td", { "data-col": "card" }, e.card_id ?? ""),
     outcome,
     h("td", { "data-col": "reference" }, e.reference ?? ""),
     messageCell,
-    h("td", { "data-col": "duration", class: "hist-num" }, durationText(e.durationMs)),
+    h("td", { "data-col": "duration", class: "hist-num" }, durationText(e.duration_ms)),
   );
 }
 
@@ -103,7 +103,7 @@ export const historyScreen: Screen = {
         label: "Outcome",
         options: [["", "Any"], ...OUTCOMES],
       }),
-      cardId: inputField({ id: "history-card", name: "card_id", label: "Card id" }),
+      card_id: inputField({ id: "history-card", name: "card_id", label: "Card id" }),
       since: inputField({ id: "history-since", name: "since", label: "From (day, UTC)", type: "date" }),
       until: inputField({ id: "history-until", name: "until", label: "Until (day, UTC)", type: "date" }),
     };
@@ -148,7 +148,7 @@ export const historyScreen: Screen = {
     const readFilter = (): HistoryFilter => ({
       provider: f.provider.control.value,
       outcome: f.outcome.control.value,
-      cardId: f.cardId.control.value,
+      card_id: f.card_id.control.value,
       since: f.since.control.value,
       until: f.until.control.value,
     });
@@ -165,7 +165,7 @@ export const historyScreen: Screen = {
     };
 
     const showError = (rejection: unknown): void => {
-      const error = asIpcError(rejection);
+      const error = asErrorReport(rejection);
       const field = error.field;
       const target = field === "since" || field === "until" || field === "outcome" ? f[field] : null;
       if (target) setFieldError(target, error);
@@ -247,7 +247,7 @@ export const historyScreen: Screen = {
         })
         .catch((error: unknown) => {
           if (!alive) return;
-          exportStatus.replaceChildren(...errorView(asIpcError(error), "The export failed"));
+          exportStatus.replaceChildren(...errorView(asErrorReport(error), "The export failed"));
           exportStatus.dataset.result = "failed";
         })
         .finally(() => {

@@ -12,7 +12,7 @@ beforeEach(async () => {
   invoke.mockImplementation(async (cmd: string) =>
     cmd === "about_info"
       ? {
-          settings: { historyRetentionDays: 365, idleTimeoutSecs: 300, clipboardClearSecs: 30 },
+          settings: { history_retention_days: 365, idle_timeout_secs: 300, clipboard_clear_secs: 30 },
           secretBackend: "Secret Service",
           secretBackendStatus: "No Secret Service is running: install and unlock GNOME Keyring or KeePassXC",
           configDir: "/home/op/.config/pindesk",
@@ -40,14 +40,14 @@ describe("Settings screen", () => {
     $<HTMLFormElement>("form").requestSubmit();
     await flush();
     expect(invoke.mock.calls.find((c) => c[0] === "save_settings")?.[1]).toEqual({
-      settings: { historyRetentionDays: 365, idleTimeoutSecs: 600, clipboardClearSecs: 30 },
+      settings: { history_retention_days: 365, idle_timeout_secs: 600, clipboard_clear_secs: 30 },
     });
     expect($("[data-notice]").textContent).toBe("Settings saved.");
   });
 
   it("refuses an out-of-range value at its field", () => {
-    expect(readSettings({ historyRetentionDays: "0", idleTimeoutSecs: "300", clipboardClearSecs: "30" })).toMatchObject({ field: "historyRetentionDays" });
-    expect(readSettings({ historyRetentionDays: "30", idleTimeoutSecs: "901", clipboardClearSecs: "30" })).toMatchObject({ field: "idleTimeoutSecs" });
+    expect(readSettings({ history_retention_days: "0", idle_timeout_secs: "300", clipboard_clear_secs: "30" })).toMatchObject({ field: "history_retention_days" });
+    expect(readSettings({ history_retention_days: "30", idle_timeout_secs: "901", clipboard_clear_secs: "30" })).toMatchObject({ field: "idle_timeout_secs" });
     $<HTMLInputElement>("#settings-clipboard").value = "1";
     $<HTMLFormElement>("form").requestSubmit();
     expect($('[data-error-for="clipboardClearSecs"]').textContent).toContain("5 to 120");

@@ -5,33 +5,33 @@
  */
 import "../widgets/admin.css";
 import type { AboutInfo } from "../bindings/AboutInfo";
-import type { Settings } from "../bindings/Settings";
+import type { AppSettings } from "../bindings/AppSettings";
 import { h } from "../dom";
 import { aboutInfo, saveSettings } from "../ipc";
 import { clearErrors, formErrorSlot, inputField, setFieldError } from "../widgets/admin-field";
 import { refreshAppInfo } from "../widgets/app-info-refresh";
-import { asIpcError, showErrorIn } from "../widgets/error-view";
+import { asErrorReport, showErrorIn } from "../widgets/error-view";
 import type { Screen } from "./screen";
 
 /** The settings a form holds, checked: the field at fault and why, or the settings. */
 export function readSettings(values: {
-  historyRetentionDays: string;
-  idleTimeoutSecs: string;
-  clipboardClearSecs: string;
-}): { field: keyof Settings; message: string } | Settings {
-  const rules: [keyof Settings, number, number, string][] = [
-    ["historyRetentionDays", 1, 3650, "keep history between 1 and 3650 days"],
-    ["idleTimeoutSecs", 30, 900, "the idle timeout must be between 30 and 900 seconds (15 minutes)"],
-    ["clipboardClearSecs", 5, 120, "clear the clipboard after 5 to 120 seconds"],
+  history_retention_days: string;
+  idle_timeout_secs: string;
+  clipboard_clear_secs: string;
+}): { field: keyof AppSettings; message: string } | AppSettings {
+  const rules: [keyof AppSettings, number, number, string][] = [
+    ["history_retention_days", 1, 3650, "keep history between 1 and 3650 days"],
+    ["idle_timeout_secs", 30, 900, "the idle timeout must be between 30 and 900 seconds (15 minutes)"],
+    ["clipboard_clear_secs", 5, 120, "clear the clipboard after 5 to 120 seconds"],
   ];
-  const out: Partial<Settings> = {};
+  const out: Partial<AppSettings> = {};
   for (const [field, min, max, message] of rules) {
     const text = values[field].trim();
     const n = Number(text);
     if (!/^\d+$/.test(text) || n < min || n > max) return { field, message };
     out[field] = n;
   }
-  return out as Settings;
+  return out as AppSettings;
 }
 
 /** Whether the keyring backend answered (`available`) or why not. */
@@ -52,7 +52,7 @@ export const settingsScreen: Screen = {
     const aboutList = h("dl", { class: "set-about", "data-about": "" });
     const aboutError = formErrorSlot("about");
     const fields = {
-      historyRetentionDays: inputField({
+      history_retention_days: inputField({
         id: "settings-retention",
         name: "historyRetentionDays",
         label: "Keep history for (days)",
@@ -62,7 +62,7 @@ export const settingsScreen: Screen = {
         max: "3650",
         hint: "1 to 3650; older entries are deleted when the app starts",
       }),
-      idleTimeoutSecs: inputField({
+      idle_timeout_secs: inputField({
         id: "settings-idle",
         name: "idleTimeoutSecs",
         label: "Idle timeout (seconds)",
@@ -72,7 +72,7 @@ export const settingsScreen: Screen = {
         max: "900",
         hint: "30 to 900; after this long without input the app clears its forms and forgets every secret",
       }),
-      clipboardClearSecs: inputField({
+      clipboard_clear_secs: inputField({
         id: "settings-clipboard",
         name: "clipboardClearSecs",
         label: "Clear a copied PIN token after (seconds)",
@@ -114,9 +114,9 @@ export const settingsScreen: Screen = {
         ...item("Profiles folder", "config-dir", h("code", {}, about.configDir)),
         ...item("History and logs folder", "data-dir", h("code", {}, about.dataDir)),
       );
-      fields.historyRetentionDays.control.value = String(about.settings.historyRetentionDays);
-      fields.idleTimeoutSecs.control.value = String(about.settings.idleTimeoutSecs);
-      fields.clipboardClearSecs.control.value = String(about.settings.clipboardClearSecs);
+      fields.history_retention_days.control.value = String(about.settings.history_retention_days);
+      fields.idle_timeout_secs.control.value = String(about.settings.idle_timeout_secs);
+      fields.clipboard_clear_secs.control.value = String(about.settings.clipboard_clear_secs);
       aboutList.dataset.loaded = "true";
     };
 
@@ -125,7 +125,7 @@ export const settingsScreen: Screen = {
         if (alive) fill(about);
       })
       .catch((error: unknown) => {
-        if (alive) showErrorIn(aboutError, asIpcError(error), "The settings could not be read");
+        if (alive) showErrorIn(aboutError, asErrorReport(error), "The settings could not be read");
       });
 
     form.addEventListener("submit", (event) => {
@@ -133,9 +133,9 @@ export const settingsScreen: Screen = {
       clearErrors(all, formError);
       notice.textContent = "";
       const read = readSettings({
-        historyRetentionDays: fields.historyRetentionDays.control.value,
-        idleTimeoutSecs: fields.idleTimeoutSecs.control.value,
-        clipboardClearSecs: fields.clipboardClearSecs.control.value,
+        history_retention_days: fields.history_retention_days.control.value,
+        idle_timeout_secs: fields.idle_timeout_secs.control.value,
+        clipboard_clear_secs: fields.clipboard_clear_secs.control.value,
       });
       if ("message" in read) {
         setFieldError(fields[read.field], read.message);
@@ -151,7 +151,7 @@ export const settingsScreen: Screen = {
         })
         .catch((rejection: unknown) => {
           if (!alive) return;
-          const error = asIpcError(rejection);
+          const error = asErrorReport(rejection);
           const field = error.field;
           const target = field && field in fields ? fields[field as keyof typeof fields] : null;
           if (target) {

@@ -6,7 +6,7 @@
  * The token is never kept in the page after use, expiry, Esc or leaving the screen. Where the
  * flow stands, and what Enter does, is `solid-flow`'s step machine.
  */
-import type { IpcError } from "../bindings/IpcError";
+import type { ErrorReport } from "../bindings/ErrorReport";
 import { h } from "../dom";
 import { Busy, settle } from "../forms/busy";
 import { clockTime } from "../forms/clock";
@@ -25,6 +25,7 @@ import {
   solidSetPin,
 } from "../ipc";
 import { badge } from "../shell/badge";
+import { profileName } from "../views";
 import { flowKeys } from "./flow-keys";
 import type { Screen } from "./screen";
 import {
@@ -175,7 +176,7 @@ function mountSolid(section: HTMLElement): () => void {
     update();
   };
 
-  const failed = (what: string, error: IpcError) => {
+  const failed = (what: string, error: ErrorReport) => {
     if (error.category === "unknown_outcome") {
       dropToken(true);
       flow = advance(flow, { type: "unknown" });
@@ -217,25 +218,25 @@ function mountSolid(section: HTMLElement): () => void {
       return;
     }
     const token = outcome.value;
-    if (holdsToken(flow) && flow.cardId !== token.cardId) closeToken();
+    if (holdsToken(flow) && flow.cardId !== token.card_id) closeToken();
     else {
       dropToken(false);
       stopClipboardNote();
     }
-    flow = advance(flow, { type: "token", cardId: token.cardId, canSetPin: token.canSetPin });
+    flow = advance(flow, { type: "token", cardId: token.card_id, canSetPin: token.can_set_pin });
     result.hidden = true;
-    tokenTitle.textContent = `PIN token for card ${token.cardId}`;
+    tokenTitle.textContent = `PIN token for card ${token.card_id}`;
     tokenPanel.hidden = false;
     lifeText.removeAttribute("data-expired");
-    const until = Date.parse(token.expiresAt);
+    const until = Date.parse(token.expires_at);
     lifetime = countdown(
-      Number.isNaN(until) ? Date.now() + token.lifetimeSecs * 1000 : until,
+      Number.isNaN(until) ? Date.now() + token.lifetime_secs * 1000 : until,
       (left) => {
         lifeText.textContent = `Expires in ${formatSeconds(left)}`;
       },
       expired,
     );
-    if (token.canSetPin && !pin) buildPinStep();
+    if (token.can_set_pin && !pin) buildPinStep();
     update();
     (pin?.input ?? copyButton).focus();
   };
@@ -357,8 +358,8 @@ function mountSolid(section: HTMLElement): () => void {
       h(
         "p",
         { class: "result__what" },
-        `Card ${outcome.value.cardId} at ${clockTime(outcome.value.at)}`,
-        ...(chosen ? [` · ${chosen.displayName || chosen.id} `, badge(chosen.environment)] : []),
+        `Card ${outcome.value.card_id} at ${clockTime(outcome.value.at)}`,
+        ...(chosen ? [` · ${profileName(chosen)} `, badge(chosen.environment_kind)] : []),
       ),
       newButton,
     );

@@ -5,7 +5,7 @@
  * emptied and removed after success, on Esc and when the operator leaves the screen. Where the
  * flow stands, and what Enter does, is `vault-flow`'s step machine.
  */
-import type { IpcError } from "../bindings/IpcError";
+import type { ErrorReport } from "../bindings/ErrorReport";
 import type { OpDone } from "../bindings/OpDone";
 import { h } from "../dom";
 import { Busy, settle } from "../forms/busy";
@@ -17,6 +17,7 @@ import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
 import { demoSms, passcodeRules, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
 import { badge } from "../shell/badge";
+import { profileName } from "../views";
 import { flowKeys } from "./flow-keys";
 import type { Screen, ScreenContext } from "./screen";
 import { advance, canResend, enterAction, initialFlow, resendIn, type VaultFlow } from "./vault-flow";
@@ -114,7 +115,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     done = [...done, op];
   };
 
-  const failed = (what: string, error: IpcError) => {
+  const failed = (what: string, error: ErrorReport) => {
     if (error.category === "unknown_outcome") {
       flow = advance(flow, { type: "unknown" });
       showUnknown(unknown, what, error);
@@ -259,7 +260,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
         "p",
         { class: "result__what" },
         `Card ${cardId}`,
-        ...(profile ? [` · ${profile.displayName || profile.id} `, badge(profile.environment)] : []),
+        ...(profile ? [` · ${profileName(profile)} `, badge(profile.environment_kind)] : []),
       ),
       h(
         "ul",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Environment } from "../bindings/Environment";
+import type { EnvironmentKind } from "../bindings/EnvironmentKind";
 import { badge, badgeLook } from "./badge";
 
-const ENVIRONMENTS: Environment[] = ["demo", "sandbox", "production", "custom"];
+const ENVIRONMENTS: EnvironmentKind[] = ["demo", "sandbox", "production", "custom"];
 
 describe("environment badge", () => {
   it("says DEMO, SANDBOX and PRODUCTION in words", () => {

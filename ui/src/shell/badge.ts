@@ -2,7 +2,7 @@
  * The environment badge: which world a request would go to. Each environment has its own
  * text and colour (colour is never the only cue): DEMO purple, SANDBOX amber, PRODUCTION red.
  */
-import type { Environment } from "../bindings/Environment";
+import type { EnvironmentKind } from "../bindings/EnvironmentKind";
 import { h } from "../dom";
 
 /** How one environment is shown. */
@@ -15,7 +15,7 @@ export interface BadgeLook {
   description: string;
 }
 
-const LOOKS: Record<Environment, BadgeLook> = {
+const LOOKS: Record<EnvironmentKind, BadgeLook> = {
   demo: {
     label: "DEMO",
     className: "badge--demo",
@@ -39,12 +39,12 @@ const LOOKS: Record<Environment, BadgeLook> = {
 };
 
 /** The look of an environment's badge. */
-export function badgeLook(environment: Environment): BadgeLook {
+export function badgeLook(environment: EnvironmentKind): BadgeLook {
   return LOOKS[environment];
 }
 
 /** The badge element for an environment. */
-export function badge(environment: Environment): HTMLElement {
+export function badge(environment: EnvironmentKind): HTMLElement {
   const look = badgeLook(environment);
   return h(
     "span",

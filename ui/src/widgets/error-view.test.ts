@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { IpcError } from "../bindings/IpcError";
+import type { ErrorReport } from "../bindings/ErrorReport";
 import { h } from "../dom";
-import { asIpcError, CATEGORY_WORDS, COPY_NOTE_SECS, errorView, showErrorIn, type ShownError } from "./error-view";
+import { asErrorReport, CATEGORY_WORDS, COPY_NOTE_SECS, errorView, showErrorIn, type ShownError } from "./error-view";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -9,7 +9,7 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-const refused: IpcError = { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42" };
+const refused: ErrorReport = { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42", exit_code: 3 };
 
 /** What a slot shows: its message, category and reference, each `null` when absent. */
 function shown(slot: HTMLElement) {
@@ -31,7 +31,7 @@ describe("error view", () => {
     },
     {
       name: "an app error without a reference: message and category",
-      error: { category: "network", message: "no route", field: null, reference: null },
+      error: { category: "network", message: "no route", field: null, reference: null, exit_code: 5 },
       want: { message: "no route", category: "network", categoryWords: CATEGORY_WORDS.network, reference: null, copy: false },
     },
     {
@@ -41,7 +41,7 @@ describe("error view", () => {
     },
     {
       name: "what failed goes before the message",
-      error: { category: "internal", message: "disk full", field: null, reference: null },
+      error: { category: "internal", message: "disk full", field: null, reference: null, exit_code: 1 },
       lead: "The export failed",
       want: { message: "The export failed: disk full", category: "internal", categoryWords: "App error", reference: null, copy: false },
     },
@@ -101,31 +101,31 @@ describe("copying the reference", () => {
   });
 });
 
-describe("asIpcError", () => {
-  const cases: { name: string; rejection: unknown; want: IpcError }[] = [
-    { name: "an IpcError as it is", rejection: refused, want: refused },
+describe("asErrorReport", () => {
+  const cases: { name: string; rejection: unknown; want: ErrorReport }[] = [
+    { name: "an ErrorReport as it is", rejection: refused, want: refused },
     {
-      name: "an IpcError missing its optional parts, with nulls",
+      name: "an ErrorReport missing its optional parts, with nulls",
       rejection: { category: "rejected", message: "m" },
-      want: { category: "rejected", message: "m", field: null, reference: null },
+      want: { category: "rejected", message: "m", field: null, reference: null, exit_code: 3 },
     },
     {
       name: "a bridge failure as an internal error",
       rejection: new Error("bridge down"),
-      want: { category: "internal", message: "bridge down", field: null, reference: null },
+      want: { category: "internal", message: "bridge down", field: null, reference: null, exit_code: 1 },
     },
     {
       name: "a bare string as an internal error",
       rejection: "window closed",
-      want: { category: "internal", message: "window closed", field: null, reference: null },
+      want: { category: "internal", message: "window closed", field: null, reference: null, exit_code: 1 },
     },
     {
       name: "anything without words as 'no answer'",
       rejection: { code: 7 },
-      want: { category: "internal", message: "the app did not answer; try again", field: null, reference: null },
+      want: { category: "internal", message: "the app did not answer; try again", field: null, reference: null, exit_code: 1 },
     },
   ];
   it.each(cases)("turns $name", ({ rejection, want }) => {
-    expect(asIpcError(rejection)).toEqual(want);
+    expect(asErrorReport(rejection)).toEqual(want);
   });
 });

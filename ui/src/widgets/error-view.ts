@@ -4,16 +4,17 @@
  * operator can quote it to support. A message of the UI's own (a prompt such as "Enter the
  * card id.") is a plain string: it has no category and no reference.
  */
-import type { ErrorCategory } from "../bindings/ErrorCategory";
-import type { IpcError } from "../bindings/IpcError";
+import type { Category } from "../bindings/Category";
+import type { ErrorReport } from "../bindings/ErrorReport";
 import { h, type Child } from "../dom";
-import { isIpcError } from "../ipc";
+import { isErrorReport } from "../ipc";
+import { EXIT_CODES } from "../views";
 
 /** An error to show: one the app reported, or a message of the UI's own. */
-export type ShownError = IpcError | string;
+export type ShownError = ErrorReport | string;
 
 /** Each category in the operator's words. */
-export const CATEGORY_WORDS: Record<ErrorCategory, string> = {
+export const CATEGORY_WORDS: Record<Category, string> = {
   validation: "Invalid input",
   rejected: "Refused by the provider",
   credentials: "Credentials problem",
@@ -28,18 +29,19 @@ const NO_ANSWER = "the app did not answer; try again";
 /** How long the Copy button says what it did before it reads "Copy" again. */
 export const COPY_NOTE_SECS = 2;
 
-/** Any rejection as an `IpcError` (a bridge failure becomes an `internal` one). */
-export function asIpcError(error: unknown): IpcError {
-  if (isIpcError(error)) {
+/** Any rejection as an `ErrorReport` (a bridge failure becomes an `internal` one). */
+export function asErrorReport(error: unknown): ErrorReport {
+  if (isErrorReport(error)) {
     return {
       category: error.category,
       message: error.message,
       field: error.field ?? null,
       reference: error.reference ?? null,
+      exit_code: typeof error.exit_code === "number" ? error.exit_code : EXIT_CODES[error.category],
     };
   }
   const message = error instanceof Error ? error.message : typeof error === "string" ? error : "";
-  return { category: "internal", message: message || NO_ANSWER, field: null, reference: null };
+  return { category: "internal", message: message || NO_ANSWER, field: null, reference: null, exit_code: EXIT_CODES.internal };
 }
 
 /**

@@ -1,0 +1,37 @@
+/**
+ * The few conversions between the app's views (`bindings/`) and what the screens show or
+ * send: a secret's kind as its form field, a profile's display name, the exit code of an
+ * error category. Kept here so that no screen repeats them.
+ */
+import type { Category } from "./bindings/Category";
+import type { ProfileView } from "./bindings/ProfileView";
+import type { SecretKind } from "./bindings/SecretKind";
+import type { SecretState } from "./bindings/SecretState";
+
+/**
+ * The form field of a secret kind: the keyring's kebab-case name in snake_case
+ * (`api-key` → `api_key`, `sign-in-phone` → `sign_in_phone`), as the form and its errors name it.
+ */
+export function secretField(kind: SecretKind): string {
+  return kind.replace(/-/g, "_");
+}
+
+/** A profile's secrets as (form field, state) pairs. */
+export function secretsOf(view: ProfileView): { field: string; state: SecretState }[] {
+  return view.secrets.map(([kind, state]) => ({ field: secretField(kind), state }));
+}
+
+/** The name a profile is shown by: its display name, else its id. */
+export function profileName(view: ProfileView): string {
+  return view.profile.display_name || view.profile.id;
+}
+
+/** The `pindesk-cli` exit code of each category, as the core defines it. */
+export const EXIT_CODES: Record<Category, number> = {
+  validation: 2,
+  rejected: 3,
+  credentials: 4,
+  network: 5,
+  unknown_outcome: 5,
+  internal: 1,
+};
