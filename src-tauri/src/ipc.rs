@@ -14,7 +14,6 @@ use ts_rs::TS;
 /// What the UI needs to draw its shell: the app's version, how it was started and the
 /// profile that requests would go through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// The app's version, as in `pindesk --version`.
     pub version: String,
@@ -42,7 +41,6 @@ pub enum Mode {
 
 /// A profile to add or edit, as the Credentials form sends it. Holds no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct ProfileInput {
     /// The id: lowercase letters, digits and `-`.
     pub id: String,
@@ -67,7 +65,6 @@ pub struct ProfileInput {
 /// The secrets a Credentials form hands over, inward only. Each is moved into a zeroizing
 /// secret type at once; none is ever sent back.
 #[derive(Default, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct ProfileSecrets {
     /// Vault: a pasted access token.
     pub access_token: Option<String>,
@@ -87,7 +84,6 @@ impl std::fmt::Debug for ProfileSecrets {
 
 /// The last SMS code the embedded sandbox "sent" (demo mode only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct DemoSms {
     /// The card.
     pub card_id: String,
@@ -97,7 +93,6 @@ pub struct DemoSms {
 
 /// Facts the Settings screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct AboutInfo {
     /// The settings in force.
     pub settings: AppSettings,

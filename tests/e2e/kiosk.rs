@@ -197,7 +197,7 @@ fn system_config_forces_the_kiosk_and_idle_empties_the_form() {
          window.__TAURI_INTERNALS__.invoke('app_info', {}).then(done, (e) => done(String(e)));",
     );
     assert_eq!(info["mode"], "kiosk", "{info}");
-    assert_eq!(info["idleTimeoutSecs"], 3, "{info}");
+    assert_eq!(info["idle_timeout_secs"], 3, "{info}");
 
     let field = type_into_a_field(&app, "123321");
     let typed = Instant::now();

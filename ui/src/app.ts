@@ -23,7 +23,7 @@ export async function start(root: HTMLElement): Promise<Shell> {
   const start = screens[0]?.id ?? "vault";
   clearAfterIdle(
     { document: root.ownerDocument, show: shell.show, start, forgetSecrets },
-    info?.idleTimeoutSecs ?? null,
+    info?.idle_timeout_secs ?? null,
   );
   // Let the browser lay out and paint the shell before reporting ready.
   await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));

@@ -11,7 +11,7 @@ afterEach(() => invoke.mockReset());
 
 describe("ipc", () => {
   it("calls the Rust commands by their names", async () => {
-    invoke.mockResolvedValueOnce({ version: "1", mode: "demo", activeProfile: null });
+    invoke.mockResolvedValueOnce({ version: "1", mode: "demo", active_profile: null });
     await appInfo();
     invoke.mockResolvedValueOnce(null);
     await uiReady();
@@ -21,7 +21,7 @@ describe("ipc", () => {
   it("sends the arguments under the camelCase keys Tauri expects", async () => {
     invoke.mockResolvedValue(null);
     const input = { id: "p" } as Parameters<typeof saveProfile>[0];
-    const secrets = { accessToken: null, phone: null, password: null, apiKey: "k" };
+    const secrets = { access_token: null, phone: null, password: null, api_key: "k" };
     await saveProfile(input, secrets, true);
     await solidSetPin(null, "1", "1234", "01/2030", "4321");
     expect(invoke.mock.calls).toEqual([
@@ -52,7 +52,7 @@ describe("start", () => {
   it("draws the shell from app_info, then reports ready", async () => {
     invoke.mockImplementation(async (cmd: string) =>
       cmd === "app_info"
-        ? { version: "9.9.9", mode: "demo", activeProfile: { name: "Demo", provider: "vault", environment: "demo" } }
+        ? { version: "9.9.9", mode: "demo", active_profile: { name: "Demo", provider: "vault", environment: "demo" } }
         : null,
     );
     const root = document.createElement("div");

@@ -12,16 +12,16 @@ settings: AppSettings,
 /**
  * The keyring backend in use (`Secret Service`, `macOS Keychain`, …).
  */
-secretBackend: string, 
+secret_backend: string, 
 /**
  * Whether the keyring answered a probe, and if not why.
  */
-secretBackendStatus: string, 
+secret_backend_status: string, 
 /**
  * The folder of the profiles file.
  */
-configDir: string, 
+config_dir: string, 
 /**
  * The folder of the history database and logs.
  */
-dataDir: string, };
+data_dir: string, };

@@ -22,8 +22,8 @@ demo: boolean,
 /**
  * The profile in use, or `None` when there is none yet.
  */
-activeProfile: ProfileSummary | null, 
+active_profile: ProfileSummary | null, 
 /**
  * Idle seconds before the UI clears every field and the app forgets every secret.
  */
-idleTimeoutSecs: number, };
+idle_timeout_secs: number, };

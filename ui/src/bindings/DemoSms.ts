@@ -7,7 +7,7 @@ export type DemoSms = {
 /**
  * The card.
  */
-cardId: string, 
+card_id: string, 
 /**
  * The code the cardholder would have received.
  */

@@ -12,7 +12,7 @@ id: string,
 /**
  * The name shown in the app (the id when empty).
  */
-displayName: string, 
+display_name: string, 
 /**
  * The card issuer.
  */
@@ -24,20 +24,20 @@ environment: string,
 /**
  * Vault: the merchant id (UUID).
  */
-merchantId: string | null, 
+merchant_id: string | null, 
 /**
  * Vault: `pkcs1` (default), `oaep-sha256` or `oaep-sha1`.
  */
-rsaPadding: string | null, 
+rsa_padding: string | null, 
 /**
  * Vault: sign in with a phone number and password instead of a pasted token.
  */
-signIn: boolean, 
+sign_in: boolean, 
 /**
  * Solid: the PIN endpoint's base URL.
  */
-pinEndpoint: string | null, 
+pin_endpoint: string | null, 
 /**
  * Solid: the PIN token's lifetime in seconds (default 300).
  */
-tokenLifetimeSecs: number | null, };
+token_lifetime_secs: number | null, };

@@ -8,7 +8,7 @@ export type ProfileSecrets = {
 /**
  * Vault: a pasted access token.
  */
-accessToken: string | null, 
+access_token: string | null, 
 /**
  * Vault sign-in: the phone number.
  */
@@ -20,4 +20,4 @@ password: string | null,
 /**
  * Solid: the API key.
  */
-apiKey: string | null, };
+api_key: string | null, };

@@ -32,25 +32,25 @@ describe("profile form", () => {
   });
 
   it("keeps the stored secret on an edit when the secret field is left empty", () => {
-    expect(toSecrets(valuesFrom(stored))).toEqual({ accessToken: null, phone: null, password: null, apiKey: null });
+    expect(toSecrets(valuesFrom(stored))).toEqual({ access_token: null, phone: null, password: null, api_key: null });
     expect(checkValues(valuesFrom(stored), false)).toBeNull();
   });
 
   it("sends only the secrets the provider and sign-in kind use", () => {
     const vault = { ...emptyValues("vault"), accessToken: "tok", phone: "+1555", password: "pw", apiKey: "key" };
-    expect(toSecrets(vault)).toEqual({ accessToken: "tok", phone: null, password: null, apiKey: null });
-    expect(toSecrets({ ...vault, signIn: true })).toEqual({ accessToken: null, phone: "+1555", password: "pw", apiKey: null });
-    expect(toSecrets({ ...vault, provider: "solid" })).toEqual({ accessToken: null, phone: null, password: null, apiKey: "key" });
+    expect(toSecrets(vault)).toEqual({ access_token: "tok", phone: null, password: null, api_key: null });
+    expect(toSecrets({ ...vault, signIn: true })).toEqual({ access_token: null, phone: "+1555", password: "pw", api_key: null });
+    expect(toSecrets({ ...vault, provider: "solid" })).toEqual({ access_token: null, phone: null, password: null, api_key: "key" });
   });
 
   it("turns the environment choice into the value the app parses", () => {
     const v = { ...emptyValues("solid"), id: "x", environment: "custom" as const, baseUrl: " http://127.0.0.1:9 " };
     expect(toInput(v).environment).toBe("http://127.0.0.1:9");
     expect(toInput({ ...v, environment: "production" }).environment).toBe("production");
-    expect(toInput({ ...v, tokenLifetimeSecs: "90" }).tokenLifetimeSecs).toBe(90);
-    expect(toInput(v).merchantId).toBeNull();
+    expect(toInput({ ...v, tokenLifetimeSecs: "90" }).token_lifetime_secs).toBe(90);
+    expect(toInput(v).merchant_id).toBeNull();
     const vault = toInput({ ...emptyValues("vault"), id: "v", merchantId: " m ", signIn: true, pinEndpoint: "x" });
-    expect(vault).toMatchObject({ merchantId: "m", signIn: true, pinEndpoint: null, tokenLifetimeSecs: null });
+    expect(vault).toMatchObject({ merchant_id: "m", sign_in: true, pin_endpoint: null, token_lifetime_secs: null });
   });
 
   it("needs a valid id and the secret for a new profile, at their fields", () => {

@@ -91,14 +91,14 @@ export function toInput(v: ProfileFormValues): ProfileInput {
   const lifetime = v.tokenLifetimeSecs.trim();
   return {
     id: v.id.trim(),
-    displayName: v.displayName.trim(),
+    display_name: v.displayName.trim(),
     provider: v.provider,
     environment: v.environment === "custom" ? v.baseUrl.trim() : v.environment,
-    merchantId: vault ? orNull(v.merchantId) : null,
-    rsaPadding: vault ? orNull(v.rsaPadding) : null,
-    signIn: vault && v.signIn,
-    pinEndpoint: vault ? null : orNull(v.pinEndpoint),
-    tokenLifetimeSecs: !vault && lifetime !== "" ? Number(lifetime) : null,
+    merchant_id: vault ? orNull(v.merchantId) : null,
+    rsa_padding: vault ? orNull(v.rsaPadding) : null,
+    sign_in: vault && v.signIn,
+    pin_endpoint: vault ? null : orNull(v.pinEndpoint),
+    token_lifetime_secs: !vault && lifetime !== "" ? Number(lifetime) : null,
   };
 }
 
@@ -111,10 +111,10 @@ export function toSecrets(v: ProfileFormValues): ProfileSecrets {
   const vaultToken = v.provider === "vault" && !v.signIn;
   const vaultSignIn = v.provider === "vault" && v.signIn;
   return {
-    accessToken: vaultToken ? typed(v.accessToken) : null,
+    access_token: vaultToken ? typed(v.accessToken) : null,
     phone: vaultSignIn ? typed(v.phone) : null,
     password: vaultSignIn ? typed(v.password) : null,
-    apiKey: v.provider === "solid" ? typed(v.apiKey) : null,
+    api_key: v.provider === "solid" ? typed(v.apiKey) : null,
   };
 }
 
@@ -137,8 +137,8 @@ export function checkValues(v: ProfileFormValues, isNew: boolean): { field: stri
   }
   if (isNew) {
     const s = toSecrets(v);
-    if (v.provider === "solid" && s.apiKey === null) return { field: "api_key", message: "enter the API key" };
-    if (v.provider === "vault" && !v.signIn && s.accessToken === null) {
+    if (v.provider === "solid" && s.api_key === null) return { field: "api_key", message: "enter the API key" };
+    if (v.provider === "vault" && !v.signIn && s.access_token === null) {
       return { field: "access_token", message: "enter the access token" };
     }
     if (v.provider === "vault" && v.signIn) {

@@ -56,8 +56,8 @@ beforeEach(async () => {
           version: "1",
           mode: "normal",
           demo: false,
-          idleTimeoutSecs: 300,
-          activeProfile: { name: "Acme", provider: "solid", environment: "custom" },
+          idle_timeout_secs: 300,
+          active_profile: { name: "Acme", provider: "solid", environment: "custom" },
         };
       case "save_profile":
         return { ...solid, profile: { ...solid.profile, id: (args?.input as { id: string }).id } };
@@ -100,7 +100,7 @@ describe("Credentials screen", () => {
     click('[data-form="profile"] [data-action="save"]');
     await flush();
     const call = invoke.mock.calls.find((c) => c[0] === "save_profile")!;
-    expect(call[1]).toMatchObject({ isNew: false, secrets: { apiKey: null }, input: { environment: "http://127.0.0.1:4010" } });
+    expect(call[1]).toMatchObject({ isNew: false, secrets: { api_key: null }, input: { environment: "http://127.0.0.1:4010" } });
   });
 
   it("adds a profile and clears the secret from the form once sent", async () => {
@@ -119,7 +119,7 @@ describe("Credentials screen", () => {
     await flush();
     expect(key.value).toBe("");
     const call = invoke.mock.calls.find((c) => c[0] === "save_profile")!;
-    expect(call[1]).toMatchObject({ isNew: true, secrets: { apiKey: "sk_test_secret", accessToken: null } });
+    expect(call[1]).toMatchObject({ isNew: true, secrets: { api_key: "sk_test_secret", access_token: null } });
     expect(root.querySelector('[data-form="profile"]')).toBeNull();
     expect($("[data-notice]").textContent).toContain("Added the profile new-solid");
   });

@@ -12,8 +12,8 @@ const INFO: AppInfo = {
   version: "1",
   mode: "demo",
   demo: true,
-  idleTimeoutSecs: 300,
-  activeProfile: { name: "demo-vault", provider: "vault", environment: "demo" },
+  idle_timeout_secs: 300,
+  active_profile: { name: "demo-vault", provider: "vault", environment: "demo" },
 };
 
 const profile = (id: string, provider: "vault" | "solid", active = false): ProfileView => ({
@@ -43,7 +43,7 @@ beforeEach(() => {
     passcode_rules: ({ candidate }) => (String(candidate).length < 4 ? [{ rule: "too_short", message: "at least 4 characters" }] : []),
     pin_rules: ({ candidate }) => (candidate === "1234" ? [{ rule: "sequence", message: "no runs like 1234" }] : []),
     vault_send_code: ({ card }) => done("vault.send_code", String(card)),
-    demo_sms: ({ card }) => ({ cardId: card, code: "482913" }),
+    demo_sms: ({ card }) => ({ card_id: card, code: "482913" }),
     vault_verify_code: ({ card, code }) => {
       if (code !== "482913") throw { category: "rejected", message: "The code is wrong", field: "code", reference: "E-7", exit_code: 3 };
       return done("vault.verify_code", String(card));

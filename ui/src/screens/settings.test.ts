@@ -13,10 +13,10 @@ beforeEach(async () => {
     cmd === "about_info"
       ? {
           settings: { history_retention_days: 365, idle_timeout_secs: 300, clipboard_clear_secs: 30 },
-          secretBackend: "Secret Service",
-          secretBackendStatus: "No Secret Service is running: install and unlock GNOME Keyring or KeePassXC",
-          configDir: "/home/op/.config/pindesk",
-          dataDir: "/home/op/.local/share/pindesk",
+          secret_backend: "Secret Service",
+          secret_backend_status: "No Secret Service is running: install and unlock GNOME Keyring or KeePassXC",
+          config_dir: "/home/op/.config/pindesk",
+          data_dir: "/home/op/.local/share/pindesk",
         }
       : null,
   );

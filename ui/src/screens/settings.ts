@@ -36,11 +36,11 @@ export function readSettings(values: {
 
 /** Whether the keyring backend answered (`available`) or why not. */
 function keyringStatus(about: AboutInfo): HTMLElement {
-  const ok = about.secretBackendStatus === "available";
+  const ok = about.secret_backend_status === "available";
   return h(
     "span",
     { class: `set-status ${ok ? "set-status--ok" : "set-status--bad"}`, "data-keyring-status": ok ? "available" : "unavailable" },
-    ok ? "Available" : about.secretBackendStatus,
+    ok ? "Available" : about.secret_backend_status,
   );
 }
 
@@ -109,10 +109,10 @@ export const settingsScreen: Screen = {
         h("dd", { "data-about-item": key }, value),
       ];
       aboutList.replaceChildren(
-        ...item("Keyring backend", "backend", about.secretBackend),
+        ...item("Keyring backend", "backend", about.secret_backend),
         ...item("Keyring status", "status", keyringStatus(about)),
-        ...item("Profiles folder", "config-dir", h("code", {}, about.configDir)),
-        ...item("History and logs folder", "data-dir", h("code", {}, about.dataDir)),
+        ...item("Profiles folder", "config-dir", h("code", {}, about.config_dir)),
+        ...item("History and logs folder", "data-dir", h("code", {}, about.data_dir)),
       );
       fields.history_retention_days.control.value = String(about.settings.history_retention_days);
       fields.idle_timeout_secs.control.value = String(about.settings.idle_timeout_secs);

@@ -7,8 +7,8 @@ const info = (mode: AppInfo["mode"]): AppInfo => ({
   version: "1.0.0",
   mode,
   demo: true,
-  idleTimeoutSecs: 120,
-  activeProfile: null,
+  idle_timeout_secs: 120,
+  active_profile: null,
 });
 
 describe("screensFor", () => {

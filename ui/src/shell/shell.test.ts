@@ -64,8 +64,8 @@ describe("shell", () => {
       version: "0.1.0",
       mode: "demo",
       demo: true,
-      idleTimeoutSecs: 300,
-      activeProfile: { name: "Demo", provider: "vault", environment: "demo" },
+      idle_timeout_secs: 300,
+      active_profile: { name: "Demo", provider: "vault", environment: "demo" },
     });
     for (const screen of SCREENS) {
       navButton(screen.id).click();

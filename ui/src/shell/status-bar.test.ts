@@ -6,8 +6,8 @@ const demo: AppInfo = {
   version: "1.2.3",
   mode: "demo",
   demo: true,
-  idleTimeoutSecs: 300,
-  activeProfile: { name: "Demo", provider: "vault", environment: "demo" },
+  idle_timeout_secs: 300,
+  active_profile: { name: "Demo", provider: "vault", environment: "demo" },
 };
 
 describe("status bar", () => {
@@ -25,8 +25,8 @@ describe("status bar", () => {
       version: "1.0.0",
       mode: "normal",
       demo: false,
-      idleTimeoutSecs: 300,
-      activeProfile: { name: "Live", provider: "solid", environment: "production" },
+      idle_timeout_secs: 300,
+      active_profile: { name: "Live", provider: "solid", environment: "production" },
     });
     expect(bar.querySelector("[data-environment]")?.textContent).toBe("PRODUCTION");
     expect(bar.textContent).toContain("(Solid)");
@@ -38,7 +38,7 @@ describe("status bar", () => {
   });
 
   it("says so when there is no profile or no answer from the app", () => {
-    expect(statusBar({ ...demo, activeProfile: null }).textContent).toContain("NO PROFILE");
+    expect(statusBar({ ...demo, active_profile: null }).textContent).toContain("NO PROFILE");
     expect(statusBar(null).textContent).toContain("No profile");
   });
 });

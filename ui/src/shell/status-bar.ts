@@ -20,7 +20,7 @@ export function providerName(provider: Provider): string {
 /** Builds the status bar for what the app reported (`null`: the app could not be asked). */
 export function statusBar(info: AppInfo | null): HTMLElement {
   const bar = h("footer", { class: "status-bar", "data-status-bar": true, "aria-label": "Status" });
-  const profile = info?.activeProfile ?? null;
+  const profile = info?.active_profile ?? null;
 
   if (profile) {
     bar.append(
