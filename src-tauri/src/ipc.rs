@@ -6,7 +6,7 @@
 //! below), so the UI never writes a payload type by hand. No type here may ever carry a secret
 //! (PIN, passcode, token, key) in a reply: secrets travel inward only, as command arguments.
 
-use pindesk_core::api::{ProfileSummary, Provider};
+use pindesk_core::api::ProfileSummary;
 use pindesk_core::profile::AppSettings;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -37,29 +37,6 @@ pub enum Mode {
     Normal,
     /// `--kiosk`: an unattended, locked-down terminal.
     Kiosk,
-}
-
-/// A profile to add or edit, as the Credentials form sends it. Holds no secret.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
-pub struct ProfileInput {
-    /// The id: lowercase letters, digits and `-`.
-    pub id: String,
-    /// The name shown in the app (the id when empty).
-    pub display_name: String,
-    /// The card issuer.
-    pub provider: Provider,
-    /// `sandbox`, `production`, or a base URL (`https://`, or `http://` to loopback).
-    pub environment: String,
-    /// Vault: the merchant id (UUID).
-    pub merchant_id: Option<String>,
-    /// Vault: `pkcs1` (default), `oaep-sha256` or `oaep-sha1`.
-    pub rsa_padding: Option<String>,
-    /// Vault: sign in with a phone number and password instead of a pasted token.
-    pub sign_in: bool,
-    /// Solid: the PIN endpoint's base URL.
-    pub pin_endpoint: Option<String>,
-    /// Solid: the PIN token's lifetime in seconds (default 300).
-    pub token_lifetime_secs: Option<u32>,
 }
 
 /// The secrets a Credentials form hands over, inward only. Each is moved into a zeroizing
@@ -125,7 +102,7 @@ mod tests {
         AppInfo::export_all(&cfg).expect("export AppInfo");
         api::ErrorReport::export_all(&cfg).expect("export ErrorReport");
         api::ProfileView::export_all(&cfg).expect("export ProfileView");
-        ProfileInput::export_all(&cfg).expect("export ProfileInput");
+        api::ProfileInput::export_all(&cfg).expect("export ProfileInput");
         ProfileSecrets::export_all(&cfg).expect("export ProfileSecrets");
         api::OpDone::export_all(&cfg).expect("export OpDone");
         api::PolicyRule::export_all(&cfg).expect("export PolicyRule");

@@ -37,10 +37,13 @@ pub fn idle_timeout(mode: Mode, configured: u64, system: &SystemConfig) -> u64 {
 /// an administrator with `pindesk-cli`).
 pub fn refuse_in_kiosk(state: &AppState) -> Result<(), ErrorReport> {
     if state.mode == Mode::Kiosk {
-        return Err(ErrorReport::new(
-            Category::Validation,
-            "this is a kiosk: profiles and settings are managed by an administrator",
-        ));
+        return Err(ErrorReport {
+            code: "kiosk".into(),
+            ..ErrorReport::new(
+                Category::Validation,
+                "this is a kiosk: profiles and settings are managed by an administrator",
+            )
+        });
     }
     Ok(())
 }

@@ -191,8 +191,8 @@ mod tests {
         assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(info["mode"], "demo");
         assert_eq!(info["demo"], true);
-        assert_eq!(info["activeProfile"]["environment"], "demo");
-        assert_eq!(info["activeProfile"]["provider"], "vault");
+        assert_eq!(info["active_profile"]["environment"], "demo");
+        assert_eq!(info["active_profile"]["provider"], "vault");
     }
 
     #[test]
@@ -200,15 +200,15 @@ mod tests {
         let app = app(Mode::Kiosk);
         let info = app.ok("app_info", json!({}));
         assert_eq!(info["mode"], "kiosk");
-        assert!(info["idleTimeoutSecs"].as_u64().unwrap() <= 120);
+        assert!(info["idle_timeout_secs"].as_u64().unwrap() <= 120);
         let err = app
             .call(
                 "save_profile",
                 json!({
-                    "input": {"id": "x", "displayName": "", "provider": "solid", "environment": "sandbox",
-                              "merchantId": null, "rsaPadding": null, "signIn": false,
-                              "pinEndpoint": null, "tokenLifetimeSecs": null},
-                    "secrets": {"apiKey": "k"}, "isNew": true
+                    "input": {"id": "x", "display_name": "", "provider": "solid", "environment": "sandbox",
+                              "merchant_id": null, "rsa_padding": null, "sign_in": false,
+                              "pin_endpoint": null, "token_lifetime_secs": null},
+                    "secrets": {"api_key": "k"}, "isNew": true
                 }),
             )
             .unwrap_err();

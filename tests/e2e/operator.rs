@@ -311,7 +311,7 @@ pub fn history(app: &App) -> Vec<Value> {
     let page = invoke(
         app,
         "history_page",
-        json!({ "query": { "provider": null, "outcome": null, "cardId": null, "since": null,
+        json!({ "query": { "provider": null, "outcome": null, "card_id": null, "since": null,
                            "until": null, "before": null, "limit": 50 } }),
     );
     page["ok"]["entries"]

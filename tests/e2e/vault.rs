@@ -133,7 +133,7 @@ fn vault_flow_keyboard_only_in_six_actions() {
             .iter()
             .any(|e| e["operation"] == "vault.set_passcode"
                 && e["outcome"] == "ok"
-                && e["cardId"] == CARD),
+                && e["card_id"] == CARD),
         "history has vault.set_passcode ok: {entries:?}"
     );
 

@@ -43,7 +43,7 @@ describe("ipc", () => {
   });
 
   it("recognises a typed command error", () => {
-    expect(isErrorReport({ category: "validation", message: "m", field: null, reference: null, exit_code: 2 })).toBe(true);
+    expect(isErrorReport({ category: "validation", message: "m", field: null, reference: null, code: "invalid_input" })).toBe(true);
     expect(isErrorReport("boom")).toBe(false);
   });
 });

@@ -3,7 +3,6 @@
  * send: a secret's kind as its form field, a profile's display name, the exit code of an
  * error category. Kept here so that no screen repeats them.
  */
-import type { Category } from "./bindings/Category";
 import type { ProfileView } from "./bindings/ProfileView";
 import type { SecretKind } from "./bindings/SecretKind";
 import type { SecretState } from "./bindings/SecretState";
@@ -26,12 +25,3 @@ export function profileName(view: ProfileView): string {
   return view.profile.display_name || view.profile.id;
 }
 
-/** The `pindesk-cli` exit code of each category, as the core defines it. */
-export const EXIT_CODES: Record<Category, number> = {
-  validation: 2,
-  rejected: 3,
-  credentials: 4,
-  network: 5,
-  unknown_outcome: 5,
-  internal: 1,
-};

@@ -48,6 +48,15 @@ pub enum ProviderArg {
     Solid,
 }
 
+impl From<ProviderArg> for pindesk_core::profile::Provider {
+    fn from(p: ProviderArg) -> Self {
+        match p {
+            ProviderArg::Vault => Self::Vault,
+            ProviderArg::Solid => Self::Solid,
+        }
+    }
+}
+
 /// `profile …` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {

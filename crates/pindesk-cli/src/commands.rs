@@ -2,21 +2,18 @@
 //! any secret is asked for, so bad input fails at once with exit code 2 and nothing sent.
 
 use crate::args::{
-    CardArgs, Command, HistoryArgs, ProfileAddArgs, ProfileCommand, ProviderArg, SetPinArgs,
-    SolidCommand, VaultCommand,
+    CardArgs, Command, HistoryArgs, ProfileAddArgs, ProfileCommand, SetPinArgs, SolidCommand,
+    VaultCommand,
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
-use pindesk_core::api::{rfc3339, ErrorReport, HistoryQuery, OpDone, ProfileView};
+use pindesk_core::api::{rfc3339, ErrorReport, HistoryQuery, OpDone, ProfileInput, ProfileView};
 use pindesk_core::credentials::KeyringStore;
 use pindesk_core::desk::{Desk, Error, NewCredentials};
 use pindesk_core::error::Category;
 use pindesk_core::history::Entry;
 use pindesk_core::paths::Paths;
-use pindesk_core::profile::{
-    Environment, Profile, ProfileError, ProfileId, Provider, ProviderSettings, SolidSettings,
-    VaultAuth, VaultSettings,
-};
+use pindesk_core::profile::{Profile, ProfileError, ProfileId, Provider, VaultAuth};
 use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
 use serde_json::json;
@@ -156,78 +153,20 @@ async fn profile(
 }
 
 fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
-    let id = ProfileId::new(args.name.as_str())
-        .map_err(|e| Failure::validation("name", e.to_string()))?;
-    let environment = Environment::parse(&args.environment).map_err(invalid)?;
-    let provider = match args.provider {
-        ProviderArg::Vault => Provider::Vault,
-        ProviderArg::Solid => Provider::Solid,
+    // The id is the NAME argument here, so its error names that.
+    ProfileId::new(args.name.as_str()).map_err(|e| Failure::validation("name", e.to_string()))?;
+    let input = ProfileInput {
+        id: args.name.clone(),
+        display_name: args.display_name.clone().unwrap_or_default(),
+        provider: args.provider.into(),
+        environment: args.environment.clone(),
+        merchant_id: args.merchant_id.clone(),
+        rsa_padding: args.rsa_padding.clone(),
+        sign_in: args.sign_in,
+        pin_endpoint: args.pin_endpoint.clone(),
+        token_lifetime_secs: None,
     };
-    let display = args
-        .display_name
-        .clone()
-        .unwrap_or_else(|| args.name.clone());
-    // The field is named as in the profiles file; the message names the flag.
-    let wrong = |field: &str, provider: &str| {
-        Failure::validation(
-            field,
-            format!(
-                "--{} applies to {provider} profiles only",
-                field.replace('_', "-")
-            ),
-        )
-    };
-    let settings = match provider {
-        Provider::Vault => {
-            if args.pin_endpoint.is_some() {
-                return Err(wrong("pin_endpoint", "Solid"));
-            }
-            let mut vault = VaultSettings {
-                merchant_id: args.merchant_id.clone(),
-                ..VaultSettings::default()
-            };
-            if let Some(padding) = &args.rsa_padding {
-                vault.rsa_padding = padding.parse().map_err(|_| {
-                    Failure::validation(
-                        "rsa_padding",
-                        "--rsa-padding must be pkcs1, oaep-sha256 or oaep-sha1",
-                    )
-                })?;
-            }
-            if args.sign_in {
-                vault.auth = VaultAuth::SignIn;
-            }
-            ProviderSettings::Vault(vault)
-        }
-        Provider::Solid => {
-            if args.merchant_id.is_some() {
-                return Err(wrong("merchant_id", "Vault"));
-            }
-            if args.rsa_padding.is_some() {
-                return Err(wrong("rsa_padding", "Vault"));
-            }
-            if args.sign_in {
-                return Err(wrong("sign_in", "Vault"));
-            }
-            let mut solid = SolidSettings::default();
-            if let Some(endpoint) = &args.pin_endpoint {
-                solid.pin_endpoint = Some(endpoint.parse().map_err(
-                    |e: pindesk_core::validate::ValidationError| {
-                        Failure::validation("pin_endpoint", e.message)
-                    },
-                )?);
-            }
-            ProviderSettings::Solid(solid)
-        }
-    };
-    let profile = Profile {
-        id,
-        display_name: display,
-        environment,
-        settings,
-    };
-    profile.validate().map_err(invalid)?;
-    Ok(profile)
+    Ok(input.to_profile()?)
 }
 
 fn read_credentials(profile: &Profile, input: &mut SecretInput) -> Result<NewCredentials, Failure> {
@@ -400,10 +339,7 @@ fn done(operation: &str, card: &str, text: String) -> Report {
 
 fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
     let query = HistoryQuery {
-        provider: args.provider.map(|p| match p {
-            ProviderArg::Vault => Provider::Vault,
-            ProviderArg::Solid => Provider::Solid,
-        }),
+        provider: args.provider.map(Provider::from),
         outcome: args.outcome.clone(),
         card_id: args.card.clone(),
         since: args.since.clone(),

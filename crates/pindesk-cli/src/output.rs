@@ -78,8 +78,11 @@ impl Failure {
     /// Prints the failure on stderr and returns the exit code.
     pub fn report(&self, json_mode: bool) -> i32 {
         let report = &self.0;
+        let exit_code = report.category.exit_code();
         if json_mode {
-            eprintln!("{}", json!({ "error": report }));
+            let mut error = serde_json::to_value(report).unwrap_or_default();
+            error["exit_code"] = json!(exit_code);
+            eprintln!("{}", json!({ "error": error }));
         } else {
             eprintln!("error: {}", report.message);
             if let Some(reference) = &report.reference {
@@ -89,7 +92,7 @@ impl Failure {
                 eprintln!("The request may have reached the provider: check before retrying.");
             }
         }
-        report.exit_code
+        exit_code
     }
 }
 

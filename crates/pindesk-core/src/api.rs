@@ -71,6 +71,108 @@ pub struct ProfileView {
     pub secrets: Vec<(SecretKind, SecretState)>,
 }
 
+/// A profile to add or edit as an operator gives it (the desktop's Credentials form, the
+/// CLI's `profile add` flags). Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProfileInput {
+    /// The id: lowercase letters, digits and `-`.
+    pub id: String,
+    /// The name shown in the app (the id when empty).
+    pub display_name: String,
+    /// The card issuer.
+    pub provider: Provider,
+    /// `sandbox`, `production`, or a base URL (`https://`, or `http://` to loopback).
+    pub environment: String,
+    /// Vault: the merchant id (UUID).
+    pub merchant_id: Option<String>,
+    /// Vault: `pkcs1` (default), `oaep-sha256` or `oaep-sha1`.
+    pub rsa_padding: Option<String>,
+    /// Vault: sign in with a phone number and password instead of a pasted token.
+    pub sign_in: bool,
+    /// Solid: the PIN endpoint's base URL.
+    pub pin_endpoint: Option<String>,
+    /// Solid: the PIN token's lifetime in seconds (default 300).
+    pub token_lifetime_secs: Option<u32>,
+}
+
+impl ProfileInput {
+    /// The profile this input describes, checked as a stored profile must be. A setting of
+    /// the other provider is refused, naming its field; empty text is no value.
+    pub fn to_profile(&self) -> Result<Profile, crate::desk::Error> {
+        use crate::profile::{
+            Environment, ProfileId, ProviderSettings, SolidSettings, VaultAuth, VaultSettings,
+        };
+        let id = ProfileId::new(self.id.trim())?;
+        let environment = Environment::parse(self.environment.trim())?;
+        let display_name = match self.display_name.trim() {
+            "" => id.to_string(),
+            name => name.to_owned(),
+        };
+        let only_for = |field: &'static str, other: &str| {
+            ValidationError::new(field, format!("applies to {other} profiles only"))
+        };
+        let settings = match self.provider {
+            Provider::Vault => {
+                if text(&self.pin_endpoint).is_some() {
+                    return Err(only_for("pin_endpoint", "Solid").into());
+                }
+                if self.token_lifetime_secs.is_some() {
+                    return Err(only_for("token_lifetime_secs", "Solid").into());
+                }
+                let rsa_padding = match text(&self.rsa_padding) {
+                    Some(p) => p.parse().map_err(|_| {
+                        ValidationError::new(
+                            "rsa_padding",
+                            "must be pkcs1, oaep-sha256 or oaep-sha1",
+                        )
+                    })?,
+                    None => Default::default(),
+                };
+                ProviderSettings::Vault(VaultSettings {
+                    merchant_id: text(&self.merchant_id).map(str::to_owned),
+                    rsa_padding,
+                    auth: if self.sign_in {
+                        VaultAuth::SignIn
+                    } else {
+                        VaultAuth::Token
+                    },
+                    passcode_policy: None,
+                })
+            }
+            Provider::Solid => {
+                if text(&self.merchant_id).is_some() {
+                    return Err(only_for("merchant_id", "Vault").into());
+                }
+                if text(&self.rsa_padding).is_some() {
+                    return Err(only_for("rsa_padding", "Vault").into());
+                }
+                if self.sign_in {
+                    return Err(only_for("sign_in", "Vault").into());
+                }
+                let mut solid = SolidSettings::default();
+                if let Some(endpoint) = text(&self.pin_endpoint) {
+                    solid.pin_endpoint = Some(endpoint.parse().map_err(|e: ValidationError| {
+                        ValidationError::new("pin_endpoint", e.message)
+                    })?);
+                }
+                if let Some(secs) = self.token_lifetime_secs {
+                    solid.token_lifetime_secs = u64::from(secs);
+                }
+                ProviderSettings::Solid(solid)
+            }
+        };
+        let profile = Profile {
+            id,
+            display_name,
+            environment,
+            settings,
+        };
+        profile.validate()?;
+        Ok(profile)
+    }
+}
+
 /// The profile requests go through, as the status bar shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -93,32 +195,38 @@ impl From<&ProfileView> for ProfileSummary {
     }
 }
 
-/// A failure as every surface reports it: what kind, in words an operator understands, the
-/// field it concerns and the provider's reference for support (`errorId`, `request_id`).
+/// A failure as every surface reports it: what kind, a stable code of what failed, in words
+/// an operator understands, the field it concerns and the provider's reference for support
+/// (`errorId`, `request_id`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorReport {
     /// What kind of failure (the UI branches on it, never on the message).
     pub category: Category,
+    /// A stable name of what failed, e.g. `policy`, `unauthorized`, `not_sent` (see
+    /// [`crate::desk::Error::code`]); `invalid_input` and `internal` for the surfaces' own.
+    pub code: String,
     /// The operator-facing message (never holds a secret).
     pub message: String,
     /// The input field it concerns, when there is one.
     pub field: Option<String>,
     /// The provider's reference, when it gave one.
     pub reference: Option<String>,
-    /// The `pindesk-cli` exit code of this category.
-    pub exit_code: i32,
 }
 
 impl ErrorReport {
     /// A report of `category` with just a message.
     pub fn new(category: Category, message: impl Into<String>) -> Self {
+        let code = match category {
+            Category::Validation => "invalid_input",
+            _ => "internal",
+        };
         Self {
             category,
+            code: code.to_owned(),
             message: message.into(),
             field: None,
             reference: None,
-            exit_code: category.exit_code(),
         }
     }
 
@@ -134,6 +242,7 @@ impl ErrorReport {
 impl From<&crate::desk::Error> for ErrorReport {
     fn from(e: &crate::desk::Error) -> Self {
         Self {
+            code: e.code().to_owned(),
             field: e.field(),
             reference: e.reference(),
             ..Self::new(e.category(), e.message())
@@ -324,19 +433,13 @@ mod tests {
     }
 
     #[test]
-    fn error_report_carries_the_exit_code_of_its_category() {
-        for category in [
-            Category::Validation,
-            Category::Rejected,
-            Category::Credentials,
-            Category::Network,
-            Category::UnknownOutcome,
-            Category::Internal,
-        ] {
-            assert_eq!(
-                ErrorReport::new(category, "m").exit_code,
-                category.exit_code()
-            );
-        }
+    fn error_report_codes_name_what_failed() {
+        let report = ErrorReport::from(crate::desk::Error::NoActiveProfile);
+        assert_eq!(
+            (report.category, report.code.as_str()),
+            (Category::Validation, "no_active_profile")
+        );
+        assert_eq!(ErrorReport::invalid("card_id", "m").code, "invalid_input");
+        assert_eq!(ErrorReport::new(Category::Internal, "m").code, "internal");
     }
 }

@@ -1,14 +1,11 @@
 //! Credentials commands: list, add or edit (secrets inward only), remove, make active, test.
 
 use super::{invalid, CmdResult};
-use crate::ipc::{ProfileInput, ProfileSecrets};
+use crate::ipc::ProfileSecrets;
 use crate::state::AppState;
-use pindesk_core::api::ProfileView;
+use pindesk_core::api::{ProfileInput, ProfileView};
 use pindesk_core::desk::NewCredentials;
-use pindesk_core::profile::{
-    Environment, Profile, ProfileId, Provider, ProviderSettings, SolidSettings, VaultAuth,
-    VaultSettings,
-};
+use pindesk_core::profile::{Profile, VaultAuth};
 use pindesk_core::secret::{AccessToken, ApiKey, Password};
 use tauri::State;
 use zeroize::Zeroizing;
@@ -17,65 +14,6 @@ use zeroize::Zeroizing;
 #[tauri::command]
 pub fn list_profiles(state: State<'_, AppState>) -> CmdResult<Vec<ProfileView>> {
     Ok(state.desk.list_profiles()?)
-}
-
-fn profile_from(input: &ProfileInput) -> CmdResult<Profile> {
-    let id = ProfileId::new(input.id.trim()).map_err(pindesk_core::desk::Error::from)?;
-    let environment =
-        Environment::parse(input.environment.trim()).map_err(pindesk_core::desk::Error::from)?;
-    let name = match input.display_name.trim() {
-        "" => input.id.trim().to_owned(),
-        name => name.to_owned(),
-    };
-    let settings = match input.provider {
-        Provider::Vault => ProviderSettings::Vault(vault_settings(input)?),
-        Provider::Solid => ProviderSettings::Solid(solid_settings(input)?),
-    };
-    Ok(Profile {
-        id,
-        display_name: name,
-        environment,
-        settings,
-    })
-}
-
-fn vault_settings(input: &ProfileInput) -> CmdResult<VaultSettings> {
-    let mut vault = VaultSettings::default();
-    {
-        vault.merchant_id = input
-            .merchant_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-            .map(str::to_owned);
-        if let Some(padding) = input.rsa_padding.as_deref().filter(|p| !p.is_empty()) {
-            vault.rsa_padding = padding.parse().map_err(pindesk_core::desk::Error::from)?;
-        }
-        if input.sign_in {
-            vault.auth = VaultAuth::SignIn;
-        }
-    }
-    Ok(vault)
-}
-
-fn solid_settings(input: &ProfileInput) -> CmdResult<SolidSettings> {
-    let mut solid = SolidSettings::default();
-    {
-        if let Some(endpoint) = input
-            .pin_endpoint
-            .as_deref()
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-        {
-            solid.pin_endpoint = Some(endpoint.parse().map_err(
-                |e: pindesk_core::validate::ValidationError| invalid("pin_endpoint", e.message),
-            )?);
-        }
-        if let Some(secs) = input.token_lifetime_secs {
-            solid.token_lifetime_secs = u64::from(secs);
-        }
-    }
-    Ok(solid)
 }
 
 fn credentials_from(profile: &Profile, secrets: ProfileSecrets) -> Option<NewCredentials> {
@@ -111,7 +49,7 @@ pub fn save_profile(
     is_new: bool,
 ) -> CmdResult<ProfileView> {
     crate::kiosk::refuse_in_kiosk(&state)?;
-    let profile = profile_from(&input)?;
+    let profile = input.to_profile()?;
     let credentials = credentials_from(&profile, secrets);
     let id = profile.id.to_string();
     if is_new {

@@ -84,10 +84,5 @@ pub fn pin_rules(
     candidate: String,
 ) -> CmdResult<Vec<PolicyRule>> {
     let candidate = zeroize::Zeroizing::new(candidate);
-    let profile = state.desk.resolve_profile(profile.as_deref())?;
-    let policy = profile
-        .solid()
-        .and_then(|s| s.pin_policy.clone())
-        .unwrap_or_default();
-    Ok(PolicyRule::all(policy.violations(&candidate)))
+    Ok(state.desk.pin_rules(profile.as_deref(), &candidate)?)
 }

@@ -63,12 +63,7 @@ pub fn passcode_rules(
     candidate: String,
 ) -> CmdResult<Vec<PolicyRule>> {
     let candidate = zeroize::Zeroizing::new(candidate);
-    let profile = state.desk.resolve_profile(profile.as_deref())?;
-    let policy = profile
-        .vault()
-        .and_then(|v| v.passcode_policy.clone())
-        .unwrap_or_default();
-    Ok(PolicyRule::all(policy.violations(&candidate)))
+    Ok(state.desk.passcode_rules(profile.as_deref(), &candidate)?)
 }
 
 /// Demo mode only: the last code the embedded sandbox "sent" to the card.

@@ -2,14 +2,20 @@
 import type { Category } from "./Category";
 
 /**
- * A failure as every surface reports it: what kind, in words an operator understands, the
- * field it concerns and the provider's reference for support (`errorId`, `request_id`).
+ * A failure as every surface reports it: what kind, a stable code of what failed, in words
+ * an operator understands, the field it concerns and the provider's reference for support
+ * (`errorId`, `request_id`).
  */
 export type ErrorReport = { 
 /**
  * What kind of failure (the UI branches on it, never on the message).
  */
 category: Category, 
+/**
+ * A stable name of what failed, e.g. `policy`, `unauthorized`, `not_sent` (see
+ * [`crate::desk::Error::code`]); `invalid_input` and `internal` for the surfaces' own.
+ */
+code: string, 
 /**
  * The operator-facing message (never holds a secret).
  */
@@ -21,8 +27,4 @@ field: string | null,
 /**
  * The provider's reference, when it gave one.
  */
-reference: string | null, 
-/**
- * The `pindesk-cli` exit code of this category.
- */
-exit_code: number, };
+reference: string | null, };

@@ -2,7 +2,8 @@
 import type { Provider } from "./Provider";
 
 /**
- * A profile to add or edit, as the Credentials form sends it. Holds no secret.
+ * A profile to add or edit as an operator gives it (the desktop's Credentials form, the
+ * CLI's `profile add` flags). Holds no secret.
  */
 export type ProfileInput = { 
 /**

@@ -64,7 +64,7 @@ describe("error placement", () => {
 
   it("shows an error at its field, with the reference, marks and focuses the field", () => {
     const { root, code } = form();
-    const slot = showError(root, { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42", exit_code: 3 });
+    const slot = showError(root, { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42", code: "rejected" });
     expect(slot).toBe("code");
     expect(code.error.hidden).toBe(false);
     expect(code.error.textContent).toContain("The code is wrong");
@@ -78,9 +78,9 @@ describe("error placement", () => {
 
   it("puts a passCode error at the passcode field and an unknown field in the form slot", () => {
     const { root, pass, formSlot } = form();
-    expect(showError(root, { category: "rejected", message: "weak", field: "passCode", reference: null, exit_code: 3 })).toBe("passcode");
+    expect(showError(root, { category: "rejected", message: "weak", field: "passCode", reference: null, code: "rejected" })).toBe("passcode");
     expect(pass.error.querySelector("[data-error-message]")?.textContent).toBe("weak");
-    expect(showError(root, { category: "network", message: "no route", field: "keyId", reference: null, exit_code: 5 })).toBe("form");
+    expect(showError(root, { category: "network", message: "no route", field: "keyId", reference: null, code: "not_sent" })).toBe("form");
     expect(formSlot.querySelector("[data-error-message]")?.textContent).toBe("no route");
     expect(formSlot.querySelector<HTMLElement>("[data-category]")?.dataset.category).toBe("network");
   });
@@ -96,7 +96,7 @@ describe("error placement", () => {
   it("gives an unknown outcome its own prominent panel", () => {
     const panel = unknownPanel();
     expect(panel.hidden).toBe(true);
-    showUnknown(panel, "Setting the passcode", { category: "unknown_outcome", message: "timed out", field: null, reference: "R1", exit_code: 5 });
+    showUnknown(panel, "Setting the passcode", { category: "unknown_outcome", message: "timed out", field: null, reference: "R1", code: "maybe_sent" });
     expect(panel.hidden).toBe(false);
     expect(panel.textContent).toContain("Outcome unknown — check with the provider before retrying");
     expect(panel.querySelector("[data-reference]")?.textContent).toBe("Ref: R1");
@@ -132,8 +132,8 @@ describe("busy", () => {
   });
 
   it("settles a rejection into an ErrorReport", async () => {
-    const bad = await settle(Promise.reject({ category: "rejected", message: "no", field: "code", reference: null, exit_code: 3 }));
-    expect(bad).toEqual({ ok: false, error: { category: "rejected", message: "no", field: "code", reference: null, exit_code: 3 } });
+    const bad = await settle(Promise.reject({ category: "rejected", message: "no", field: "code", reference: null, code: "rejected" }));
+    expect(bad).toEqual({ ok: false, error: { category: "rejected", message: "no", field: "code", reference: null, code: "rejected" } });
     expect(await settle(Promise.resolve(3))).toEqual({ ok: true, value: 3 });
   });
 });

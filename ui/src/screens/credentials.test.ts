@@ -127,7 +127,7 @@ describe("Credentials screen", () => {
   it("shows an app error at the field it names, as the app words it", async () => {
     invoke.mockImplementation(async (cmd: string) => {
       if (cmd === "save_profile") {
-        throw { category: "validation", message: "environment: use https://", field: "environment", reference: null, exit_code: 2 };
+        throw { category: "validation", message: "environment: use https://", field: "environment", reference: null, code: "invalid_input" };
       }
       return cmd === "list_profiles" ? profiles : null;
     });
@@ -174,7 +174,7 @@ describe("Credentials screen", () => {
   it("says a refused key in the app's words", async () => {
     invoke.mockImplementation(async (cmd: string) => {
       if (cmd === "test_profile") {
-        throw { category: "credentials", message: "Solid refused the API key (HTTP 401). Check the profile's API key.", field: null, reference: "req_1", exit_code: 4 };
+        throw { category: "credentials", message: "Solid refused the API key (HTTP 401). Check the profile's API key.", field: null, reference: "req_1", code: "unauthorized" };
       }
       return cmd === "list_profiles" ? profiles : null;
     });

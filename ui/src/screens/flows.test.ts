@@ -45,7 +45,7 @@ beforeEach(() => {
     vault_send_code: ({ card }) => done("vault.send_code", String(card)),
     demo_sms: ({ card }) => ({ card_id: card, code: "482913" }),
     vault_verify_code: ({ card, code }) => {
-      if (code !== "482913") throw { category: "rejected", message: "The code is wrong", field: "code", reference: "E-7", exit_code: 3 };
+      if (code !== "482913") throw { category: "rejected", message: "The code is wrong", field: "code", reference: "E-7", code: "rejected" };
       return done("vault.verify_code", String(card));
     },
     vault_set_passcode: ({ card }) => done("vault.set_passcode", String(card)),
@@ -198,7 +198,7 @@ describe("vault screen", () => {
 
   it("locks the flow on an unknown outcome: no blind retry", async () => {
     handlers.vault_set_passcode = () => {
-      throw { category: "unknown_outcome", message: "no answer after sending", field: null, reference: "R-9", exit_code: 5 };
+      throw { category: "unknown_outcome", message: "no answer after sending", field: null, reference: "R-9", code: "maybe_sent" };
     };
     mount(vaultScreen);
     await flush();

@@ -9,7 +9,7 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-const refused: ErrorReport = { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42", exit_code: 3 };
+const refused: ErrorReport = { category: "rejected", message: "The code is wrong", field: "code", reference: "E-42", code: "rejected" };
 
 /** What a slot shows: its message, category and reference, each `null` when absent. */
 function shown(slot: HTMLElement) {
@@ -31,7 +31,7 @@ describe("error view", () => {
     },
     {
       name: "an app error without a reference: message and category",
-      error: { category: "network", message: "no route", field: null, reference: null, exit_code: 5 },
+      error: { category: "network", message: "no route", field: null, reference: null, code: "not_sent" },
       want: { message: "no route", category: "network", categoryWords: CATEGORY_WORDS.network, reference: null, copy: false },
     },
     {
@@ -41,7 +41,7 @@ describe("error view", () => {
     },
     {
       name: "what failed goes before the message",
-      error: { category: "internal", message: "disk full", field: null, reference: null, exit_code: 1 },
+      error: { category: "internal", message: "disk full", field: null, reference: null, code: "internal" },
       lead: "The export failed",
       want: { message: "The export failed: disk full", category: "internal", categoryWords: "App error", reference: null, copy: false },
     },
@@ -107,22 +107,22 @@ describe("asErrorReport", () => {
     {
       name: "an ErrorReport missing its optional parts, with nulls",
       rejection: { category: "rejected", message: "m" },
-      want: { category: "rejected", message: "m", field: null, reference: null, exit_code: 3 },
+      want: { category: "rejected", message: "m", field: null, reference: null, code: "rejected" },
     },
     {
       name: "a bridge failure as an internal error",
       rejection: new Error("bridge down"),
-      want: { category: "internal", message: "bridge down", field: null, reference: null, exit_code: 1 },
+      want: { category: "internal", message: "bridge down", field: null, reference: null, code: "internal" },
     },
     {
       name: "a bare string as an internal error",
       rejection: "window closed",
-      want: { category: "internal", message: "window closed", field: null, reference: null, exit_code: 1 },
+      want: { category: "internal", message: "window closed", field: null, reference: null, code: "internal" },
     },
     {
       name: "anything without words as 'no answer'",
       rejection: { code: 7 },
-      want: { category: "internal", message: "the app did not answer; try again", field: null, reference: null, exit_code: 1 },
+      want: { category: "internal", message: "the app did not answer; try again", field: null, reference: null, code: "internal" },
     },
   ];
   it.each(cases)("turns $name", ({ rejection, want }) => {

@@ -8,7 +8,6 @@ import type { Category } from "../bindings/Category";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import { h, type Child } from "../dom";
 import { isErrorReport } from "../ipc";
-import { EXIT_CODES } from "../views";
 
 /** An error to show: one the app reported, or a message of the UI's own. */
 export type ShownError = ErrorReport | string;
@@ -37,11 +36,11 @@ export function asErrorReport(error: unknown): ErrorReport {
       message: error.message,
       field: error.field ?? null,
       reference: error.reference ?? null,
-      exit_code: typeof error.exit_code === "number" ? error.exit_code : EXIT_CODES[error.category],
+      code: typeof error.code === "string" ? error.code : error.category,
     };
   }
   const message = error instanceof Error ? error.message : typeof error === "string" ? error : "";
-  return { category: "internal", message: message || NO_ANSWER, field: null, reference: null, exit_code: EXIT_CODES.internal };
+  return { category: "internal", message: message || NO_ANSWER, field: null, reference: null, code: "internal" };
 }
 
 /**

@@ -96,6 +96,26 @@ impl Error {
         }
     }
 
+    /// A stable name of what failed (`policy`, `wrong_provider`, `unauthorized`, `not_sent`,
+    /// …), for scripts and the UI to branch on beside the category; never a provider's text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "invalid_input",
+            Error::Policy(_) => "policy",
+            Error::Profile(_) => "profile",
+            Error::Credentials(_) => "keyring",
+            Error::MissingSecret { .. } => "missing_secret",
+            Error::NoActiveProfile => "no_active_profile",
+            Error::WrongProvider { .. } => "wrong_provider",
+            Error::NoPinEndpoint { .. } => "no_pin_endpoint",
+            Error::NoPinToken { .. } => "no_pin_token",
+            Error::Vault(e) => e.code(),
+            Error::Solid(e) => e.code(),
+            Error::Transport(e) => e.code(),
+            Error::History(_) => "history",
+        }
+    }
+
     /// The message for the operator.
     pub fn message(&self) -> String {
         self.to_string()

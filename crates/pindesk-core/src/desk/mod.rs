@@ -18,7 +18,7 @@ pub use solid::HeldPinToken;
 
 pub use crate::demo::{DemoBackend, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
 
-use crate::api::{HistoryPage, HistoryQuery};
+use crate::api::{HistoryPage, HistoryQuery, PolicyRule};
 use crate::credentials::SecretStore;
 use crate::demo::{Demo, OverlaySecrets, DEMO_ENVIRONMENT_LABEL};
 use crate::history::{Filter, History, Page};
@@ -143,6 +143,36 @@ impl Desk {
             entries: self.history.query(&filter, page)?,
             total: self.history.count(&filter)?,
         })
+    }
+
+    /// The rules of the profile's passcode policy that `candidate` breaks, for live feedback;
+    /// empty when it passes. A profile that is not a Vault one checks the default policy.
+    pub fn passcode_rules(
+        &self,
+        profile: Option<&str>,
+        candidate: &str,
+    ) -> Result<Vec<PolicyRule>, Error> {
+        let profile = self.resolve_profile(profile)?;
+        let policy = profile
+            .vault()
+            .and_then(|v| v.passcode_policy.clone())
+            .unwrap_or_default();
+        Ok(PolicyRule::all(policy.violations(candidate)))
+    }
+
+    /// The rules of the profile's PIN policy that `candidate` breaks; empty when it passes. A
+    /// profile that is not a Solid one checks the default policy.
+    pub fn pin_rules(
+        &self,
+        profile: Option<&str>,
+        candidate: &str,
+    ) -> Result<Vec<PolicyRule>, Error> {
+        let profile = self.resolve_profile(profile)?;
+        let policy = profile
+            .solid()
+            .and_then(|s| s.pin_policy.clone())
+            .unwrap_or_default();
+        Ok(PolicyRule::all(policy.violations(candidate)))
     }
 
     /// Forgets every secret held in memory: cached tokens, RSA keys and PIN tokens. Called on

@@ -85,6 +85,14 @@ pub enum TransportError {
 }
 
 impl TransportError {
+    /// A stable name of what failed: `not_sent` or `maybe_sent`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TransportError::NotSent { .. } => "not_sent",
+            TransportError::MaybeSent { .. } => "maybe_sent",
+        }
+    }
+
     /// Whether the request may have reached the provider (so a state-changing call must not
     /// be repeated without checking).
     pub fn may_have_been_sent(&self) -> bool {

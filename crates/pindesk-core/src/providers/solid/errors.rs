@@ -114,6 +114,23 @@ pub enum SolidError {
 }
 
 impl SolidError {
+    /// A stable name of what failed, for scripts and the UI to branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SolidError::Invalid(_) => "invalid_input",
+            SolidError::InvalidCredential => "invalid_credential",
+            SolidError::InvalidPinToken => "invalid_pin_token",
+            SolidError::Rejected(_) => "rejected",
+            SolidError::Unauthorized(_) => "unauthorized",
+            SolidError::PinTokenRefused(_) => "pin_token_refused",
+            SolidError::RateLimited { .. } => "rate_limited",
+            SolidError::ProviderUnavailable(_) => "provider_unavailable",
+            SolidError::Unconfirmed { .. } => "unconfirmed",
+            SolidError::Malformed { .. } => "malformed_answer",
+            SolidError::Transport(t) => t.code(),
+        }
+    }
+
     /// The category the UI and the CLI branch on (see [`crate::providers`]).
     pub fn category(&self) -> Category {
         match self {

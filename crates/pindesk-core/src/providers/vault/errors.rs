@@ -162,6 +162,21 @@ pub enum VaultError {
 }
 
 impl VaultError {
+    /// A stable name of what failed, for scripts and the UI to branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultError::Invalid(_) => "invalid_input",
+            VaultError::Rejected(_) => "rejected",
+            VaultError::Unauthorized(_) => "unauthorized",
+            VaultError::InvalidCredential => "invalid_credential",
+            VaultError::RateLimited { .. } => "rate_limited",
+            VaultError::ProviderUnavailable(_) => "provider_unavailable",
+            VaultError::Unconfirmed { .. } => "unconfirmed",
+            VaultError::Malformed { .. } => "malformed_answer",
+            VaultError::Transport(t) => t.code(),
+        }
+    }
+
     /// The category the UI and the CLI branch on (see [`crate::providers`]).
     pub fn category(&self) -> Category {
         match self {
