@@ -87,7 +87,7 @@ mod tests {
     }
 
     /// The binding files (their names, without `.ts`) that `T` names: itself when it is one,
-    /// and its type arguments (`Vec<ProfileDto>`, `Option<DemoSms>`).
+    /// and its type arguments (`Vec<ProfileView>`, `Option<DemoSms>`).
     fn imports<T: TS + 'static>(cfg: &Config) -> Vec<String> {
         struct Visit<'a>(&'a Config, Vec<String>);
         impl TypeVisitor for Visit<'_> {

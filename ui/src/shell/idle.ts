@@ -3,7 +3,7 @@
  * the page restarts the timer; when it runs out, the app forgets every secret it holds
  * (`forgetSecrets()`), the start screen is mounted afresh (so every field on screen is gone and
  * nothing typed survives) and a short note says why. The timeout comes from the app
- * (`AppInfo.idleTimeoutSecs`: the settings, at most 15 minutes; a kiosk's from its machine config).
+ * (`AppInfo.idle_timeout_secs`: the settings, at most 15 minutes; a kiosk's from its machine config).
  */
 import { h } from "../dom";
 import "./idle.css";
