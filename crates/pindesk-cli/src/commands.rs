@@ -260,35 +260,28 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
     match cmd {
         VaultCommand::SendCode(CardArgs { profile, card }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
-            desk.vault_send_code(profile.as_deref(), &card).await?;
+            let step = desk.vault_send_code(profile.as_deref(), &card).await?;
             Ok(done(
-                "vault.send_code",
-                &card,
+                step,
                 format!("SMS code sent to the cardholder of card {card}."),
             ))
         }
         VaultCommand::VerifyCode(CardArgs { profile, card }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
-            desk.vault_verify_code(profile.as_deref(), &card, code)
+            let step = desk
+                .vault_verify_code(profile.as_deref(), &card, code)
                 .await?;
-            Ok(done(
-                "vault.verify_code",
-                &card,
-                format!("SMS code verified for card {card}."),
-            ))
+            Ok(done(step, format!("SMS code verified for card {card}.")))
         }
         VaultCommand::SetPasscode(CardArgs { profile, card }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
             let passcode = Passcode::new(input.read_new("New passcode", "passcode")?.to_string());
-            desk.vault_set_passcode(profile.as_deref(), &card, code, passcode)
+            let step = desk
+                .vault_set_passcode(profile.as_deref(), &card, code, passcode)
                 .await?;
-            Ok(done(
-                "vault.set_passcode",
-                &card,
-                format!("Passcode set on card {card}."),
-            ))
+            Ok(done(step, format!("Passcode set on card {card}.")))
         }
     }
 }
@@ -322,19 +315,17 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
             Expiry::parse(&expiry, OffsetDateTime::now_utc().date()).map_err(invalid)?;
             last4.parse::<Last4>().map_err(invalid)?;
             let pin = Pin::new(input.read_new("New PIN", "pin")?.to_string());
-            desk.solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
+            let step = desk
+                .solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
                 .await?;
-            Ok(done(
-                "solid.set_pin",
-                &card,
-                format!("PIN set on card {card}."),
-            ))
+            Ok(done(step, format!("PIN set on card {card}.")))
         }
     }
 }
 
-fn done(operation: &str, card: &str, text: String) -> Report {
-    Report::new(OpDone::untimed(operation, card), text)
+/// A step's report: the core's `OpDone` without its time (the CLI's JSON never had one).
+fn done(step: OpDone, text: String) -> Report {
+    Report::new(OpDone { at: None, ..step }, text)
 }
 
 fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {

@@ -362,18 +362,10 @@ impl OpDone {
     /// `operation` on `card` succeeded, now.
     pub fn now(operation: &str, card: &str) -> Self {
         Self {
-            at: Some(rfc3339(OffsetDateTime::now_utc())),
-            ..Self::untimed(operation, card)
-        }
-    }
-
-    /// `operation` on `card` succeeded (no time given).
-    pub fn untimed(operation: &str, card: &str) -> Self {
-        Self {
             result: Done::Ok,
             operation: operation.to_owned(),
             card_id: card.to_owned(),
-            at: None,
+            at: Some(rfc3339(OffsetDateTime::now_utc())),
         }
     }
 }
@@ -423,7 +415,11 @@ mod tests {
 
     #[test]
     fn op_done_leaves_out_a_missing_time() {
-        let json = serde_json::to_value(OpDone::untimed("vault.send_code", "c1")).unwrap();
+        let untimed = OpDone {
+            at: None,
+            ..OpDone::now("vault.send_code", "c1")
+        };
+        let json = serde_json::to_value(untimed).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"result": "ok", "operation": "vault.send_code", "card_id": "c1"})

@@ -816,11 +816,12 @@ async fn run(case: &Case) {
     for before in case.before {
         match before {
             Before::VerifiedCode => code = Some(verified_code(&f, profile).await),
-            Before::SendCode => f
-                .desk
-                .vault_send_code(Some(profile), VAULT_CARD)
-                .await
-                .expect("the code is sent before the fault"),
+            Before::SendCode => {
+                f.desk
+                    .vault_send_code(Some(profile), VAULT_CARD)
+                    .await
+                    .expect("the code is sent before the fault");
+            }
             Before::PinToken => {
                 f.desk
                     .solid_pin_token(Some(profile), SOLID_CARD)
@@ -860,7 +861,11 @@ async fn run(case: &Case) {
 
     let started = Instant::now();
     let result = match case.step {
-        Step::SendCode => f.desk.vault_send_code(Some(profile), VAULT_CARD).await,
+        Step::SendCode => f
+            .desk
+            .vault_send_code(Some(profile), VAULT_CARD)
+            .await
+            .map(|_| ()),
         Step::SetPasscode => {
             set_passcode(&f, profile, code.as_deref().unwrap_or("1234"), PASSCODE).await
         }
@@ -1095,6 +1100,7 @@ async fn set_passcode(f: &Fx, profile: &str, code: &str, passcode: &str) -> Resu
             Passcode::new(passcode.to_owned()),
         )
         .await
+        .map(|_| ())
 }
 
 async fn set_pin(f: &Fx, profile: &str) -> Result<(), Error> {
@@ -1107,6 +1113,7 @@ async fn set_pin(f: &Fx, profile: &str) -> Result<(), Error> {
             "3738",
         )
         .await
+        .map(|_| ())
 }
 
 // ---------------------------------------------------------------------------------------

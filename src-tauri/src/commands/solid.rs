@@ -69,11 +69,10 @@ pub async fn solid_set_pin(
     last4: String,
 ) -> CmdResult<OpDone> {
     let pin = Pin::new(pin);
-    state
+    Ok(state
         .desk
         .solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
-        .await?;
-    Ok(OpDone::now("solid.set_pin", &card))
+        .await?)
 }
 
 /// The rules of the profile's PIN policy a candidate breaks (empty when it passes).

@@ -15,11 +15,10 @@ pub async fn vault_send_code(
     profile: Option<String>,
     card: String,
 ) -> CmdResult<OpDone> {
-    state
+    Ok(state
         .desk
         .vault_send_code(profile.as_deref(), &card)
-        .await?;
-    Ok(OpDone::now("vault.send_code", &card))
+        .await?)
 }
 
 /// Verifies the code the cardholder read out.
@@ -31,11 +30,10 @@ pub async fn vault_verify_code(
     code: String,
 ) -> CmdResult<OpDone> {
     let code = SmsCode::new(code);
-    state
+    Ok(state
         .desk
         .vault_verify_code(profile.as_deref(), &card, code)
-        .await?;
-    Ok(OpDone::now("vault.verify_code", &card))
+        .await?)
 }
 
 /// Encrypts and sets the new passcode (the UI has checked the confirmation matches).
@@ -48,11 +46,10 @@ pub async fn vault_set_passcode(
     passcode: String,
 ) -> CmdResult<OpDone> {
     let (code, passcode) = (SmsCode::new(code), Passcode::new(passcode));
-    state
+    Ok(state
         .desk
         .vault_set_passcode(profile.as_deref(), &card, code, passcode)
-        .await?;
-    Ok(OpDone::now("vault.set_passcode", &card))
+        .await?)
 }
 
 /// The rules of the profile's passcode policy a candidate breaks (empty when it passes).

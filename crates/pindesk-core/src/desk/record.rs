@@ -5,6 +5,7 @@
 //! reports as unknown. Only the error's operator message and reference are stored.
 
 use super::{Desk, Error};
+use crate::api::OpDone;
 use crate::error::Category;
 use crate::history::{os_user, Finish, NewEntry, Outcome};
 use crate::profile::Profile;
@@ -22,6 +23,23 @@ fn outcome_of(error: &Error) -> Outcome {
 }
 
 impl Desk {
+    /// [`recorded`](Self::recorded) for a flow step that changes something: its result is the
+    /// step's [`OpDone`], named as the history names the operation.
+    pub(super) async fn recorded_step<Fut>(
+        &self,
+        profile: &Profile,
+        operation: &str,
+        card_id: &str,
+        work: Fut,
+    ) -> Result<OpDone, Error>
+    where
+        Fut: Future<Output = Result<(), Error>>,
+    {
+        self.recorded(profile, operation, Some(card_id), work)
+            .await?;
+        Ok(OpDone::now(operation, card_id))
+    }
+
     /// Runs `work` (the provider calls of one operation) between a `started` history entry
     /// and its completion.
     pub(super) async fn recorded<T, Fut>(

@@ -5,7 +5,7 @@
 //! operator asks to reveal or copy it.
 
 use super::{lock, solid_settings, Desk, Error};
-use crate::api::{rfc3339, PinTokenInfo};
+use crate::api::{rfc3339, OpDone, PinTokenInfo};
 use crate::credentials::{SecretKind, SecretStore};
 use crate::profile::Profile;
 use crate::providers::solid::SolidClient;
@@ -65,7 +65,7 @@ impl Desk {
         pin: Pin,
         expiry: &str,
         last4: &str,
-    ) -> Result<(), Error> {
+    ) -> Result<OpDone, Error> {
         let (profile, client, card) = self.solid_call(profile, card)?;
         let today = OffsetDateTime::now_utc().date();
         let expiry = Expiry::parse(expiry, today)?;
@@ -92,7 +92,7 @@ impl Desk {
                 .await?
             }
         };
-        self.recorded(&profile, "solid.set_pin", Some(card.as_str()), async {
+        self.recorded_step(&profile, "solid.set_pin", card.as_str(), async {
             Ok(client
                 .set_pin(&endpoint, &token, &card, &pin, expiry, &last4)
                 .await?)

@@ -5,6 +5,7 @@
 //! Vault names `keyId`). Never retries a send that may have reached Vault.
 
 use super::{lock, vault_settings, Desk, Error};
+use crate::api::OpDone;
 use crate::credentials::{SecretKind, SecretStore};
 use crate::crypto::VaultKey;
 use crate::profile::{Profile, VaultAuth};
@@ -49,11 +50,15 @@ enum TokenSource {
 
 impl Desk {
     /// `POST …/passcode/sms/send`: Vault texts a fresh code to the cardholder.
-    pub async fn vault_send_code(&self, profile: Option<&str>, card: &str) -> Result<(), Error> {
+    pub async fn vault_send_code(
+        &self,
+        profile: Option<&str>,
+        card: &str,
+    ) -> Result<OpDone, Error> {
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         let card_text = card.to_string();
-        self.recorded(&profile, "vault.send_code", Some(&card_text), async {
+        self.recorded_step(&profile, "vault.send_code", &card_text, async {
             self.with_token(&profile, client, |token| async move {
                 client.send_code(&token, card).await
             })
@@ -68,13 +73,13 @@ impl Desk {
         profile: Option<&str>,
         card: &str,
         code: SmsCode,
-    ) -> Result<(), Error> {
+    ) -> Result<OpDone, Error> {
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         validate::sms_code(&code)?;
         let card_text = card.to_string();
         let code = &code;
-        self.recorded(&profile, "vault.verify_code", Some(&card_text), async {
+        self.recorded_step(&profile, "vault.verify_code", &card_text, async {
             self.with_token(&profile, client, |token| async move {
                 client.verify_code(&token, card, code).await
             })
@@ -91,7 +96,7 @@ impl Desk {
         card: &str,
         code: SmsCode,
         passcode: Passcode,
-    ) -> Result<(), Error> {
+    ) -> Result<OpDone, Error> {
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         validate::sms_code(&code)?;
@@ -104,7 +109,7 @@ impl Desk {
         let padding = settings.rsa_padding;
         let card_text = card.to_string();
         let (code, passcode) = (&code, &passcode);
-        self.recorded(&profile, "vault.set_passcode", Some(&card_text), async {
+        self.recorded_step(&profile, "vault.set_passcode", &card_text, async {
             let key = self.rsa_key(&profile, client, false).await?;
             let first = self
                 .with_token(&profile, client, |token| {

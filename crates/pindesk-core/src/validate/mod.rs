@@ -422,7 +422,6 @@ mod tests {
         assert!(!e.to_string().contains("98"));
     }
 
-
     proptest! {
         #[test]
         fn parsers_never_panic(s in "\\PC*") {
