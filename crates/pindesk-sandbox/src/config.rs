@@ -83,7 +83,8 @@ pub struct SandboxConfig {
 impl Default for SandboxConfig {
     fn default() -> Self {
         let mut rng = rand::thread_rng();
-        let phone_digits: u32 = rng.gen_range(0..10_000_000);
+        // Never under the scenario prefix (+1555999…), whose numbers answer documented refusals.
+        let phone_digits: u32 = rng.gen_range(0..9_990_000);
         SandboxConfig {
             port: 0,
             vault_token: format!("sbx_vault_{}", random_alnum(40)),

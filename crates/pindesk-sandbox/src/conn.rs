@@ -98,7 +98,12 @@ async fn pipeline(app: App, router: Router, request: Request<Incoming>) -> Optio
     };
     let fault = match provider {
         Provider::Sandbox => None,
-        _ => app.faults().take(&parts.method, parts.uri.path()),
+        _ => {
+            app.world()
+                .requests
+                .push((parts.method.to_string(), parts.uri.path().to_owned()));
+            app.faults().take(&parts.method, parts.uri.path())
+        }
     };
     let request = Request::from_parts(parts, Body::from(bytes));
     let Some(fault) = fault else {

@@ -158,3 +158,15 @@ pub(crate) async fn advance_clock(
     let offset = app.clock.advance(Duration::from_secs(advance.seconds));
     Ok(Json(json!({ "offset_seconds": offset.as_secs() })))
 }
+
+/// `GET /_sandbox/requests`: every provider request received, oldest first, as
+/// `{"requests":[{"method","path"}]}` (paths only: no header or body is kept).
+pub(crate) async fn requests(State(app): State<App>) -> ControlResult {
+    let world = app.world();
+    let requests: Vec<Value> = world
+        .requests
+        .iter()
+        .map(|(method, path)| json!({ "method": method, "path": path }))
+        .collect();
+    Ok(Json(json!({ "requests": requests })))
+}

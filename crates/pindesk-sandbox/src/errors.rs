@@ -15,8 +15,10 @@ use crate::config::random_hex;
 pub(crate) enum Provider {
     /// `/oauth/token` and `/v2/card/…`.
     Vault,
-    /// `/v2/issuing/…` and `/v1/card/…`.
+    /// `/v2/issuing/…`.
     Solid,
+    /// `/v1/card/…` (the PIN endpoint), which answers in Solid's flat v1 shape.
+    SolidV1,
     /// `/_sandbox/…` and anything else.
     Sandbox,
 }
@@ -26,8 +28,11 @@ impl Provider {
     pub(crate) fn of_path(path: &str) -> Provider {
         let mut segments = path.trim_start_matches('/').split('/');
         match (segments.next(), segments.next()) {
-            (Some("oauth"), _) | (Some("v2"), Some("card")) => Provider::Vault,
-            (Some("v2"), Some("issuing")) | (Some("v1"), Some("card")) => Provider::Solid,
+            (Some("oauth"), _) | (Some("signout"), _) | (Some("v2"), Some("card")) => {
+                Provider::Vault
+            }
+            (Some("v2"), Some("issuing")) => Provider::Solid,
+            (Some("v1"), Some("card")) => Provider::SolidV1,
             _ => Provider::Sandbox,
         }
     }
@@ -38,9 +43,9 @@ impl Provider {
             Provider::Vault => {
                 VaultError::new(VaultKind::NotFound, "no such endpoint").into_response()
             }
-            Provider::Solid => SolidError::new(SolidKind::NotFound, "no such endpoint")
-                .method(method)
-                .into_response(),
+            Provider::Solid | Provider::SolidV1 => {
+                self.solid(SolidKind::NotFound, "no such endpoint", method)
+            }
             Provider::Sandbox => {
                 SandboxError::not_found("no such sandbox endpoint").into_response()
             }
@@ -54,9 +59,9 @@ impl Provider {
             Provider::Vault => {
                 VaultError::new(VaultKind::MethodNotAllowed, message).into_response()
             }
-            Provider::Solid => SolidError::new(SolidKind::MethodNotAllowed, message)
-                .method(method)
-                .into_response(),
+            Provider::Solid | Provider::SolidV1 => {
+                self.solid(SolidKind::MethodNotAllowed, message, method)
+            }
             Provider::Sandbox => {
                 SandboxError::new(StatusCode::METHOD_NOT_ALLOWED, message).into_response()
             }
@@ -68,9 +73,9 @@ impl Provider {
         let message = format!("request body is larger than {limit} bytes");
         match self {
             Provider::Vault => VaultError::new(VaultKind::PayloadTooLarge, message).into_response(),
-            Provider::Solid => SolidError::new(SolidKind::PayloadTooLarge, message)
-                .method(method)
-                .into_response(),
+            Provider::Solid | Provider::SolidV1 => {
+                self.solid(SolidKind::PayloadTooLarge, message, method)
+            }
             Provider::Sandbox => {
                 SandboxError::new(StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
             }
@@ -82,9 +87,9 @@ impl Provider {
         let message = "the request body could not be read";
         match self {
             Provider::Vault => VaultError::new(VaultKind::Validation, message).into_response(),
-            Provider::Solid => SolidError::new(SolidKind::InvalidRequest, message)
-                .method(method)
-                .into_response(),
+            Provider::Solid | Provider::SolidV1 => {
+                self.solid(SolidKind::InvalidRequest, message, method)
+            }
             Provider::Sandbox => SandboxError::bad_request(message).into_response(),
         }
     }
@@ -94,9 +99,7 @@ impl Provider {
         let message = "internal sandbox error";
         match self {
             Provider::Vault => VaultError::new(VaultKind::Internal, message).into_response(),
-            Provider::Solid => SolidError::new(SolidKind::Internal, message)
-                .method(method)
-                .into_response(),
+            Provider::Solid | Provider::SolidV1 => self.solid(SolidKind::Internal, message, method),
             Provider::Sandbox => {
                 SandboxError::new(StatusCode::INTERNAL_SERVER_ERROR, message).into_response()
             }
@@ -104,13 +107,36 @@ impl Provider {
     }
 }
 
+/// A refusal Vault's documents publish: answered 400 with its own `error`, `errorId` and
+/// message, and `"systemId":"core"`, exactly as documented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Documented {
+    pub(crate) error: &'static str,
+    pub(crate) error_id: i64,
+    pub(crate) message: &'static str,
+}
+
+impl Provider {
+    /// A Solid error in this path's shape (v1 flat, or v2).
+    fn solid(self, kind: SolidKind, message: impl Into<String>, method: &Method) -> Response {
+        let error = SolidError::new(kind, message).method(method);
+        match self {
+            Provider::SolidV1 => error.v1().into_response(),
+            _ => error.into_response(),
+        }
+    }
+}
+
 /// The kinds of Vault error the sandbox answers, each with its status, `error` and `errorId`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum VaultKind {
+    /// One of Vault's documented refusals (sign-in).
+    Documented(Documented),
     /// 401: missing, unknown or expired bearer token.
     Unauthorized,
-    /// 401: sign-in refused (phone number or password, merchant, refresh token).
-    InvalidCredentials,
+    /// 400 `invalid_token`: a signed-out (revoked) bearer token. Vault does not document this
+    /// answer; the sandbox gives it so clients handle a 400 as well as a 401.
+    TokenRevoked,
     /// 400: a request field or path parameter is malformed or missing.
     Validation,
     /// 415: the body is not in the expected media type.
@@ -147,8 +173,9 @@ impl VaultKind {
     fn parts(self) -> (StatusCode, &'static str, i64) {
         use VaultKind::*;
         match self {
+            Documented(d) => (StatusCode::BAD_REQUEST, d.error, d.error_id),
             Unauthorized => (StatusCode::UNAUTHORIZED, "UNAUTHORIZED", 1001),
-            InvalidCredentials => (StatusCode::UNAUTHORIZED, "INVALID_CREDENTIALS", 1002),
+            TokenRevoked => (StatusCode::BAD_REQUEST, "invalid_token", 1003),
             Validation => (StatusCode::BAD_REQUEST, "VALIDATION", 2001),
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -182,6 +209,11 @@ pub(crate) struct VaultError {
 }
 
 impl VaultError {
+    /// One of Vault's documented refusals, with its documented message.
+    pub(crate) fn documented(documented: Documented) -> Self {
+        VaultError::new(VaultKind::Documented(documented), documented.message)
+    }
+
     /// An error of `kind` with an operator-readable message.
     pub(crate) fn new(kind: VaultKind, message: impl Into<String>) -> Self {
         VaultError {
@@ -201,11 +233,15 @@ impl VaultError {
 impl IntoResponse for VaultError {
     fn into_response(self) -> Response {
         let (status, error, error_id) = self.kind.parts();
+        let system = match self.kind {
+            VaultKind::Documented(_) => "core",
+            _ => "sandbox",
+        };
         let mut body = json!({
             "error": error,
             "errorId": error_id,
             "message": self.message,
-            "systemId": "sandbox",
+            "systemId": system,
         });
         if let (Some(field), Some(map)) = (self.field, body.as_object_mut()) {
             map.insert("field".into(), Value::from(field));
@@ -271,6 +307,7 @@ pub(crate) struct SolidError {
     message: String,
     field_name: &'static str,
     method: String,
+    v1: bool,
 }
 
 impl SolidError {
@@ -281,12 +318,19 @@ impl SolidError {
             message: message.into(),
             field_name: "",
             method: "POST".into(),
+            v1: false,
         }
     }
 
     /// Names the request field at fault.
     pub(crate) fn field(mut self, field: &'static str) -> Self {
         self.field_name = field;
+        self
+    }
+
+    /// Answered in v1's flat shape (the PIN endpoint).
+    pub(crate) fn v1(mut self) -> Self {
+        self.v1 = true;
         self
     }
 
@@ -300,6 +344,21 @@ impl SolidError {
 impl IntoResponse for SolidError {
     fn into_response(self) -> Response {
         let (status, code) = self.kind.parts();
+        if self.v1 {
+            // v1: `{requestId, method, status, code, message, sysMessage}`.
+            let body = json!({
+                "requestId": format!("req_{}", random_hex(16)),
+                "method": self.method,
+                "status": status.as_u16(),
+                "code": code,
+                "message": self.message,
+                "sysMessage": match self.field_name {
+                    "" => code.to_owned(),
+                    field => format!("{code}: {field}"),
+                },
+            });
+            return json_response(status, &body);
+        }
         let body = json!({
             "request_id": format!("req_{}", random_hex(16)),
             "client_id": "",
@@ -376,7 +435,8 @@ mod tests {
             Provider::of_path("/v2/issuing/card/x/set_pin_token"),
             Provider::Solid
         );
-        assert_eq!(Provider::of_path("/v1/card/x/pin"), Provider::Solid);
+        assert_eq!(Provider::of_path("/v1/card/x/pin"), Provider::SolidV1);
+        assert_eq!(Provider::of_path("/signout"), Provider::Vault);
         assert_eq!(Provider::of_path("/v2/cards"), Provider::Sandbox);
         assert_eq!(Provider::of_path("/_sandbox/faults"), Provider::Sandbox);
     }
@@ -386,7 +446,7 @@ mod tests {
         use VaultKind::*;
         let kinds = [
             Unauthorized,
-            InvalidCredentials,
+            TokenRevoked,
             Validation,
             UnsupportedMediaType,
             PayloadTooLarge,

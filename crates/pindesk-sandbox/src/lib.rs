@@ -36,7 +36,9 @@ mod server;
 mod solid;
 mod state;
 mod vault;
+mod vault_auth;
 
 pub use banner::banner;
 pub use config::{Padding, ParsePaddingError, SandboxConfig};
 pub use server::Sandbox;
+pub use vault_auth::{SCENARIO_PREFIX, SIGN_IN_REFUSALS};

@@ -12,11 +12,13 @@ use crate::errors::Provider;
 use crate::solid;
 use crate::state::App;
 use crate::vault;
+use crate::vault_auth;
 
 /// The router over one sandbox's state.
 pub(crate) fn router(app: App) -> Router {
     Router::new()
-        .route("/oauth/token", post(vault::sign_in))
+        .route("/oauth/token", post(vault_auth::sign_in))
+        .route("/signout", post(vault_auth::sign_out))
         .route("/v2/card/rsa-public-key", get(vault::public_key))
         .route("/v2/card/{id}/passcode/sms/send", post(vault::send_code))
         .route(
@@ -46,6 +48,7 @@ pub(crate) fn router(app: App) -> Router {
                 .delete(control::clear_faults),
         )
         .route("/_sandbox/clock/advance", post(control::advance_clock))
+        .route("/_sandbox/requests", get(control::requests))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)

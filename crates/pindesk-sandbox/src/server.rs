@@ -97,6 +97,17 @@ impl Sandbox {
             == Some(pin)
     }
 
+    /// How many provider requests with this method matched `route` (a path template such as
+    /// `/v2/card/{id}/passcode/sms/send`, or a literal path), as `GET /_sandbox/requests` lists them.
+    pub fn requests_to(&self, method: &str, route: &str) -> usize {
+        self.app
+            .world()
+            .requests
+            .iter()
+            .filter(|(m, path)| m == method && crate::faults::route_matches(route, path))
+            .count()
+    }
+
     /// Moves the virtual clock forward, as `POST /_sandbox/clock/advance` does.
     pub fn advance_clock(&self, by: std::time::Duration) {
         self.app.clock.advance(by);

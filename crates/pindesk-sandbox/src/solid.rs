@@ -78,8 +78,20 @@ pub(crate) async fn pin_token(
 }
 
 /// `POST /v1/card/{card_id}/pin` with `sd-pin-token` and `{"pin","expiryMonth","expiryYear","last4"}`.
+/// Errors are in v1's flat shape, as Solid's v1 endpoint answers.
 pub(crate) async fn set_pin(
     State(app): State<App>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> SolidResult {
+    set_pin_answer(app, headers, path, body)
+        .await
+        .map_err(SolidError::v1)
+}
+
+async fn set_pin_answer(
+    app: App,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Bytes,

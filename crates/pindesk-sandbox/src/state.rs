@@ -1,8 +1,8 @@
 //! The sandbox's world: cards of both providers with their passcodes and PINs, SMS codes,
-//! access and refresh tokens, PIN tokens and the current RSA key, plus the clock and the
+//! access tokens (issued and signed out), sign-in attempts, the requests received, PIN tokens and the current RSA key, plus the clock and the
 //! armed faults. One mutex guards the world; it is never held across an `.await`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -20,8 +20,6 @@ pub(crate) const SMS_CODE_TTL: Duration = Duration::from_secs(5 * 60);
 pub(crate) const SMS_CODE_MAX_WRONG: u32 = 5;
 /// How long a Solid PIN token can be used.
 pub(crate) const PIN_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
-/// How long a Vault refresh token can be used.
-pub(crate) const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// A Vault card.
 #[derive(Debug)]
@@ -66,8 +64,14 @@ pub(crate) struct World {
     pub(crate) vault_cards: HashMap<i64, VaultCard>,
     /// Issued access tokens and when they expire.
     pub(crate) access_tokens: HashMap<String, Instant>,
-    /// Issued refresh tokens and when they expire.
-    pub(crate) refresh_tokens: HashMap<String, Instant>,
+    /// Signed-out access tokens (the pre-issued one too, once signed out).
+    pub(crate) revoked_tokens: HashSet<String>,
+    /// Wrong sign-in passwords in a row.
+    pub(crate) wrong_sign_ins: u32,
+    /// Sign-in is refused until then (too many wrong passwords).
+    pub(crate) sign_in_locked_until: Option<Instant>,
+    /// Provider requests received, as `(method, path)`, oldest first.
+    pub(crate) requests: Vec<(String, String)>,
     pub(crate) key: Arc<VaultKey>,
     pub(crate) solid_cards: HashMap<String, SolidCard>,
     pub(crate) pin_tokens: HashMap<String, PinToken>,
@@ -96,7 +100,10 @@ impl World {
         World {
             vault_cards,
             access_tokens: HashMap::new(),
-            refresh_tokens: HashMap::new(),
+            revoked_tokens: HashSet::new(),
+            wrong_sign_ins: 0,
+            sign_in_locked_until: None,
+            requests: Vec::new(),
             key: Arc::new(key),
             solid_cards,
             pin_tokens: HashMap::new(),

@@ -1,4 +1,4 @@
-//! Vault Card Program 1: sign-in (`/oauth/token`), the RSA public key, and the passcode flow
+//! Vault Card Program 1: bearer tokens, the RSA public key, and the passcode flow
 //! (send SMS code, verify it, set the RSA-encrypted passcode). Every answer and error is in
 //! Vault's shape; nothing secret is logged or echoed.
 
@@ -8,19 +8,16 @@ use axum::http::{header, HeaderMap};
 use axum::Json;
 use bytes::Bytes;
 use rand::Rng;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::body::{self, BodyProblem};
-use crate::config::random_hex;
 use crate::errors::{VaultError, VaultKind};
 use crate::policy;
-use crate::state::{
-    App, SmsCode, VaultCard, World, REFRESH_TOKEN_TTL, SMS_CODE_MAX_WRONG, SMS_CODE_TTL,
-};
+use crate::state::{App, SmsCode, VaultCard, World, SMS_CODE_MAX_WRONG, SMS_CODE_TTL};
 
 type VaultResult = Result<Json<Value>, VaultError>;
 
-fn ok() -> Json<Value> {
+pub(crate) fn ok() -> Json<Value> {
     Json(json!({ "result": "ok" }))
 }
 
@@ -38,90 +35,14 @@ impl From<BodyProblem> for VaultError {
     }
 }
 
-/// `POST /oauth/token`: signs in with phone number and password (or a refresh token).
-pub(crate) async fn sign_in(
-    State(app): State<App>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> VaultResult {
-    let merchant = headers
-        .get("x-merchant-id")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            VaultError::new(
-                VaultKind::Validation,
-                "the X-Merchant-ID header is required",
-            )
-            .field("X-Merchant-ID")
-        })?;
-    if !merchant
-        .trim()
-        .eq_ignore_ascii_case(&app.config.merchant_id)
-    {
-        return Err(
-            VaultError::new(VaultKind::InvalidCredentials, "unknown merchant")
-                .field("X-Merchant-ID"),
-        );
-    }
-    if !body::has_media_type(&headers, "application/x-www-form-urlencoded") {
-        return Err(BodyProblem::MediaType("application/x-www-form-urlencoded").into());
-    }
-    let form: Map<String, Value> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
-        .collect();
-    let grant_type = body::string_field(&form, "grant_type")?;
-    let now = app.clock.now();
-    let mut world = app.world();
-    match grant_type.as_str() {
-        "mobile_phone" => {
-            let number = body::string_field(&form, "number")?;
-            let password = body::string_field(&form, "password")?;
-            if number.trim() != app.config.phone || password != app.config.password {
-                return Err(VaultError::new(
-                    VaultKind::InvalidCredentials,
-                    "the phone number or password is incorrect",
-                ));
-            }
-        }
-        "refresh_token" => {
-            let refresh = body::string_field(&form, "refresh_token")?;
-            match world.refresh_tokens.remove(&refresh) {
-                Some(expires) if now < expires => {}
-                _ => {
-                    return Err(VaultError::new(
-                        VaultKind::InvalidCredentials,
-                        "the refresh token is not valid or has expired",
-                    )
-                    .field("refresh_token"))
-                }
-            }
-        }
-        _ => {
-            return Err(VaultError::new(
-                VaultKind::Validation,
-                "grant_type must be mobile_phone or refresh_token",
-            )
-            .field("grant_type"))
-        }
-    }
-    let access = format!("sbx_at_{}", random_hex(24));
-    let refresh = format!("sbx_rt_{}", random_hex(24));
-    let ttl = app.config.access_token_ttl;
-    world.access_tokens.insert(access.clone(), now + ttl);
-    world
-        .refresh_tokens
-        .insert(refresh.clone(), now + REFRESH_TOKEN_TTL);
-    Ok(Json(json!({
-        "access_token": access,
-        "token_type": "bearer",
-        "refresh_token": refresh,
-        "expires_in": ttl.as_secs(),
-        "scope": "read write",
-    })))
-}
-
 /// Refuses a request without a valid, unexpired bearer token.
 fn authorize(app: &App, headers: &HeaderMap) -> Result<(), VaultError> {
+    bearer(app, headers).map(drop)
+}
+
+/// The request's bearer token, when valid and unexpired: 401 when missing, unknown or
+/// expired, 400 `invalid_token` when signed out.
+pub(crate) fn bearer(app: &App, headers: &HeaderMap) -> Result<String, VaultError> {
     let unauthorized = |m: &str| VaultError::new(VaultKind::Unauthorized, m);
     let value = headers
         .get(header::AUTHORIZATION)
@@ -136,11 +57,18 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<(), VaultError> {
             ))
         }
     };
-    if token == app.config.vault_token {
-        return Ok(());
+    let world = app.world();
+    if world.revoked_tokens.contains(token) {
+        return Err(
+            VaultError::new(VaultKind::TokenRevoked, "the access token is not valid")
+                .field("Authorization"),
+        );
     }
-    match app.world().access_tokens.get(token) {
-        Some(expires) if app.clock.now() < *expires => Ok(()),
+    if token == app.config.vault_token {
+        return Ok(token.to_owned());
+    }
+    match world.access_tokens.get(token) {
+        Some(expires) if app.clock.now() < *expires => Ok(token.to_owned()),
         Some(_) => Err(unauthorized("the access token has expired")),
         None => Err(unauthorized("the access token is not valid")),
     }

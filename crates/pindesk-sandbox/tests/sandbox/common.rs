@@ -258,7 +258,15 @@ pub fn assert_vault_error(a: &Answer, status: u16, field: Option<&str>) -> Value
     assert!(j["error"].as_str().is_some_and(|s| !s.is_empty()), "{j}");
     assert!(j["errorId"].is_i64(), "{j}");
     assert!(j["message"].as_str().is_some_and(|s| !s.is_empty()), "{j}");
-    assert_eq!(j["systemId"], "sandbox");
+    // Vault's documented refusals carry its own component, "core".
+    let documented = pindesk_sandbox::SIGN_IN_REFUSALS
+        .iter()
+        .any(|(id, error, _)| j["errorId"] == *id && j["error"] == *error);
+    assert_eq!(
+        j["systemId"],
+        if documented { "core" } else { "sandbox" },
+        "{j}"
+    );
     match field {
         Some(f) => assert_eq!(j["field"], f, "{j}"),
         None => assert!(j.get("field").is_none(), "{j}"),
@@ -275,6 +283,46 @@ pub fn assert_solid_error(a: &Answer, status: u16, code: &str, field_name: &str)
         a.content_type
     );
     let j = &a.json;
+    if j.get("requestId").is_some() {
+        // v1 (the PIN endpoint): exactly `{requestId, method, status, code, message, sysMessage}`.
+        let mut keys: Vec<&str> = j
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "code",
+                "message",
+                "method",
+                "requestId",
+                "status",
+                "sysMessage"
+            ],
+            "{j}"
+        );
+        assert!(
+            j["requestId"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("req_")),
+            "{j}"
+        );
+        assert_eq!(j["status"], status);
+        assert_eq!(j["code"], code, "{j}");
+        assert!(j["message"].as_str().is_some_and(|s| !s.is_empty()));
+        if !field_name.is_empty() {
+            assert!(
+                j["sysMessage"]
+                    .as_str()
+                    .is_some_and(|s| s.ends_with(field_name)),
+                "{j}"
+            );
+        }
+        return j.clone();
+    }
     let request_id = j["request_id"].as_str().expect("request_id");
     let hex = request_id.strip_prefix("req_").expect("req_ prefix");
     assert_eq!(hex.len(), 32);

@@ -100,8 +100,9 @@ async fn sign_in_issues_a_working_token_that_expires() {
     assert_eq!(env.send(get_key(c.vault_token)).await.status, 200);
 }
 
+/// Vault documents no refresh grant: it is refused like any grant but `mobile_phone`.
 #[tokio::test]
-async fn refresh_token_grant_issues_a_new_token_once() {
+async fn refresh_token_grant_is_refused_as_not_valid_request_data() {
     let env = start().await;
     let c = env.sandbox.config().clone();
     let sign_in = |form: Vec<(&'static str, String)>| {
@@ -121,81 +122,81 @@ async fn refresh_token_grant_issues_a_new_token_once() {
         .as_str()
         .expect("refresh")
         .to_owned();
-    let form = vec![
-        ("grant_type", "refresh_token".into()),
-        ("refresh_token", refresh),
-    ];
-    let a = env.send(sign_in(form.clone())).await;
-    assert_eq!(a.status, 200, "{:?}", a.json);
-    assert!(a.json["access_token"].is_string());
-    let a = env.send(sign_in(form)).await;
-    assert_vault_error(&a, 401, Some("refresh_token"));
+    let a = env
+        .send(sign_in(vec![
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", refresh),
+        ]))
+        .await;
+    let j = assert_vault_error(&a, 400, Some("grant_type"));
+    assert_eq!(j["errorId"], 422);
+    assert_eq!(j["error"], "NOT_VALID_REQUEST_DATA");
 }
 
+/// Wrong credentials, a missing or unknown merchant, a body of the wrong type and an unknown
+/// grant: each a documented 400 (11, or 422 naming the field).
 #[tokio::test]
 async fn sign_in_refusals_are_in_vault_shape() {
     let env = start().await;
     let c = env.sandbox.config().clone();
-    let form = [
-        ("grant_type", "mobile_phone"),
-        ("number", c.phone.as_str()),
-        ("password", "wrong"),
-    ];
-    let a = env
-        .send(
-            env.http
-                .post(env.url("/oauth/token"))
-                .header("X-Merchant-ID", &c.merchant_id)
-                .form(&form),
-        )
-        .await;
-    let j = assert_vault_error(&a, 401, None);
-    assert_eq!(j["error"], "INVALID_CREDENTIALS");
-
     let good = [
         ("grant_type", "mobile_phone"),
         ("number", c.phone.as_str()),
         ("password", c.password.as_str()),
     ];
-    let a = env
-        .send(env.http.post(env.url("/oauth/token")).form(&good))
-        .await;
-    assert_vault_error(&a, 400, Some("X-Merchant-ID"));
-    let other = uuid::Uuid::new_v4().to_string();
-    let a = env
-        .send(
-            env.http
-                .post(env.url("/oauth/token"))
-                .header("X-Merchant-ID", other)
-                .form(&good),
-        )
-        .await;
-    assert_vault_error(&a, 401, Some("X-Merchant-ID"));
-
-    let a = env
-        .send(
-            env.http
-                .post(env.url("/oauth/token"))
-                .header("X-Merchant-ID", &c.merchant_id)
-                .json(&json!({"grant_type": "mobile_phone"})),
-        )
-        .await;
-    assert_vault_error(&a, 415, None);
-
+    let wrong = [
+        ("grant_type", "mobile_phone"),
+        ("number", c.phone.as_str()),
+        ("password", "wrong"),
+    ];
     let bad_grant = [
         ("grant_type", "password"),
         ("number", c.phone.as_str()),
         ("password", c.password.as_str()),
     ];
-    let a = env
-        .send(
-            env.http
-                .post(env.url("/oauth/token"))
+    let other = uuid::Uuid::new_v4().to_string();
+    let post = || env.http.post(env.url("/oauth/token"));
+    let cases: Vec<(&str, reqwest::RequestBuilder, i64, Option<&str>)> = vec![
+        (
+            "wrong password",
+            post().header("X-Merchant-ID", &c.merchant_id).form(&wrong),
+            11,
+            None,
+        ),
+        (
+            "no merchant",
+            post().form(&good),
+            422,
+            Some("X-Merchant-ID"),
+        ),
+        (
+            "other merchant",
+            post().header("X-Merchant-ID", &other).form(&good),
+            422,
+            Some("X-Merchant-ID"),
+        ),
+        (
+            "json body",
+            post()
+                .header("X-Merchant-ID", &c.merchant_id)
+                .json(&json!({"grant_type": "mobile_phone"})),
+            422,
+            Some("body"),
+        ),
+        (
+            "unknown grant",
+            post()
                 .header("X-Merchant-ID", &c.merchant_id)
                 .form(&bad_grant),
-        )
-        .await;
-    assert_vault_error(&a, 400, Some("grant_type"));
+            422,
+            Some("grant_type"),
+        ),
+    ];
+    for (name, request, error_id, field) in cases {
+        let a = env.send(request).await;
+        let j = assert_vault_error(&a, 400, field);
+        assert_eq!(j["errorId"], error_id, "{name}: {j}");
+    }
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ async fn pin_policy_refuses_runs_and_repeats_and_allows_1122() {
         let token = env.fresh_pin_token().await;
         let a = env.set_pin(SOLID_CARD, &token, pin_body(bad)).await;
         let j = assert_solid_error(&a, 400, "ERROR_CODE_INVALID_PIN", "pin");
-        let message = j["error"]["message"].as_str().unwrap_or_default();
+        let message = j["message"].as_str().unwrap_or_default();
         assert!(message.starts_with("the PIN must"), "{bad}: {message}");
     }
     assert!(!env.pin_is(SOLID_CARD, "1234").await);
@@ -40,7 +40,7 @@ async fn tokens_are_single_use_even_after_a_failure() {
     );
     let a = env.set_pin(SOLID_CARD, &token, pin_body("8642")).await;
     let j = assert_solid_error(&a, 401, "ERROR_CODE_UNAUTHORIZED", "sd-pin-token");
-    assert!(j["error"]["message"]
+    assert!(j["message"]
         .as_str()
         .is_some_and(|m| m.contains("already used")));
     assert!(env.pin_is(SOLID_CARD, "6644").await);
@@ -68,9 +68,7 @@ async fn tokens_expire_after_five_minutes_of_virtual_time() {
     env.advance(301).await;
     let a = env.set_pin(SOLID_CARD, &token, pin_body("8642")).await;
     let j = assert_solid_error(&a, 401, "ERROR_CODE_UNAUTHORIZED", "sd-pin-token");
-    assert!(j["error"]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("expired")));
+    assert!(j["message"].as_str().is_some_and(|m| m.contains("expired")));
     assert!(env.pin_is(SOLID_CARD, "6644").await);
 }
 
@@ -99,7 +97,7 @@ async fn missing_unknown_or_foreign_tokens_are_401() {
         .set_pin(demo::INACTIVE_SOLID_CARD, &token, pin_body("6644"))
         .await;
     let j = assert_solid_error(&a, 401, "ERROR_CODE_UNAUTHORIZED", "sd-pin-token");
-    assert!(j["error"]["message"]
+    assert!(j["message"]
         .as_str()
         .is_some_and(|m| m.contains("another card")));
     // ...is still good for its own card.
