@@ -424,6 +424,7 @@ mod tests {
             "save_profile",
             "remove_profile",
             "use_profile",
+            "sign_out_profile",
             "test_profile",
             "history_page",
             "history_export_csv",

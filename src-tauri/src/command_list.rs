@@ -43,6 +43,8 @@ macro_rules! for_each_command {
             remove_profile(id: String) -> CmdResult<()>, kiosk: false;
             /// Makes a profile the active one.
             use_profile(id: String) -> CmdResult<()>, kiosk: false;
+            /// Vault: signs a stored sign-in out and deletes its token.
+            sign_out_profile(id: String) -> CmdResult<String>, kiosk: false;
             /// Checks a profile's credentials against the provider (Solid needs a card id).
             test_profile(id: String, card: Option<String>) -> CmdResult<String>, kiosk: false;
             /// Vault: texts a verification code to the cardholder.

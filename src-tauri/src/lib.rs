@@ -31,7 +31,7 @@ use pindesk_core::paths::Paths;
 use state::AppState;
 use std::time::Instant;
 use system_config::SystemConfig;
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime};
 
 /// Parses the command line (`--version` and `--help` print and exit here, before any window
 /// or display is needed), opens the core services, then runs the app until its window closes.
@@ -83,7 +83,8 @@ fn load_system_config() -> SystemConfig {
 }
 
 /// Builds the app from `builder` with the real context (window, CSP, capabilities, embedded
-/// UI) and runs it: a single instance per session, the window shaped for the mode.
+/// UI) and runs it: a single instance per session, the window shaped for the mode. On quitting,
+/// stored Vault sign-ins are signed out (best effort, at most two seconds).
 pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemConfig) {
     let mut context = tauri::generate_context!();
     let mode = state.mode;
@@ -96,8 +97,18 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemC
             window::log_state(app);
             Ok(())
         })
-        .run(context)
-        .expect("PinDesk failed to start");
+        .build(context)
+        .expect("PinDesk failed to start")
+        .run(|app, event| {
+            if let tauri::RunEvent::ExitRequested { .. } = event {
+                let state = app.state::<AppState>();
+                tauri::async_runtime::block_on(
+                    state
+                        .desk
+                        .sign_out_all(pindesk_core::desk::BEST_EFFORT_SIGN_OUT),
+                );
+            }
+        });
 }
 
 /// [`configure_with`] and no machine-wide configuration; what the tests use.

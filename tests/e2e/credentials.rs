@@ -238,7 +238,7 @@ fn credentials_add_test_wrong_key_use_and_remove() {
         Some("stored")
     );
     assert_eq!(app.text(&secret), "API key: stored");
-    assert!(app.text(&item).contains("CUSTOM"));
+    assert!(app.text(&item).contains("LOCAL"));
     assert!(
         !page_text(&app).contains(API_KEY),
         "the API key is in the page"

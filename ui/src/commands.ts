@@ -63,6 +63,11 @@ export function useProfile(id: string): Promise<void> {
   return invoke<void>("use_profile", { id });
 }
 
+/** Vault: signs a stored sign-in out and deletes its token. */
+export function signOutProfile(id: string): Promise<string> {
+  return invoke<string>("sign_out_profile", { id });
+}
+
 /** Checks a profile's credentials against the provider (Solid needs a card id). */
 export function testProfile(id: string, card: string | null): Promise<string> {
   return invoke<string>("test_profile", { id, card });

@@ -92,6 +92,11 @@ pub enum ProfileCommand {
         /// The profile's name.
         name: String,
     },
+    /// Vault: sign a stored sign-in out and delete its token from the keyring.
+    SignOut {
+        /// The profile's name.
+        name: String,
+    },
 }
 
 /// `profile add` arguments.
@@ -105,6 +110,9 @@ pub struct ProfileAddArgs {
     /// `sandbox`, `production`, or a base URL (https://, or http:// to a loopback address).
     #[arg(long = "env")]
     pub environment: String,
+    /// The --env URL is a test host the provider handed out: shown as SANDBOX, not PRODUCTION.
+    #[arg(long)]
+    pub test_host: bool,
     /// A display name (defaults to the name).
     #[arg(long)]
     pub display_name: Option<String>,
@@ -117,6 +125,9 @@ pub struct ProfileAddArgs {
     /// Vault: store a sign-in (phone number, then password) instead of an access token.
     #[arg(long)]
     pub sign_in: bool,
+    /// Vault, with --sign-in: where to sign out (defaults to the base URL).
+    #[arg(long)]
+    pub signout_url: Option<String>,
     /// Solid: the base URL of the PCI PIN endpoint (enables `solid set-pin`).
     #[arg(long)]
     pub pin_endpoint: Option<String>,

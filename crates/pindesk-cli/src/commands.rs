@@ -129,10 +129,17 @@ async fn profile(
             Ok(Report::new(&view, profile_details(&view)))
         }
         ProfileCommand::Remove { name } => {
-            let removed = desk.remove_profile(&name)?;
+            let removed = desk.remove_profile(&name).await?;
             Ok(Report::new(
                 json!({"removed": removed.id}),
                 format!("Profile {name} removed, with its keyring entries."),
+            ))
+        }
+        ProfileCommand::SignOut { name } => {
+            let message = desk.vault_sign_out(Some(&name)).await?;
+            Ok(Report::new(
+                json!({ "signed_out": name, "message": message }),
+                message,
             ))
         }
         ProfileCommand::Test { name, card } => {
@@ -163,6 +170,8 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
         merchant_id: args.merchant_id.clone(),
         rsa_padding: args.rsa_padding.clone(),
         sign_in: args.sign_in,
+        test_host: args.test_host,
+        signout_url: args.signout_url.clone(),
         pin_endpoint: args.pin_endpoint.clone(),
         token_lifetime_secs: None,
     };
@@ -210,10 +219,11 @@ fn secrets_text(view: &ProfileView) -> String {
 fn profile_line(view: &ProfileView) -> String {
     let p = &view.profile;
     format!(
-        "{} {:<20} {:<6} {:<40} {}",
+        "{} {:<20} {:<6} {:<10} {:<40} {}",
         if view.active { "*" } else { " " },
         p.id,
         p.provider().as_str(),
+        view.environment_kind.badge(),
         p.environment.as_string(),
         secrets_text(view)
     )
@@ -225,7 +235,11 @@ fn profile_details(view: &ProfileView) -> String {
         format!("name:         {}", p.id),
         format!("display name: {}", p.display_name),
         format!("provider:     {}", p.provider().as_str()),
-        format!("environment:  {}", p.environment.as_string()),
+        format!(
+            "environment:  {} ({})",
+            p.environment.as_string(),
+            view.environment_kind.badge()
+        ),
         format!("active:       {}", if view.active { "yes" } else { "no" }),
     ];
     if let Some(v) = p.vault() {
@@ -240,6 +254,9 @@ fn profile_details(view: &ProfileView) -> String {
         ));
         if let Some(m) = &v.merchant_id {
             lines.push(format!("merchant id:  {m}"));
+        }
+        if let Some(url) = &v.signout_url {
+            lines.push(format!("sign-out URL: {url}"));
         }
     }
     if let Some(s) = p.solid() {

@@ -130,6 +130,8 @@ fn assert_keyring_unavailable(desk: &Desk) {
             "--env",
             sb.base_url(),
             "--sign-in",
+            "--merchant-id",
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6",
         ],
         &format!("+15550100000\n{secret}\n"),
     );

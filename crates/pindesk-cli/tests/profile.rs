@@ -404,6 +404,7 @@ fn refused(args: &[&str], stdin: &str, field: &str) {
 
 #[test]
 fn bad_profile_input_is_refused_and_writes_nothing() {
+    const MERCHANT: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
     if !secret_service() || !tool("secret-tool") {
         return;
     }
@@ -535,14 +536,38 @@ fn bad_profile_input_is_refused_and_writes_nothing() {
             "api-key",
         ),
         (
-            vec![&name, "--provider", "vault", "--env", loopback, "--sign-in"],
+            vec![
+                &name,
+                "--provider",
+                "vault",
+                "--env",
+                loopback,
+                "--sign-in",
+                "--merchant-id",
+                MERCHANT,
+            ],
             "+15550100000\n",
             "sign-in-password",
         ),
         (
-            vec![&name, "--provider", "vault", "--env", loopback, "--sign-in"],
+            vec![
+                &name,
+                "--provider",
+                "vault",
+                "--env",
+                loopback,
+                "--sign-in",
+                "--merchant-id",
+                MERCHANT,
+            ],
             "\nCanaryPw\n",
             "sign-in-phone",
+        ),
+        // Vault requires X-Merchant-ID to sign in: a sign-in without it is refused up front.
+        (
+            vec![&name, "--provider", "vault", "--env", loopback, "--sign-in"],
+            "+15550100000\nCanaryPw\n",
+            "merchant_id",
         ),
     ];
     for (args, stdin, field) in cases {

@@ -31,10 +31,23 @@ pub enum EnvironmentKind {
     Demo,
     /// The issuer's sandbox.
     Sandbox,
-    /// The issuer's production API: real cards.
+    /// The issuer's production API: real cards. Any base URL but the provider's documented
+    /// sandbox host, a loopback address or a marked test host.
     Production,
-    /// Any other base URL the operator configured.
-    Custom,
+    /// A loopback address (a sandbox on this computer).
+    Local,
+}
+
+impl EnvironmentKind {
+    /// The badge text: `DEMO`, `SANDBOX`, `PRODUCTION` or `LOCAL`.
+    pub fn badge(self) -> &'static str {
+        match self {
+            EnvironmentKind::Demo => "DEMO",
+            EnvironmentKind::Sandbox => "SANDBOX",
+            EnvironmentKind::Production => "PRODUCTION",
+            EnvironmentKind::Local => "LOCAL",
+        }
+    }
 }
 
 /// Whether a secret a profile needs is in the keyring.
@@ -90,6 +103,13 @@ pub struct ProfileInput {
     pub rsa_padding: Option<String>,
     /// Vault: sign in with a phone number and password instead of a pasted token.
     pub sign_in: bool,
+    /// The environment's base URL is a test host the provider handed out (badged sandbox).
+    #[serde(default)]
+    pub test_host: bool,
+    /// Vault: where a stored sign-in signs out (the base URL when empty).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub signout_url: Option<String>,
     /// Solid: the PIN endpoint's base URL.
     pub pin_endpoint: Option<String>,
     /// Solid: the PIN token's lifetime in seconds (default 300).
@@ -104,7 +124,9 @@ impl ProfileInput {
             Environment, ProfileId, ProviderSettings, SolidSettings, VaultAuth, VaultSettings,
         };
         let id = ProfileId::new(self.id.trim())?;
-        let environment = Environment::parse(self.environment.trim())?;
+        let environment = Environment::parse(self.environment.trim())?
+            .marked_test_host(self.test_host)
+            .map_err(|e| e.for_profile(&id))?;
         let display_name = match self.display_name.trim() {
             "" => id.to_string(),
             name => name.to_owned(),
@@ -129,8 +151,22 @@ impl ProfileInput {
                     })?,
                     None => Default::default(),
                 };
+                let signout_url = match text(&self.signout_url) {
+                    Some(_) if !self.sign_in => {
+                        return Err(ValidationError::new(
+                            "signout_url",
+                            "applies to a stored sign-in only",
+                        )
+                        .into());
+                    }
+                    Some(url) => Some(url.parse().map_err(|e: ValidationError| {
+                        ValidationError::new("signout_url", e.message)
+                    })?),
+                    None => None,
+                };
                 ProviderSettings::Vault(VaultSettings {
                     merchant_id: text(&self.merchant_id).map(str::to_owned),
+                    signout_url,
                     rsa_padding,
                     auth: if self.sign_in {
                         VaultAuth::SignIn
@@ -149,6 +185,9 @@ impl ProfileInput {
                 }
                 if self.sign_in {
                     return Err(only_for("sign_in", "Vault").into());
+                }
+                if text(&self.signout_url).is_some() {
+                    return Err(only_for("signout_url", "Vault").into());
                 }
                 let mut solid = SolidSettings::default();
                 if let Some(endpoint) = text(&self.pin_endpoint) {

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod crypto;
 pub mod demo;
 pub mod desk;
+pub mod device;
 pub mod error;
 pub mod history;
 pub mod http;

@@ -123,6 +123,11 @@ impl Paths {
         self.data_dir.join(HISTORY_DB_NAME)
     }
 
+    /// This installation's device id, `device-id` in the data dir.
+    pub fn device_id_file(&self) -> PathBuf {
+        self.data_dir.join("device-id")
+    }
+
     /// The folder for log files, `logs` in the data dir.
     pub fn log_dir(&self) -> PathBuf {
         self.data_dir.join("logs")

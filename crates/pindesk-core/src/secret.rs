@@ -73,10 +73,6 @@ secret_type!(
     AccessToken
 );
 secret_type!(
-    /// A Vault refresh token.
-    RefreshToken
-);
-secret_type!(
     /// The password of a Vault stored sign-in.
     Password
 );
@@ -131,7 +127,6 @@ mod tests {
         check(Passcode::new, Passcode::expose, "Passcode");
         check(SmsCode::new, SmsCode::expose, "SmsCode");
         check(AccessToken::new, AccessToken::expose, "AccessToken");
-        check(RefreshToken::new, RefreshToken::expose, "RefreshToken");
         check(Password::new, Password::expose, "Password");
         check(ApiKey::new, ApiKey::expose, "ApiKey");
         check(PinToken::new, PinToken::expose, "PinToken");
@@ -142,7 +137,6 @@ mod tests {
     fn secret_holders_are_redacted() {
         let tokens = crate::providers::vault::Tokens {
             access: AccessToken::new("canary-access-1".into()),
-            refresh: Some(RefreshToken::new("canary-refresh-2".into())),
             expires_in: None,
         };
         let shown = format!("{tokens:?} {tokens:#?}");

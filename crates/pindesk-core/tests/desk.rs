@@ -380,7 +380,7 @@ async fn removing_a_profile_deletes_its_keyring_entries() {
         f.desk.resolve_profile(None).unwrap().id.as_str(),
         "solid-main"
     );
-    f.desk.remove_profile("solid-main").unwrap();
+    f.desk.remove_profile("solid-main").await.unwrap();
     assert!(f.store.0.is_empty());
     assert!(f.desk.list_profiles().unwrap().is_empty());
 }
@@ -437,6 +437,7 @@ async fn changing_the_provider_leaves_none_of_the_old_secrets() {
             solid,
             Some(NewCredentials::SolidApiKey(ApiKey::new("key-new".into()))),
         )
+        .await
         .unwrap();
     for kind in SecretKind::ALL {
         let held = f.store.get(&id, kind).unwrap();

@@ -104,7 +104,6 @@ async fn sign_in_then_use_the_token() {
         )
         .await
         .unwrap();
-    assert!(tokens.refresh.is_some());
     assert!(tokens.expires_in.is_some());
     assert!(!format!("{tokens:?}").contains(tokens.access.expose()));
     vault.send_code(&tokens.access, card()).await.unwrap();
@@ -117,9 +116,14 @@ async fn sign_in_then_use_the_token() {
         .await
         .unwrap_err();
     assert_eq!(e.category(), Category::Credentials, "{e:?}");
-    assert!(e.is_unauthorized());
+    assert_eq!(e.code(), "sign_in_wrong_credentials");
+    assert!(
+        !e.is_unauthorized(),
+        "a refused sign-in is not retried by signing in again"
+    );
     assert!(!e.operator_message().contains("not-the-password"));
 
+    let before = sb.requests_to("POST", "/oauth/token");
     let no_merchant = VaultClient::new(http(), base(&sb), None).unwrap();
     let e = no_merchant
         .sign_in(
@@ -128,8 +132,13 @@ async fn sign_in_then_use_the_token() {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.category(), Category::Rejected, "{e:?}");
-    assert_eq!(e.field(), Some("X-Merchant-ID"));
+    assert_eq!(e.category(), Category::Validation, "{e:?}");
+    assert_eq!(e.field(), Some("merchant_id"));
+    assert_eq!(
+        sb.requests_to("POST", "/oauth/token"),
+        before,
+        "nothing was sent"
+    );
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ fn credentials_from(profile: &Profile, secrets: ProfileSecrets) -> Option<NewCre
 /// Adds a profile (`isNew`) or edits one. A new profile needs its secrets; an edit keeps the
 /// stored ones unless new ones are given. Secrets are stored in the keyring and never returned.
 #[tauri::command]
-pub fn save_profile(
+pub async fn save_profile(
     state: State<'_, AppState>,
     input: ProfileInput,
     secrets: ProfileSecrets,
@@ -61,17 +61,25 @@ pub fn save_profile(
         })?;
         state.desk.add_profile(profile, credentials)?;
     } else {
-        state.desk.update_profile(profile, credentials)?;
+        state.desk.update_profile(profile, credentials).await?;
     }
     Ok(state.desk.show_profile(&id)?)
 }
 
-/// Removes a profile and its keyring entries (the UI asks for confirmation first).
+/// Removes a profile and its keyring entries (the UI asks for confirmation first); a stored
+/// sign-in is signed out of Vault first.
 #[tauri::command]
-pub fn remove_profile(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+pub async fn remove_profile(state: State<'_, AppState>, id: String) -> CmdResult<()> {
     crate::kiosk::refuse_in_kiosk(&state)?;
-    state.desk.remove_profile(&id)?;
+    state.desk.remove_profile(&id).await?;
     Ok(())
+}
+
+/// Signs the profile's stored sign-in out of Vault and deletes its token; answers what
+/// happened in words.
+#[tauri::command]
+pub async fn sign_out_profile(state: State<'_, AppState>, id: String) -> CmdResult<String> {
+    Ok(state.desk.vault_sign_out(Some(&id)).await?)
 }
 
 /// Makes a profile the active one.

@@ -3,4 +3,4 @@
 /**
  * How a profile's environment is badged: what the operator must always see.
  */
-export type EnvironmentKind = "demo" | "sandbox" | "production" | "custom";
+export type EnvironmentKind = "demo" | "sandbox" | "production" | "local";

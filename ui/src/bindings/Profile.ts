@@ -9,4 +9,8 @@ import type { VaultSettings } from "./VaultSettings";
  * In the file a profile is written as its provider's name and that provider's block of
  * settings (see the module doc); [`ProfileRecord`] is that shape.
  */
-export type Profile = { id: string, display_name: string, provider: Provider, environment: string, vault?: VaultSettings, solid?: SolidSettings, };
+export type Profile = { id: string, display_name: string, provider: Provider, environment: string, 
+/**
+ * The base URL is a test host the provider handed out (badged as a sandbox).
+ */
+test_host?: boolean, vault?: VaultSettings, solid?: SolidSettings, };

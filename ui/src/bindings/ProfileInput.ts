@@ -35,6 +35,14 @@ rsa_padding: string | null,
  */
 sign_in: boolean, 
 /**
+ * The environment's base URL is a test host the provider handed out (badged sandbox).
+ */
+test_host: boolean, 
+/**
+ * Vault: where a stored sign-in signs out (the base URL when empty).
+ */
+signout_url?: string, 
+/**
  * Solid: the PIN endpoint's base URL.
  */
 pin_endpoint: string | null, 

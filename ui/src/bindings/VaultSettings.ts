@@ -20,6 +20,10 @@ rsa_padding: RsaPadding,
  */
 auth: VaultAuth, 
 /**
+ * Where a stored sign-in signs out (`POST /signout`); the API's base URL when absent.
+ */
+signout_url?: string, 
+/**
  * Tightenings of the default passcode policy (the default when absent).
  */
 passcode_policy?: PasscodePolicy, };

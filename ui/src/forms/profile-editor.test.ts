@@ -12,7 +12,7 @@ const stored: ProfileView = {
   },
   active: false,
   demo: false,
-  environment_kind: "custom",
+  environment_kind: "local",
   environment_label: "http://127.0.0.1:4010",
   secrets: [["api-key", "stored"]],
 };

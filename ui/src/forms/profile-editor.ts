@@ -18,7 +18,11 @@ export interface ProfileFormValues {
   provider: Provider;
   environment: EnvironmentChoice;
   baseUrl: string;
+  /** The base URL is a test host the provider handed out (badged SANDBOX, not PRODUCTION). */
+  testHost: boolean;
   merchantId: string;
+  /** Where a stored sign-in signs out (empty: the base URL). */
+  signoutUrl: string;
   rsaPadding: string;
   signIn: boolean;
   pinEndpoint: string;
@@ -47,7 +51,9 @@ export function emptyValues(provider: Provider = "vault"): ProfileFormValues {
     provider,
     environment: "sandbox",
     baseUrl: "",
+    testHost: false,
     merchantId: "",
+    signoutUrl: "",
     rsaPadding: "pkcs1",
     signIn: false,
     pinEndpoint: "",
@@ -72,7 +78,9 @@ export function valuesFrom(view: ProfileView): ProfileFormValues {
     displayName: profile.display_name,
     environment,
     baseUrl: environment === "custom" ? env : "",
+    testHost: profile.test_host === true,
     merchantId: profile.vault?.merchant_id ?? "",
+    signoutUrl: profile.vault?.signout_url ?? "",
     rsaPadding: profile.vault?.rsa_padding ?? "pkcs1",
     signIn: profile.vault?.auth === "sign-in",
     pinEndpoint: profile.solid?.pin_endpoint ?? "",
@@ -89,7 +97,9 @@ const orNull = (value: string): string | null => {
 export function toInput(v: ProfileFormValues): ProfileInput {
   const vault = v.provider === "vault";
   const lifetime = v.tokenLifetimeSecs.trim();
+  const signoutUrl = vault && v.signIn ? orNull(v.signoutUrl) : null;
   return {
+    ...(signoutUrl === null ? {} : { signout_url: signoutUrl }),
     id: v.id.trim(),
     display_name: v.displayName.trim(),
     provider: v.provider,
@@ -97,6 +107,7 @@ export function toInput(v: ProfileFormValues): ProfileInput {
     merchant_id: vault ? orNull(v.merchantId) : null,
     rsa_padding: vault ? orNull(v.rsaPadding) : null,
     sign_in: vault && v.signIn,
+    test_host: v.environment === "custom" && v.testHost,
     pin_endpoint: vault ? null : orNull(v.pinEndpoint),
     token_lifetime_secs: !vault && lifetime !== "" ? Number(lifetime) : null,
   };

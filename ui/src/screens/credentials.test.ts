@@ -31,7 +31,7 @@ const solid: ProfileView = {
   },
   active: false,
   demo: false,
-  environment_kind: "custom",
+  environment_kind: "local",
   environment_label: "http://127.0.0.1:4010",
   secrets: [["api-key", "stored"]],
 };
@@ -57,7 +57,7 @@ beforeEach(async () => {
           mode: "normal",
           demo: false,
           idle_timeout_secs: 300,
-          active_profile: { name: "Acme", provider: "solid", environment: "custom" },
+          active_profile: { name: "Acme", provider: "solid", environment: "local" },
         };
       case "save_profile":
         return { ...solid, profile: { ...solid.profile, id: (args?.input as { id: string }).id } };
@@ -80,7 +80,7 @@ describe("Credentials screen", () => {
     expect(items).toHaveLength(2);
     expect($('[data-profile-id="demo-vault"] .badge').textContent).toBe("DEMO");
     expect($('[data-profile-id="demo-vault"] [data-active-marker]')).toBeTruthy();
-    expect($('[data-profile-id="acme"] .badge').textContent).toBe("CUSTOM");
+    expect($('[data-profile-id="acme"] .badge').textContent).toBe("LOCAL");
     expect($('[data-profile-id="acme"] [data-secret-kind="api_key"]').textContent).toBe("API key: stored");
   });
 
@@ -154,7 +154,7 @@ describe("Credentials screen", () => {
     await flush();
     expect(invoke.mock.calls.find((c) => c[0] === "use_profile")?.[1]).toEqual({ id: "acme" });
     expect($("[data-status-bar]").textContent).toContain("Acme");
-    expect($("[data-status-bar] .badge").textContent).toBe("CUSTOM");
+    expect($("[data-status-bar] .badge").textContent).toBe("LOCAL");
   });
 
   it("asks a Solid test for a card id and says the result in words", async () => {

@@ -25,7 +25,7 @@ import {
   type EnvironmentChoice,
   type ProfileFormValues,
 } from "../forms/profile-editor";
-import { listProfiles, removeProfile, saveProfile, testProfile, useProfile } from "../ipc";
+import { listProfiles, removeProfile, saveProfile, signOutProfile, testProfile, useProfile } from "../ipc";
 import { badge } from "../shell/badge";
 import { providerName } from "../shell/status-bar";
 import {
@@ -107,7 +107,17 @@ function profileForm(
       type: "url",
       value: start.baseUrl,
       placeholder: "https://…",
-      hint: "https://, or http:// only to this machine (127.0.0.1)",
+      hint: "https://, or http:// only to this machine (127.0.0.1). Any host but the provider's documented sandbox is PRODUCTION",
+    }),
+    test_host: selectField({
+      id: "profile-test-host",
+      name: "test_host",
+      label: "This base URL is",
+      options: [
+        ["no", "The provider's live API (shown as PRODUCTION)"],
+        ["yes", "A test host the provider handed out (shown as SANDBOX)"],
+      ],
+      value: start.testHost ? "yes" : "no",
     }),
     merchant_id: inputField({
       id: "profile-merchant-id",
@@ -132,6 +142,14 @@ function profileForm(
         ["sign-in", "Sign in with a phone number and password"],
       ],
       value: start.signIn ? "sign-in" : "token",
+    }),
+    signout_url: inputField({
+      id: "profile-signout-url",
+      name: "signout_url",
+      label: "Sign-out URL (optional)",
+      type: "url",
+      value: start.signoutUrl,
+      hint: "Where Vault signs the token out (POST /signout); the base URL when empty",
     }),
     access_token: inputField({
       id: "profile-access-token",
@@ -161,7 +179,7 @@ function profileForm(
       label: "PIN endpoint (optional)",
       type: "url",
       value: start.pinEndpoint,
-      hint: "The base URL of the PIN endpoint, when PinDesk sets PINs itself",
+      hint: "Solid's tokenizing PIN proxy (VGS), handed out by Solid per client, e.g. https://tntbevlgikb.sandbox.verygoodproxy.com in sandbox; never the API host",
     }),
     token_lifetime_secs: inputField({
       id: "profile-token-lifetime",
@@ -194,6 +212,7 @@ function profileForm(
     f.access_token.row,
     f.sign_in_phone.row,
     f.sign_in_password.row,
+    f.signout_url.row,
   );
   const solidGroup = h(
     "fieldset",
@@ -210,7 +229,9 @@ function profileForm(
     provider: f.provider.control.value === "solid" ? "solid" : "vault",
     environment: f.environment_kind.control.value as EnvironmentChoice,
     baseUrl: f.environment.control.value,
+    testHost: f.test_host.control.value === "yes",
     merchantId: f.merchant_id.control.value,
+    signoutUrl: f.signout_url.control.value,
     rsaPadding: f.rsa_padding.control.value,
     signIn: f.auth.control.value === "sign-in",
     pinEndpoint: f.pin_endpoint.control.value,
@@ -227,6 +248,8 @@ function profileForm(
     vaultGroup.hidden = v.provider !== "vault";
     solidGroup.hidden = v.provider !== "solid";
     f.environment.row.hidden = v.environment !== "custom";
+    f.test_host.row.hidden = v.environment !== "custom";
+    f.signout_url.row.hidden = !v.signIn;
     f.access_token.row.hidden = v.signIn;
     f.sign_in_phone.row.hidden = !v.signIn;
     f.sign_in_password.row.hidden = !v.signIn;
@@ -269,6 +292,7 @@ function profileForm(
     f.provider.row,
     f.environment_kind.row,
     f.environment.row,
+    f.test_host.row,
     vaultGroup,
     solidGroup,
     h(
@@ -363,6 +387,22 @@ function profileItem(view: ProfileView, actions: ListActions): HTMLElement {
     remove.addEventListener("click", () => confirmRemove());
     buttons.push(edit, remove);
   }
+  if (!view.demo && profile.vault?.auth === "sign-in") {
+    // Ends the obtained token at Vault; it is deleted here whether or not Vault confirms.
+    const signOut = button("sign-out", "Sign out", name);
+    signOut.addEventListener("click", () => {
+      signOut.disabled = true;
+      signOutProfile(profile.id)
+        .then((message) => showResult(true, message))
+        .catch((error: unknown) =>
+          showResult(false, ...errorView(asErrorReport(error), "Vault did not confirm the sign-out; the token was deleted here")),
+        )
+        .finally(() => {
+          signOut.disabled = false;
+        });
+    });
+    buttons.push(signOut);
+  }
 
   const extra = h("div", { class: "cred-extra" });
   const item = h(
@@ -386,7 +426,7 @@ function profileItem(view: ProfileView, actions: ListActions): HTMLElement {
     h(
       "p",
       { class: "cred-item__env" },
-      view.environment_kind === "custom" ? `Base URL: ${view.environment_label}` : `Environment: ${view.environment_label}`,
+      view.environment_label.includes("://") ? `Base URL: ${view.environment_label}` : `Environment: ${view.environment_label}`,
     ),
     secrets,
     h("div", { class: "adm-actions cred-item__actions" }, ...buttons),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { EnvironmentKind } from "../bindings/EnvironmentKind";
 import { badge, badgeLook } from "./badge";
 
-const ENVIRONMENTS: EnvironmentKind[] = ["demo", "sandbox", "production", "custom"];
+const ENVIRONMENTS: EnvironmentKind[] = ["demo", "sandbox", "production", "local"];
 
 describe("environment badge", () => {
   it("says DEMO, SANDBOX and PRODUCTION in words", () => {

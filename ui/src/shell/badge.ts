@@ -31,10 +31,10 @@ const LOOKS: Record<EnvironmentKind, BadgeLook> = {
     className: "badge--production",
     description: "Production: real cards",
   },
-  custom: {
-    label: "CUSTOM",
-    className: "badge--custom",
-    description: "Custom: a base URL set in the profile",
+  local: {
+    label: "LOCAL",
+    className: "badge--local",
+    description: "Local: a sandbox on this computer (a loopback address)",
   },
 };
 

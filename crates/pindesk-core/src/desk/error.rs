@@ -4,6 +4,7 @@
 //! so, and the provider texts are cleaned before they get here).
 
 use crate::credentials::CredentialError;
+use crate::device::DeviceIdError;
 use crate::error::Category;
 use crate::history::HistoryError;
 use crate::http::TransportError;
@@ -74,6 +75,9 @@ pub enum Error {
     /// The history database failed.
     #[error(transparent)]
     History(#[from] HistoryError),
+    /// The device id file could not be read or written.
+    #[error(transparent)]
+    DeviceId(#[from] DeviceIdError),
 }
 
 impl Error {
@@ -93,6 +97,7 @@ impl Error {
             Error::Solid(e) => e.category(),
             Error::Transport(_) => Category::Network,
             Error::History(e) => e.category(),
+            Error::DeviceId(_) => Category::Internal,
         }
     }
 
@@ -113,6 +118,7 @@ impl Error {
             Error::Solid(e) => e.code(),
             Error::Transport(e) => e.code(),
             Error::History(_) => "history",
+            Error::DeviceId(_) => "device_id",
         }
     }
 

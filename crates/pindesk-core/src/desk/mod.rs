@@ -9,11 +9,13 @@
 mod error;
 mod profiles;
 mod record;
+mod sign_out;
 mod solid;
 mod vault;
 
 pub use error::Error;
 pub use profiles::NewCredentials;
+pub use sign_out::BEST_EFFORT_SIGN_OUT;
 pub use solid::HeldPinToken;
 
 pub use crate::demo::{DemoBackend, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};

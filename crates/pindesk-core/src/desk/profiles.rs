@@ -7,7 +7,7 @@
 use super::{Desk, Error};
 use crate::api::{EnvironmentKind, ProfileView, SecretState};
 use crate::credentials::{SecretKind, SecretStore};
-use crate::profile::{Environment, Profile, ProfileId, Provider, VaultAuth};
+use crate::profile::{Profile, ProfileId, Provider, VaultAuth};
 use crate::secret::{AccessToken, ApiKey, Password};
 use zeroize::Zeroizing;
 
@@ -113,11 +113,7 @@ impl Desk {
         let environment_kind = if demo {
             EnvironmentKind::Demo
         } else {
-            match profile.environment {
-                Environment::Sandbox => EnvironmentKind::Sandbox,
-                Environment::Production => EnvironmentKind::Production,
-                Environment::Custom(_) => EnvironmentKind::Custom,
-            }
+            profile.environment_kind()
         };
         ProfileView {
             active: active == Some(&profile.id),
@@ -171,14 +167,19 @@ impl Desk {
         Ok(())
     }
 
-    /// Replaces a stored profile's settings, and its secrets when new ones are given.
-    pub fn update_profile(
+    /// Replaces a stored profile's settings, and its secrets when new ones are given. A
+    /// stored sign-in whose credentials are replaced (or whose kind changes) is signed out
+    /// first; a refresh token older builds kept is deleted.
+    pub async fn update_profile(
         &self,
         profile: Profile,
         credentials: Option<NewCredentials>,
     ) -> Result<(), Error> {
         profile.validate()?;
         let old = self.profiles.get(&profile.id)?;
+        if credentials.is_some() || old.vault_auth() != profile.vault_auth() {
+            self.sign_out_quietly(&old).await;
+        }
         if let Some(credentials) = &credentials {
             credentials.fits(&profile)?;
             self.store_secrets(&profile.id, credentials)?;
@@ -196,13 +197,16 @@ impl Desk {
                 self.secrets.delete(&profile.id, kind)?;
             }
         }
+        // No documented call uses a refresh token; older builds stored one.
+        self.secrets.delete(&profile.id, SecretKind::RefreshToken)?;
         self.forget_profile_session(profile.id.as_str());
         self.profiles.update(profile)?;
         Ok(())
     }
 
-    /// Removes a profile and every keyring entry it has.
-    pub fn remove_profile(&self, name: &str) -> Result<Profile, Error> {
+    /// Removes a profile and every keyring entry it has; a stored sign-in is signed out first
+    /// (best effort).
+    pub async fn remove_profile(&self, name: &str) -> Result<Profile, Error> {
         let id = ProfileId::new(name)?;
         if self.secrets.is_demo(&id) {
             return Err(crate::validate::ValidationError::new(
@@ -211,7 +215,8 @@ impl Desk {
             )
             .into());
         }
-        self.profiles.get(&id)?;
+        let profile = self.profiles.get(&id)?;
+        self.sign_out_quietly(&profile).await;
         self.secrets.delete_all(&id)?;
         self.forget_profile_session(id.as_str());
         Ok(self.profiles.remove(&id)?)

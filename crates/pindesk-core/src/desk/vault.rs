@@ -32,6 +32,13 @@ pub(super) struct Session {
     key: Option<(Arc<VaultKey>, Instant)>,
 }
 
+impl Session {
+    /// The signed-in token held, if any.
+    pub(super) fn into_token(self) -> Option<AccessToken> {
+        self.token.map(|(token, _)| token)
+    }
+}
+
 /// A signed-in access token as kept in the keyring, with its expiry.
 #[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 struct StoredToken {
@@ -163,7 +170,7 @@ impl Desk {
         Ok((profile, client, card))
     }
 
-    fn vault_client(&self, profile: &Profile) -> Result<VaultClient, Error> {
+    pub(super) fn vault_client(&self, profile: &Profile) -> Result<VaultClient, Error> {
         let settings = vault_settings(profile)?;
         Ok(VaultClient::new(
             self.http.clone(),
@@ -264,10 +271,6 @@ impl Desk {
         );
         self.secrets
             .set(&profile.id, SecretKind::AccessToken, &stored)?;
-        if let Some(refresh) = &tokens.refresh {
-            self.secrets
-                .set(&profile.id, SecretKind::RefreshToken, refresh.expose())?;
-        }
         lock(&self.vault_sessions)
             .entry(profile.id.to_string())
             .or_default()
@@ -291,6 +294,23 @@ impl Desk {
             }
             return Ok(None);
         }
+        Ok(self
+            .stored_token_with_expiry(profile)?
+            .and_then(|(token, expires_at)| fresh(expires_at).then_some(token)))
+    }
+
+    /// The signed-in token kept in the keyring, if it has not expired.
+    pub(super) fn stored_token(&self, profile: &Profile) -> Result<Option<AccessToken>, Error> {
+        let now = OffsetDateTime::now_utc();
+        Ok(self
+            .stored_token_with_expiry(profile)?
+            .and_then(|(token, expires_at)| expires_at.is_none_or(|t| now < t).then_some(token)))
+    }
+
+    fn stored_token_with_expiry(
+        &self,
+        profile: &Profile,
+    ) -> Result<Option<(AccessToken, Option<OffsetDateTime>)>, Error> {
         let Some(stored) = self.secrets.get(&profile.id, SecretKind::AccessToken)? else {
             return Ok(None);
         };
@@ -300,7 +320,10 @@ impl Desk {
         let expires_at = stored
             .expires_at
             .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());
-        Ok(fresh(expires_at).then(|| AccessToken::new(stored.access_token.clone())))
+        Ok(Some((
+            AccessToken::new(stored.access_token.clone()),
+            expires_at,
+        )))
     }
 }
 

@@ -24,7 +24,11 @@ pub enum Environment {
     /// The provider's production host (Solid only; Vault production is a [`Custom`](Self::Custom) URL).
     Production,
     /// A base URL: `https://`, or `http://` to a loopback host (127.0.0.0/8, `::1`, `localhost`).
+    /// Any host but the provider's documented sandbox and loopback is production.
     Custom(BaseUrl),
+    /// A non-loopback base URL the provider handed out for testing, marked so by the operator
+    /// (`test_host = true` in the file): badged as a sandbox.
+    TestHost(BaseUrl),
 }
 
 impl Environment {
@@ -53,8 +57,31 @@ impl Environment {
         match self {
             Environment::Sandbox => "sandbox".into(),
             Environment::Production => "production".into(),
-            Environment::Custom(url) => url.as_str().to_owned(),
+            Environment::Custom(url) | Environment::TestHost(url) => url.as_str().to_owned(),
         }
+    }
+
+    /// This environment, marked as a provider's test host when `marked`. Only a base URL
+    /// other than a loopback one can be marked (field `test_host`).
+    pub fn marked_test_host(self, marked: bool) -> Result<Self, ProfileError> {
+        match (self, marked) {
+            (env, false) => Ok(env),
+            (Environment::Custom(url), true) if !url.is_loopback() => {
+                Ok(Environment::TestHost(url))
+            }
+            (env @ Environment::TestHost(_), true) => Ok(env),
+            (_, true) => Err(ProfileError::Invalid {
+                profile: None,
+                field: "test_host",
+                message: "only a base URL other than a loopback one can be marked a test host"
+                    .into(),
+            }),
+        }
+    }
+
+    /// Whether this is a marked test host.
+    pub fn is_test_host(&self) -> bool {
+        matches!(self, Environment::TestHost(_))
     }
 }
 

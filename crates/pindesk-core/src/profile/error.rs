@@ -95,6 +95,22 @@ impl ProfileError {
             _ => Category::Internal,
         }
     }
+
+    /// This error, naming the profile it is about when it names none yet.
+    pub fn for_profile(self, id: &super::ProfileId) -> Self {
+        match self {
+            ProfileError::Invalid {
+                profile: None,
+                field,
+                message,
+            } => ProfileError::Invalid {
+                profile: Some(id.to_string()),
+                field,
+                message,
+            },
+            other => other,
+        }
+    }
 }
 
 pub(crate) fn truncate(s: &str, max: usize) -> String {

@@ -83,6 +83,10 @@ pub struct VaultSettings {
     /// How the bearer token is obtained.
     #[serde(default)]
     pub auth: VaultAuth,
+    /// Where a stored sign-in signs out (`POST /signout`); the API's base URL when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
+    pub signout_url: Option<BaseUrl>,
     /// Tightenings of the default passcode policy (the default when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -259,6 +263,19 @@ impl Profile {
                             .into(),
                     ));
                 }
+                if vault.auth == VaultAuth::SignIn
+                    && vault
+                        .merchant_id
+                        .as_deref()
+                        .is_none_or(|m| m.trim().is_empty())
+                {
+                    return Err(invalid(
+                        "merchant_id",
+                        "a stored sign-in needs the merchant id Vault gave you: Vault requires \
+                         it (X-Merchant-ID) to sign in"
+                            .into(),
+                    ));
+                }
                 if let Some(merchant) = &vault.merchant_id {
                     if uuid::Uuid::parse_str(merchant).is_err() {
                         return Err(invalid(
@@ -280,11 +297,38 @@ impl Profile {
         Ok(())
     }
 
+    /// How the profile's environment is badged: a Vault or Solid base URL that is neither the
+    /// provider's documented sandbox host, a loopback address nor a marked test host is
+    /// production (real cards). Demo profiles are labelled by the desk.
+    pub fn environment_kind(&self) -> crate::api::EnvironmentKind {
+        use crate::api::EnvironmentKind;
+        let sandbox_host = match self.provider() {
+            Provider::Vault => VAULT_SANDBOX_URL,
+            Provider::Solid => SOLID_SANDBOX_URL,
+        };
+        match &self.environment {
+            Environment::Sandbox | Environment::TestHost(_) => EnvironmentKind::Sandbox,
+            Environment::Production => EnvironmentKind::Production,
+            Environment::Custom(url) if url.is_loopback() => EnvironmentKind::Local,
+            Environment::Custom(url) => {
+                let documented = url::Url::parse(sandbox_host).ok();
+                let same_host = documented.is_some_and(|d| {
+                    d.host_str() == url.as_url().host_str() && d.scheme() == url.as_url().scheme()
+                });
+                if same_host {
+                    EnvironmentKind::Sandbox
+                } else {
+                    EnvironmentKind::Production
+                }
+            }
+        }
+    }
+
     /// The provider base URL this profile calls. Fails for Vault `production`, which has no
     /// default host.
     pub fn base_url(&self) -> Result<BaseUrl, ProfileError> {
         let fixed = match (&self.environment, self.provider()) {
-            (Environment::Custom(url), _) => return Ok(url.clone()),
+            (Environment::Custom(url) | Environment::TestHost(url), _) => return Ok(url.clone()),
             (Environment::Sandbox, Provider::Vault) => VAULT_SANDBOX_URL,
             (Environment::Sandbox, Provider::Solid) => SOLID_SANDBOX_URL,
             (Environment::Production, Provider::Solid) => SOLID_PRODUCTION_URL,
@@ -318,6 +362,10 @@ pub struct ProfileRecord {
     provider: Provider,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     environment: Environment,
+    /// The base URL is a test host the provider handed out (badged as a sandbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    test_host: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     vault: Option<VaultSettings>,
@@ -350,10 +398,14 @@ impl TryFrom<ProfileRecord> for Profile {
             (Provider::Vault, vault, None) => ProviderSettings::Vault(vault.unwrap_or_default()),
             (Provider::Solid, None, solid) => ProviderSettings::Solid(solid.unwrap_or_default()),
         };
+        let environment = r
+            .environment
+            .marked_test_host(r.test_host.unwrap_or(false))
+            .map_err(|e| e.for_profile(&r.id))?;
         Ok(Profile {
             id: r.id,
             display_name: r.display_name,
-            environment: r.environment,
+            environment,
             settings,
         })
     }
@@ -370,6 +422,7 @@ impl From<Profile> for ProfileRecord {
             id: p.id,
             display_name: p.display_name,
             provider,
+            test_host: p.environment.is_test_host().then_some(true),
             environment: p.environment,
             vault,
             solid,

@@ -125,6 +125,7 @@ fn missing_file_is_empty_and_round_trips() {
     assert_eq!(store.load().unwrap(), ProfilesFile::default());
     let mut v = vault("ops-vault");
     v.vault_mut().unwrap().auth = VaultAuth::SignIn;
+    v.vault_mut().unwrap().merchant_id = Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".into());
     v.vault_mut().unwrap().passcode_policy = Some(toml::from_str("min_len = 6").unwrap());
     assert_eq!(
         v.vault().unwrap().passcode_policy.as_ref().unwrap().min_len,
@@ -372,4 +373,74 @@ fn file_is_0600_and_new_dir_0700_and_no_temp_left() {
 fn line_column_counts_characters() {
     assert_eq!(line_column("ab\ncé d", 7), (2, 4));
     assert_eq!(line_column("", 0), (1, 1));
+}
+
+#[test]
+fn environments_are_badged_production_unless_documented_sandbox_loopback_or_marked() {
+    use crate::api::EnvironmentKind::*;
+    let url = |u: &str| Environment::parse(u).unwrap();
+    let cases = [
+        (Provider::Vault, Environment::Sandbox, false, Sandbox),
+        (
+            Provider::Vault,
+            url("https://api.vault.sandbox.testessential.net"),
+            false,
+            Sandbox,
+        ),
+        (
+            Provider::Vault,
+            url("https://api.vault.example-bank.com"),
+            false,
+            Production,
+        ),
+        (
+            Provider::Vault,
+            url("https://test.vault.example-bank.com"),
+            true,
+            Sandbox,
+        ),
+        (Provider::Vault, url("http://127.0.0.1:8080"), false, Local),
+        (Provider::Solid, Environment::Production, false, Production),
+        (
+            Provider::Solid,
+            url("https://api.prod.solidfi.com"),
+            false,
+            Production,
+        ),
+        (
+            Provider::Solid,
+            url("https://api.sandbox.solidfi.com"),
+            false,
+            Sandbox,
+        ),
+        (
+            Provider::Solid,
+            url("https://api.vault.sandbox.testessential.net"),
+            false,
+            Production,
+        ),
+        (Provider::Solid, url("http://localhost:9000"), false, Local),
+    ];
+    for (provider, environment, marked, expected) in cases {
+        let environment = environment.marked_test_host(marked).unwrap();
+        let p = Profile::new(id("p"), "P", provider, environment.clone());
+        assert_eq!(p.environment_kind(), expected, "{provider} {environment}");
+    }
+    let loopback = url("http://127.0.0.1:8080")
+        .marked_test_host(true)
+        .unwrap_err();
+    assert!(loopback.to_string().contains("test host"), "{loopback}");
+    // The mark survives the file.
+    let marked = Profile::new(
+        id("p"),
+        "P",
+        Provider::Vault,
+        url("https://test.vault.example-bank.com")
+            .marked_test_host(true)
+            .unwrap(),
+    );
+    let text = toml::to_string(&marked).unwrap();
+    assert!(text.contains("test_host = true"), "{text}");
+    let back: Profile = toml::from_str(&text).unwrap();
+    assert_eq!(back, marked);
 }

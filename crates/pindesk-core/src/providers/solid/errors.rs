@@ -37,14 +37,19 @@ impl SolidRejection {
         let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
             return out;
         };
-        let text = |v: Option<&Value>| clean_opt(v.and_then(Value::as_str), secrets);
-        out.request_id = text(map.get("request_id"));
+        let text = |v: Option<&Value>| clean_opt(v.and_then(scalar_text).as_deref(), secrets);
+        out.request_id = text(map.get("request_id")).or_else(|| text(map.get("requestId")));
         if let Some(Value::Object(error)) = map.get("error") {
+            // v2: `{request_id, …, error: {code, message, field_name}}`.
             out.code = text(error.get("code"));
             out.message = text(error.get("message"));
             out.field_name = text(error.get("field_name"));
         } else {
-            out.message = text(map.get("error")).or_else(|| text(map.get("message")));
+            // v1 (the PIN endpoint): `{requestId, method, status, code, message, sysMessage}`.
+            out.code = text(map.get("code"));
+            out.message = text(map.get("message"))
+                .or_else(|| text(map.get("error")))
+                .or_else(|| text(map.get("sysMessage")));
         }
         out
     }
@@ -54,6 +59,15 @@ impl SolidRejection {
             Some(f) => format!(" (field: {f})"),
             None => String::new(),
         }
+    }
+}
+
+/// A string or number as text (v1 answers may carry a numeric `code`).
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
@@ -255,6 +269,27 @@ mod tests {
             Some("req_01900e34c96d7abfa970a9f454ab2d5d")
         );
         assert!(e.operator_message().contains("API key"));
+    }
+
+    /// Solid's v1 error shape (the PIN endpoint), from the fixture of documented answers.
+    #[test]
+    fn the_documented_v1_shape_keeps_the_request_id_and_message() {
+        let doc: Value = serde_json::from_str(include_str!(
+            "../../../../../tests/fixtures/documented-answers.json"
+        ))
+        .unwrap();
+        let case = &doc["solid"]["v1_error"];
+        let body = serde_json::to_vec(&case["body"]).unwrap();
+        let r = SolidRejection::parse(400, &body, &[]);
+        assert_eq!(r.request_id.as_deref(), case["body"]["requestId"].as_str());
+        assert_eq!(r.code.as_deref(), case["body"]["code"].as_str());
+        assert_eq!(r.message.as_deref(), case["body"]["message"].as_str());
+        let e = SolidError::Rejected(Box::new(r));
+        assert_eq!(
+            i64::from(e.category().exit_code()),
+            case["exit"].as_i64().unwrap()
+        );
+        assert_eq!(e.reference().as_deref(), case["body"]["requestId"].as_str());
     }
 
     #[test]

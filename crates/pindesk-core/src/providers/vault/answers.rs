@@ -10,21 +10,20 @@ use super::VaultError;
 use crate::crypto::VaultKey;
 use crate::http::Answer;
 use crate::providers::describe_body;
-use crate::secret::{AccessToken, RefreshToken};
+use crate::secret::AccessToken;
 
 /// What a successful sign-in yields.
 #[derive(Debug)]
 pub struct Tokens {
     /// The bearer access token.
     pub access: AccessToken,
-    /// The refresh token, when Vault gave one.
-    pub refresh: Option<RefreshToken>,
     /// The access token's lifetime (`expires_in`), when Vault gave it.
     pub expires_in: Option<Duration>,
 }
 
 /// Reads a successful sign-in answer (`POST /oauth/token`): `access_token` (required, not
-/// blank), `refresh_token` and `expires_in` (a number or a numeric string) when present. Any
+/// blank) and `expires_in` (a number or a numeric string) when present. The `refresh_token`
+/// it also carries is not read: Vault documents no call that uses it. Any
 /// other shape is [`VaultError::Malformed`], described without its content. Public so the
 /// parser can be fuzzed on its own; the client calls it with the answer's status, type and body.
 pub fn parse_token_answer(
@@ -49,10 +48,6 @@ pub fn parse_token_answer(
     });
     Ok(Tokens {
         access: AccessToken::new(parsed.access_token),
-        refresh: parsed
-            .refresh_token
-            .filter(|r| !r.trim().is_empty())
-            .map(RefreshToken::new),
         expires_in: expires_in.map(Duration::from_secs),
     })
 }
@@ -79,8 +74,6 @@ pub fn parse_key_answer(
 #[derive(Deserialize)]
 struct TokenAnswer {
     access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
     #[serde(default)]
     expires_in: Option<Value>,
 }

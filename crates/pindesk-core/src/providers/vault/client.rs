@@ -19,6 +19,7 @@ pub(super) enum Call {
     VerifyCode,
     RsaKey,
     SetPasscode,
+    SignOut,
 }
 
 impl Call {
@@ -29,11 +30,15 @@ impl Call {
             Call::VerifyCode => "/v2/card/{id}/passcode/sms/verify",
             Call::RsaKey => "/v2/card/rsa-public-key",
             Call::SetPasscode => "/v2/card/{id}/passcode/code/set",
+            Call::SignOut => "/signout",
         }
     }
 
     pub(super) fn changes_state(self) -> bool {
-        matches!(self, Call::SendCode | Call::VerifyCode | Call::SetPasscode)
+        matches!(
+            self,
+            Call::SendCode | Call::VerifyCode | Call::SetPasscode | Call::SignOut
+        )
     }
 }
 
@@ -98,6 +103,17 @@ impl VaultClient {
         path: &str,
         token: &AccessToken,
     ) -> Result<reqwest::RequestBuilder, VaultError> {
+        self.authorized_at(&self.base, method, path, token)
+    }
+
+    /// [`authorized`](Self::authorized) on another of Vault's hosts (its sign-out host).
+    pub(super) fn authorized_at(
+        &self,
+        base: &BaseUrl,
+        method: Method,
+        path: &str,
+        token: &AccessToken,
+    ) -> Result<reqwest::RequestBuilder, VaultError> {
         if token.expose().trim().is_empty() {
             return Err(VaultError::InvalidCredential);
         }
@@ -105,7 +121,7 @@ impl VaultClient {
             .map_err(|_| VaultError::InvalidCredential)?;
         Ok(self
             .http
-            .request(method, self.base.join(path))
+            .request(method, base.join(path))
             .header(ACCEPT, "application/json")
             .header(AUTHORIZATION, auth))
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::client::Call;
+use super::sign_in::SignInRefusal;
 use crate::error::Category;
 use crate::http::TransportError;
 use crate::providers::clean_opt;
@@ -55,6 +56,22 @@ impl VaultRejection {
             _ => None,
         });
         out
+    }
+
+    /// Whether this 400 refuses the bearer token itself (invalid or expired): Vault does not
+    /// document that answer, so an `error` of `invalid_token` (RFC 6750) or a `field` naming
+    /// the token or the `Authorization` header is taken as one.
+    pub fn names_token(&self) -> bool {
+        let token_field = self.field.as_deref().is_some_and(|f| {
+            ["authorization", "access_token", "token", "accesstoken"]
+                .iter()
+                .any(|n| f.eq_ignore_ascii_case(n))
+        });
+        let token_error = self
+            .error
+            .as_deref()
+            .is_some_and(|e| e.eq_ignore_ascii_case("invalid_token"));
+        self.status == 400 && (token_field || token_error)
     }
 
     /// Whether this refusal names the `keyId` (the cached RSA key is stale).
@@ -121,7 +138,17 @@ pub enum VaultError {
     /// `rejected`.
     #[error("Vault refused the request (HTTP {})", .0.status)]
     Rejected(Box<VaultRejection>),
-    /// Vault refused the credentials (401/403). Category `credentials`.
+    /// Vault refused a sign-in with one of its documented codes ([`SignInRefusal`]). Category
+    /// `credentials`, or `rejected` for a refused field. Never retried.
+    #[error("Vault refused the sign-in (HTTP {})", .rejection.status)]
+    SignInRefused {
+        /// What the code means.
+        reason: SignInRefusal,
+        /// Vault's answer.
+        rejection: Box<VaultRejection>,
+    },
+    /// Vault refused the credentials (401/403, or a 400 naming the token). Category
+    /// `credentials`.
     #[error("Vault refused the credentials (HTTP {})", .0.status)]
     Unauthorized(Box<VaultRejection>),
     /// The stored credential cannot be sent (empty, or characters a header cannot carry).
@@ -167,6 +194,7 @@ impl VaultError {
         match self {
             VaultError::Invalid(_) => "invalid_input",
             VaultError::Rejected(_) => "rejected",
+            VaultError::SignInRefused { reason, .. } => reason.code(),
             VaultError::Unauthorized(_) => "unauthorized",
             VaultError::InvalidCredential => "invalid_credential",
             VaultError::RateLimited { .. } => "rate_limited",
@@ -186,6 +214,7 @@ impl VaultError {
             | VaultError::ProviderUnavailable(_)
             | VaultError::Malformed { .. } => Category::Rejected,
             VaultError::Unauthorized(_) | VaultError::InvalidCredential => Category::Credentials,
+            VaultError::SignInRefused { reason, .. } => reason.category(),
             VaultError::Unconfirmed { .. } => Category::UnknownOutcome,
             VaultError::Transport(t) if t.may_have_been_sent() => Category::UnknownOutcome,
             VaultError::Transport(_) => Category::Network,
@@ -206,7 +235,9 @@ impl VaultError {
     pub fn field(&self) -> Option<&str> {
         match self {
             VaultError::Invalid(v) => Some(v.field),
-            VaultError::Rejected(r) | VaultError::Unauthorized(r) => r.field.as_deref(),
+            VaultError::Rejected(r)
+            | VaultError::Unauthorized(r)
+            | VaultError::SignInRefused { rejection: r, .. } => r.field.as_deref(),
             _ => None,
         }
     }
@@ -221,6 +252,7 @@ impl VaultError {
                 (None, 404) => "Vault could not find the card (HTTP 404)".to_owned(),
                 (None, status) => format!("Vault refused the request (HTTP {status}){}", r.field_suffix()),
             },
+            VaultError::SignInRefused { reason, rejection } => reason.operator_message(rejection),
             VaultError::Unauthorized(r) => {
                 let text = r.text().map(|t| format!(": {t}")).unwrap_or_default();
                 format!(
@@ -259,6 +291,7 @@ impl VaultError {
         match self {
             VaultError::Rejected(r)
             | VaultError::Unauthorized(r)
+            | VaultError::SignInRefused { rejection: r, .. }
             | VaultError::ProviderUnavailable(r) => r.reference(),
             _ => None,
         }
@@ -272,6 +305,14 @@ pub(super) fn refused(
     rejection: Box<VaultRejection>,
     retry_after: Option<Duration>,
 ) -> VaultError {
+    if matches!(call, Call::SignIn) && (400..500).contains(&rejection.status) {
+        if let Some(reason) = SignInRefusal::of(&rejection) {
+            return VaultError::SignInRefused { reason, rejection };
+        }
+    }
+    if rejection.names_token() && !matches!(call, Call::SignIn) {
+        return VaultError::Unauthorized(rejection);
+    }
     match refusal(rejection.status, call.changes_state()) {
         Some(Refusal::Unauthorized) => VaultError::Unauthorized(rejection),
         Some(Refusal::RateLimited) => VaultError::RateLimited { retry_after },

@@ -18,9 +18,12 @@
 mod answers;
 mod client;
 mod errors;
+mod sign_in;
+mod sign_out;
 mod steps;
 
 pub use answers::{parse_key_answer, parse_token_answer, Tokens};
 pub use client::VaultClient;
 pub use errors::{VaultError, VaultRejection};
+pub use sign_in::SignInRefusal;
 pub use steps::RSA_KEY_RETRIES;

@@ -36,7 +36,8 @@ struct SetBody<'a> {
 
 impl VaultClient {
     /// `POST /oauth/token` with `grant_type=mobile_phone`: signs in with a phone number and
-    /// password.
+    /// password. Vault requires `X-Merchant-ID` here: without a merchant id nothing is sent.
+    /// A documented refusal is [`VaultError::SignInRefused`]; none is retried.
     pub async fn sign_in(&self, phone: &str, password: &Password) -> Result<Tokens, VaultError> {
         let phone = phone.trim();
         if phone.is_empty() {
@@ -51,6 +52,12 @@ impl VaultClient {
                 "the password is required",
             )));
         }
+        let Some(merchant_id) = self.merchant_id.clone() else {
+            return Err(VaultError::Invalid(ValidationError::new(
+                "merchant_id",
+                "signing in to Vault needs the merchant id (sent as X-Merchant-ID)",
+            )));
+        };
         let secrets = [password.expose(), phone];
         // Sized up front (percent-encoding triples a byte at most) so it never regrows.
         let capacity = 3 * (phone.len() + password.expose().len()) + 64;
@@ -61,16 +68,13 @@ impl VaultClient {
             .append_pair("password", password.expose())
             .finish();
         let body = Zeroizing::new(std::mem::take(&mut form).into_bytes());
-        let mut builder = self
+        let request = self
             .http
             .request(Method::POST, self.base.join("/oauth/token"))
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(http::secret_body(body));
-        if let Some(m) = &self.merchant_id {
-            builder = builder.header("X-Merchant-ID", m.clone());
-        }
-        let request = builder
+            .header("X-Merchant-ID", merchant_id)
+            .body(http::secret_body(body))
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
         let answer = self.exchange(Call::SignIn, request, &secrets).await?;
