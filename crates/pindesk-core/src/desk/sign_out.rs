@@ -90,7 +90,7 @@ impl Desk {
         let held = lock(&self.vault_sessions)
             .remove(profile.id.as_str())
             .and_then(|s| s.into_token());
-        let stored = self.stored_token(profile)?;
+        let stored = self.stored_token(profile, time::OffsetDateTime::now_utc())?;
         self.secrets.delete(&profile.id, SecretKind::AccessToken)?;
         Ok(held.or(stored))
     }

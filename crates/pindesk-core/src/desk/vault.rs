@@ -294,23 +294,15 @@ impl Desk {
             }
             return Ok(None);
         }
-        Ok(self
-            .stored_token_with_expiry(profile)?
-            .and_then(|(token, expires_at)| fresh(expires_at).then_some(token)))
+        self.stored_token(profile, now)
     }
 
-    /// The signed-in token kept in the keyring, if it has not expired.
-    pub(super) fn stored_token(&self, profile: &Profile) -> Result<Option<AccessToken>, Error> {
-        let now = OffsetDateTime::now_utc();
-        Ok(self
-            .stored_token_with_expiry(profile)?
-            .and_then(|(token, expires_at)| expires_at.is_none_or(|t| now < t).then_some(token)))
-    }
-
-    fn stored_token_with_expiry(
+    /// The signed-in token kept in the keyring, if it is still valid at `now`.
+    pub(super) fn stored_token(
         &self,
         profile: &Profile,
-    ) -> Result<Option<(AccessToken, Option<OffsetDateTime>)>, Error> {
+        now: OffsetDateTime,
+    ) -> Result<Option<AccessToken>, Error> {
         let Some(stored) = self.secrets.get(&profile.id, SecretKind::AccessToken)? else {
             return Ok(None);
         };
@@ -320,10 +312,9 @@ impl Desk {
         let expires_at = stored
             .expires_at
             .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());
-        Ok(Some((
-            AccessToken::new(stored.access_token.clone()),
-            expires_at,
-        )))
+        Ok(expires_at
+            .is_none_or(|t| now < t)
+            .then(|| AccessToken::new(stored.access_token.clone())))
     }
 }
 

@@ -109,7 +109,7 @@ impl VaultRejection {
         self.message.as_deref().or(self.original_message.as_deref())
     }
 
-    fn field_suffix(&self) -> String {
+    pub(super) fn field_suffix(&self) -> String {
         match &self.field {
             Some(f) => format!(" (field: {f})"),
             None => String::new(),

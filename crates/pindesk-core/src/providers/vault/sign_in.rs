@@ -106,34 +106,19 @@ impl SignInRefusal {
             .as_deref()
             .map(|m| format!(" Vault says: \u{201c}{m}\u{201d}"))
             .unwrap_or_default();
-        match self {
-            SignInRefusal::WrongCredentials => format!(
-                "Vault refused the sign-in: the profile's stored phone number or password is wrong. Edit the profile's sign-in.{said}"
+        let advice = match self {
+            SignInRefusal::WrongCredentials => "Vault refused the sign-in: the profile's stored phone number or password is wrong. Edit the profile's sign-in.".to_owned(),
+            SignInRefusal::LockedOut => "Vault has locked sign-in for now after too many attempts; PinDesk will not try again by itself. Wait, then retry.".to_owned(),
+            SignInRefusal::FirewallLocked => "Vault's firewall is blocking sign-in from this computer for 30 minutes; PinDesk will not try again by itself. Wait, or contact Vault's support.".to_owned(),
+            SignInRefusal::AccountLocked => "Vault has locked this account: contact Vault's support.".to_owned(),
+            SignInRefusal::PasswordExpired => "The sign-in password has expired: reset it with Vault, then update the profile.".to_owned(),
+            SignInRefusal::VerificationRequired => "Vault asks this account for a verification step PinDesk cannot complete: ask Vault for an account without it, or use an access token.".to_owned(),
+            SignInRefusal::InvalidField => format!(
+                "Vault refused a field of the sign-in{}.",
+                rejection.field_suffix()
             ),
-            SignInRefusal::LockedOut => format!(
-                "Vault has locked sign-in for now after too many attempts; PinDesk will not try again by itself. Wait, then retry.{said}"
-            ),
-            SignInRefusal::FirewallLocked => format!(
-                "Vault's firewall is blocking sign-in from this computer for 30 minutes; PinDesk will not try again by itself. Wait, or contact Vault's support.{said}"
-            ),
-            SignInRefusal::AccountLocked => format!(
-                "Vault has locked this account: contact Vault's support.{said}"
-            ),
-            SignInRefusal::PasswordExpired => format!(
-                "The sign-in password has expired: reset it with Vault, then update the profile.{said}"
-            ),
-            SignInRefusal::VerificationRequired => format!(
-                "Vault asks this account for a verification step PinDesk cannot complete: ask Vault for an account without it, or use an access token.{said}"
-            ),
-            SignInRefusal::InvalidField => {
-                let field = rejection
-                    .field
-                    .as_deref()
-                    .map(|f| format!(" (field: {f})"))
-                    .unwrap_or_default();
-                format!("Vault refused a field of the sign-in{field}.{said}")
-            }
-        }
+        };
+        format!("{advice}{said}")
     }
 }
 
