@@ -148,6 +148,40 @@ describe("Credentials screen", () => {
     expect(invoke.mock.calls.find((c) => c[0] === "remove_profile")?.[1]).toEqual({ id: "acme" });
   });
 
+  it("offers Sign out only for a stored Vault sign-in and says the result", async () => {
+    expect(root.querySelector('[data-action="sign-out"]')).toBeNull();
+    profiles = [
+      demo,
+      solid,
+      {
+        ...solid,
+        profile: {
+          id: "bank",
+          display_name: "Bank",
+          provider: "vault",
+          environment: "https://api.vault.example-bank.com",
+          vault: { rsa_padding: "pkcs1", auth: "sign-in", merchant_id: "3fa85f64-5717-4562-b3fc-2c963f66afa6" },
+        },
+        environment_kind: "production",
+        environment_label: "https://api.vault.example-bank.com",
+        secrets: [["sign-in-phone", "stored"], ["sign-in-password", "stored"]],
+      },
+    ];
+    const base = invoke.getMockImplementation()!;
+    invoke.mockImplementation(async (cmd: string, args?: Record<string, unknown>) =>
+      cmd === "sign_out_profile" ? "Signed out of Vault; the token was deleted from this computer." : base(cmd, args),
+    );
+    root.replaceChildren();
+    mountShell(root, SCREENS, null).show("credentials");
+    await flush();
+    expect($('[data-profile-id="bank"] .badge').textContent).toBe("PRODUCTION");
+    expect(root.querySelector('[data-profile-id="acme"] [data-action="sign-out"]')).toBeNull();
+    click('[data-profile-id="bank"] [data-action="sign-out"]');
+    await flush();
+    expect(invoke.mock.calls.find((c) => c[0] === "sign_out_profile")?.[1]).toEqual({ id: "bank" });
+    expect($('[data-profile-id="bank"]').textContent).toContain("Signed out of Vault");
+  });
+
   it("switches the active profile and redraws the status bar", async () => {
     click('[data-profile-id="acme"] [data-action="use"]');
     await flush();
