@@ -47,6 +47,11 @@ macro_rules! for_each_command {
             sign_out_profile(id: String) -> CmdResult<String>, kiosk: false;
             /// Checks a profile's credentials against the provider (Solid needs a card id).
             test_profile(id: String, card: Option<String>) -> CmdResult<String>, kiosk: false;
+            /// Looks the card up with the provider, with its recent operations and a repeat warning.
+            look_up_card(profile: Option<String>, card: String) -> CmdResult<CardCheck>,
+                kiosk: true;
+            /// Vault: the signed-in customer's cards, usable ones first.
+            vault_cards(profile: Option<String>) -> CmdResult<Vec<CardSummary>>, kiosk: true;
             /// Vault: texts a verification code to the cardholder.
             vault_send_code(profile: Option<String>, card: String) -> CmdResult<OpDone>,
                 kiosk: true;
@@ -71,7 +76,7 @@ macro_rules! for_each_command {
             /// Solid: forgets the held token.
             solid_discard_token(card: String) -> (), kiosk: true;
             /// Solid: sets the PIN through the profile's PIN endpoint.
-            solid_set_pin(profile: Option<String>, card: String, pin: String, expiry: String, last4: String)
+            solid_set_pin(profile: Option<String>, card: String, pin: String, expiry: Option<String>, last4: Option<String>)
                 -> CmdResult<OpDone>, kiosk: true;
             /// The PIN rules a candidate breaks (empty when it passes).
             pin_rules(profile: Option<String>, candidate: String) -> CmdResult<Vec<PolicyRule>>,

@@ -107,6 +107,7 @@ mod tests {
         api::OpDone::export_all(&cfg).expect("export OpDone");
         api::PolicyRule::export_all(&cfg).expect("export PolicyRule");
         api::PinTokenInfo::export_all(&cfg).expect("export PinTokenInfo");
+        api::CardCheck::export_all(&cfg).expect("export CardCheck");
         DemoSms::export_all(&cfg).expect("export DemoSms");
         api::HistoryQuery::export_all(&cfg).expect("export HistoryQuery");
         api::HistoryPage::export_all(&cfg).expect("export HistoryPage");

@@ -8,6 +8,8 @@ import { invoke } from "@tauri-apps/api/core";
 import type { AboutInfo } from "./bindings/AboutInfo";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
+import type { CardCheck } from "./bindings/CardCheck";
+import type { CardSummary } from "./bindings/CardSummary";
 import type { DemoSms } from "./bindings/DemoSms";
 import type { HistoryPage } from "./bindings/HistoryPage";
 import type { HistoryQuery } from "./bindings/HistoryQuery";
@@ -73,6 +75,16 @@ export function testProfile(id: string, card: string | null): Promise<string> {
   return invoke<string>("test_profile", { id, card });
 }
 
+/** Looks the card up with the provider, with its recent operations and a repeat warning. */
+export function lookUpCard(profile: string | null, card: string): Promise<CardCheck> {
+  return invoke<CardCheck>("look_up_card", { profile, card });
+}
+
+/** Vault: the signed-in customer's cards, usable ones first. */
+export function vaultCards(profile: string | null): Promise<CardSummary[]> {
+  return invoke<CardSummary[]>("vault_cards", { profile });
+}
+
 /** Vault: texts a verification code to the cardholder. */
 export function vaultSendCode(profile: string | null, card: string): Promise<OpDone> {
   return invoke<OpDone>("vault_send_code", { profile, card });
@@ -123,8 +135,8 @@ export function solidSetPin(
   profile: string | null,
   card: string,
   pin: string,
-  expiry: string,
-  last4: string,
+  expiry: string | null,
+  last4: string | null,
 ): Promise<OpDone> {
   return invoke<OpDone>("solid_set_pin", { profile, card, pin, expiry, last4 });
 }

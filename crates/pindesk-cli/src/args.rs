@@ -170,12 +170,12 @@ pub struct SetPinArgs {
     /// Which card, through which profile.
     #[command(flatten)]
     pub card: CardArgs,
-    /// The card's expiry, MM/YYYY.
+    /// The card's expiry, MM/YYYY: taken from Solid when left out, checked against it when given.
     #[arg(long)]
-    pub expiry: String,
-    /// The card number's last four digits.
+    pub expiry: Option<String>,
+    /// The card number's last four digits: taken from Solid when left out, checked when given.
     #[arg(long)]
-    pub last4: String,
+    pub last4: Option<String>,
 }
 
 /// `history` arguments.

@@ -7,7 +7,9 @@ use crate::args::{
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
-use pindesk_core::api::{rfc3339, ErrorReport, HistoryQuery, OpDone, ProfileInput, ProfileView};
+use pindesk_core::api::{
+    rfc3339, CardSummary, ErrorReport, HistoryQuery, OpDone, ProfileInput, ProfileView,
+};
 use pindesk_core::credentials::KeyringStore;
 use pindesk_core::desk::{Desk, Error, NewCredentials};
 use pindesk_core::error::Category;
@@ -316,8 +318,12 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
             })?;
             let expires = info.expires_at;
             let report = Report::new(
-                json!({"card_id": card, "set_pin_token": token.expose(), "expires_at": expires}),
-                format!("{}\n(one use; expires at {expires})", token.expose()),
+                json!({"card_id": card, "set_pin_token": token.expose(), "expires_at": expires, "card": info.card}),
+                format!(
+                    "{}\n{}\n(one use; expires at {expires})",
+                    token.expose(),
+                    confirmed_line(&info.card)
+                ),
             );
             desk.forget_secrets();
             Ok(report)
@@ -329,19 +335,39 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
         }) => {
             let CardArgs { profile, card } = card;
             card.parse::<SolidCardId>().map_err(invalid)?;
-            Expiry::parse(&expiry, OffsetDateTime::now_utc().date()).map_err(invalid)?;
-            last4.parse::<Last4>().map_err(invalid)?;
+            if let Some(expiry) = &expiry {
+                Expiry::parse(expiry, OffsetDateTime::now_utc().date()).map_err(invalid)?;
+            }
+            if let Some(last4) = &last4 {
+                last4.parse::<Last4>().map_err(invalid)?;
+            }
             let pin = Pin::new(input.read_new("New PIN", "pin")?.to_string());
             let step = desk
-                .solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
+                .solid_set_pin(
+                    profile.as_deref(),
+                    &card,
+                    pin,
+                    expiry.as_deref(),
+                    last4.as_deref(),
+                )
                 .await?;
             Ok(done(step, format!("PIN set on card {card}.")))
         }
     }
 }
 
-/// A step's report: the core's `OpDone` without its time (the CLI's JSON never had one).
+/// The line that says which card the provider confirmed.
+fn confirmed_line(card: &CardSummary) -> String {
+    format!("Confirmed with the provider: {}", card.line())
+}
+
+/// A step's report: the core's `OpDone` without its time (the CLI's JSON never had one),
+/// after the card the provider confirmed, when the step looked it up.
 fn done(step: OpDone, text: String) -> Report {
+    let text = match &step.card {
+        Some(card) => format!("{}\n{text}", confirmed_line(card)),
+        None => text,
+    };
     Report::new(OpDone { at: None, ..step }, text)
 }
 

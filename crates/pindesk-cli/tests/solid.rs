@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use pindesk_sandbox::demo::INACTIVE_SOLID_CARD;
 use serde_json::json;
 
 /// A PIN that meets the default policy; PINs are digits, so the leak check looks for it as a
@@ -95,11 +96,28 @@ fn pin_token_and_set_pin() {
     args.extend(set_pin_args(&name, SOLID_CARD, SOLID_EXPIRY, SOLID_LAST4));
     let run = desk.run(&args, "1122\n");
     run.expect(0);
+    let v = run.json();
     assert_eq!(
-        run.json(),
-        json!({"result": "ok", "operation": "solid.set_pin", "card_id": SOLID_CARD})
+        (&v["result"], &v["operation"], &v["card_id"]),
+        (&json!("ok"), &json!("solid.set_pin"), &json!(SOLID_CARD)),
+        "{v}"
     );
+    // The card as Solid confirmed it: its example's status, last 4 and expiry.
+    assert_eq!(v["card"]["status"], json!("activated"), "{v}");
+    assert_eq!(v["card"]["last4"], json!(SOLID_LAST4), "{v}");
+    assert_eq!(v["card"]["expiry"], json!(SOLID_EXPIRY), "{v}");
     assert!(sb.pin_matches(SOLID_CARD, "1122"));
+
+    // Without --expiry and --last4 they come from Solid; the confirmed card is printed first.
+    let run = desk.run(
+        &["solid", "set-pin", "--profile", &name, "--card", SOLID_CARD],
+        "6644\n",
+    );
+    run.expect(0);
+    let confirmed =
+        format!("Confirmed with the provider: card {SOLID_CARD}, •••• {SOLID_LAST4}, activated");
+    assert!(run.stdout.starts_with(&confirmed), "{}", run.stdout);
+    assert!(sb.pin_matches(SOLID_CARD, "6644"));
 
     // Everything but the pin-token outputs is searched for every secret; the tokens must be
     // in no file and in no other output.
@@ -113,6 +131,7 @@ fn pin_token_and_set_pin() {
         ("Solid API key", &sb.canaries.solid_api_key),
         ("PIN", PIN),
         ("PIN", "1122"),
+        ("PIN", "6644"),
         ("PIN token", &token),
         ("PIN token", &token2),
         ("PIN token prefix", "card_pin_test_"),
@@ -175,7 +194,7 @@ fn solid_refusals_and_bad_input() {
     assert_eq!(run.error_json()["field"], json!("card_id"));
     assert_eq!(desk.history(&[]), Vec::<serde_json::Value>::new());
 
-    // An unknown card: Solid refuses, 3, with its request id.
+    // An unknown card: Solid answers 404, so no such card: 2, with Solid's request id.
     let unknown = "crd_00000000000000000000000000000000";
     let run = desk.run(
         &[
@@ -189,9 +208,10 @@ fn solid_refusals_and_bad_input() {
         ],
         "",
     );
-    run.expect(3);
+    run.expect(2);
     let e = run.error_json();
-    assert_eq!(e["category"], json!("rejected"));
+    assert_eq!(e["category"], json!("validation"));
+    assert_eq!(e["field"], json!("card"));
     assert!(
         e["reference"]
             .as_str()
@@ -202,20 +222,46 @@ fn solid_refusals_and_bad_input() {
         &set_pin_args(&name, unknown, SOLID_EXPIRY, SOLID_LAST4),
         &format!("{PIN}\n"),
     );
-    run.expect(3);
+    run.expect(2);
     assert!(
-        run.stderr.contains("provider reference: req_"),
+        run.stderr.contains("no such card") && run.stderr.contains("provider reference: req_"),
         "{}",
         run.stderr
     );
 
-    // A wrong last4 for the card: Solid refuses the PIN (3), the PIN is unchanged.
+    // A last4 or expiry that is not the card's: stopped before a token is asked for (2),
+    // naming the field; the PIN is unchanged.
+    for (expiry, last4, field) in [
+        (SOLID_EXPIRY, "0000", "last4"),
+        ("12/2029", SOLID_LAST4, "expiry"),
+    ] {
+        let mut args = vec!["--json"];
+        args.extend(set_pin_args(&name, SOLID_CARD, expiry, last4));
+        let run = desk.run(&args, &format!("{PIN}\n"));
+        run.expect(2);
+        let e = run.error_json();
+        assert_eq!(e["field"], json!(field), "{e}");
+        assert!(
+            e["message"].as_str().unwrap().contains("is not the card's"),
+            "{e}"
+        );
+    }
+    assert!(!sb.pin_matches(SOLID_CARD, PIN));
+
+    // The inactive card: Solid names it blocked, so nothing is asked for (3).
     let run = desk.run(
-        &set_pin_args(&name, SOLID_CARD, SOLID_EXPIRY, "0000"),
-        &format!("{PIN}\n"),
+        &[
+            "solid",
+            "pin-token",
+            "--profile",
+            &name,
+            "--card",
+            INACTIVE_SOLID_CARD,
+        ],
+        "",
     );
     run.expect(3);
-    assert!(!sb.pin_matches(SOLID_CARD, PIN));
+    assert!(run.stderr.contains("is blocked at Solid"), "{}", run.stderr);
 
     // A Vault profile for a Solid command: 2.
     let vault = unique("sref-vault");

@@ -65,9 +65,19 @@ fn full_passcode_flow_sets_the_passcode() {
     let card2 = VAULT_CARD_2.to_string();
     let run = desk.run(&["--json", "vault", "send-code", "--card", &card2], "");
     run.expect(0);
+    let v = run.json();
     assert_eq!(
-        run.json(),
-        json!({"result": "ok", "operation": "vault.send_code", "card_id": card2})
+        (&v["result"], &v["operation"], &v["card_id"]),
+        (&json!("ok"), &json!("vault.send_code"), &json!(card2)),
+        "{v}"
+    );
+    // The card as Vault's card list showed it (the schema's shape, under `balance`).
+    assert_eq!(v["card"]["status"], json!("ACTIVE"), "{v}");
+    assert_eq!(v["card"]["card_type"], json!("PHYSICAL"), "{v}");
+    assert_eq!(
+        v["card"]["masked_number"],
+        json!("4111 11** **** 3321"),
+        "{v}"
     );
     let code2 = sb.sms_code(VAULT_CARD_2);
     desk.run(
@@ -206,10 +216,31 @@ fn refusals_and_bad_input_have_their_exit_codes() {
     assert_eq!(run.error_json()["field"], json!("code"));
     assert_eq!(desk.history(&[]).len(), entries, "bad input was recorded");
 
-    // An inactive card: Vault refuses, 3.
+    // An inactive card: Vault's card list names it BLOCKED, so no code is sent (3).
     let run = desk.run(&json_args("send-code", &name, "9900001"), "");
     run.expect(3);
-    assert_eq!(run.error_json()["category"], json!("rejected"));
+    let e = run.error_json();
+    assert_eq!(e["category"], json!("rejected"));
+    assert_eq!(e["code"], json!("card_not_usable"), "{e}");
+    assert_eq!(e["field"], json!("card"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("is BLOCKED at Vault"),
+        "{e}"
+    );
+    assert!(!sb.sms_sent(9_900_001));
+
+    // A card that is not the signed-in customer's: no such card (2), nothing sent.
+    let run = desk.run(&card_args("send-code", &name, "5550001"), "");
+    run.expect(2);
+    assert!(
+        run.stderr.contains("no such card for this Vault customer"),
+        "{}",
+        run.stderr
+    );
+    assert!(!sb.sms_sent(5_550_001));
 
     // A Solid profile for a Vault command: 2.
     let solid = unique("vref-solid");

@@ -204,8 +204,8 @@ async fn desk_solid_flow(desk: &Desk) {
         Some(SOLID_PROFILE),
         SOLID_CARD,
         Pin::new(PIN.into()),
-        SOLID_EXPIRY,
-        SOLID_LAST4,
+        Some(SOLID_EXPIRY),
+        Some(SOLID_LAST4),
     )
     .await
     .expect("set PIN");

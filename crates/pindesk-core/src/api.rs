@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+pub use crate::cards::{CardCheck, CardSummary};
 pub use crate::credentials::SecretKind;
 pub use crate::error::Category;
 pub use crate::history::{Entry as HistoryEntry, EntryId, Outcome};
@@ -395,6 +396,10 @@ pub struct OpDone {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub at: Option<String>,
+    /// The card as the provider confirmed it before this step changed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub card: Option<CardSummary>,
 }
 
 impl OpDone {
@@ -405,6 +410,15 @@ impl OpDone {
             operation: operation.to_owned(),
             card_id: card.to_owned(),
             at: Some(rfc3339(OffsetDateTime::now_utc())),
+            card: None,
+        }
+    }
+
+    /// This step, with the card its provider confirmed.
+    pub fn confirmed(self, card: CardSummary) -> Self {
+        Self {
+            card: Some(card),
+            ..self
         }
     }
 }
@@ -423,6 +437,8 @@ pub struct PinTokenInfo {
     pub lifetime_secs: u32,
     /// Whether PinDesk can set the PIN itself with it (the profile has a PIN endpoint).
     pub can_set_pin: bool,
+    /// The card as Solid confirmed it before the token was requested.
+    pub card: CardSummary,
 }
 
 /// One rule a passcode or PIN breaks, for live feedback (never holds the checked value).

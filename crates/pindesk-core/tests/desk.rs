@@ -273,8 +273,8 @@ async fn demo_solid_flow_uses_the_held_token_once() {
             Some(DEMO_SOLID_PROFILE),
             SOLID_CARD,
             Pin::new("6644".into()),
-            "11/2029",
-            "3738",
+            Some("11/2029"),
+            Some("3738"),
         )
         .await
         .unwrap();
@@ -296,6 +296,9 @@ async fn a_weak_pin_or_a_wrong_expiry_is_refused_before_sending() {
         ("6644", "13/2029", "3738", "expiry"),
         ("6644", "01/2001", "3738", "expiry"),
         ("6644", "11/2029", "37a8", "last4"),
+        // Well formed, but not the card Solid knows.
+        ("6644", "12/2029", "3738", "expiry"),
+        ("6644", "11/2029", "1111", "last4"),
     ] {
         let err = f
             .desk
@@ -303,8 +306,8 @@ async fn a_weak_pin_or_a_wrong_expiry_is_refused_before_sending() {
                 Some(DEMO_SOLID_PROFILE),
                 SOLID_CARD,
                 Pin::new(pin.into()),
-                expiry,
-                last4,
+                Some(expiry),
+                Some(last4),
             )
             .await
             .unwrap_err();

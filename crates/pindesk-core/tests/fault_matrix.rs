@@ -54,6 +54,7 @@ const SEND_CODE: &str = "/v2/card/{id}/passcode/sms/send";
 const SET_PASSCODE: &str = "/v2/card/{id}/passcode/code/set";
 const RSA_KEY: &str = "/v2/card/rsa-public-key";
 const OAUTH: &str = "/oauth/token";
+const CARD_LIST: &str = "/v2/card/list";
 const PIN_TOKEN: &str = "/v2/issuing/card/{card_id}/set_pin_token";
 const SET_PIN: &str = "/v1/card/{card_id}/pin";
 
@@ -608,8 +609,9 @@ fn cases() -> Vec<Case> {
             applied: Some(true),
             ..ROW
         },
-        // Expired credentials and a rotated key. A 401 from Vault comes before it acts: one
-        // new sign-in, then the send once more.
+        // Expired credentials and a rotated key. The card lookup meets the 401 before
+        // anything is sent that changes the card: one new sign-in, the lookup once more, then
+        // one send.
         Case {
             case: "expired access token, stored sign-in",
             fault: Fault::Clock(Duration::from_secs(90_000)),
@@ -617,7 +619,7 @@ fn cases() -> Vec<Case> {
             before: &[Before::SendCode],
             step: Step::SendCode,
             expect: Expect::Succeeds,
-            sent: &[(OAUTH, 1), (SEND_CODE, 2)],
+            sent: &[(OAUTH, 1), (CARD_LIST, 2), (SEND_CODE, 1)],
             extra: Some(new_token_stored),
             ..ROW
         },
@@ -629,7 +631,7 @@ fn cases() -> Vec<Case> {
             before: &[Before::SendCode],
             step: Step::SendCode,
             expect: fails(Credentials, Outcome::Rejected, &["Vault refused the credentials (HTTP 401)", "update the profile's access token"]),
-            sent: &[(SEND_CODE, 1), (OAUTH, 0)],
+            sent: &[(CARD_LIST, 1), (SEND_CODE, 0), (OAUTH, 0)],
             ..ROW
         },
         // Solid's clock runs past the token's five minutes; the desk still holds it. No new
@@ -1109,8 +1111,8 @@ async fn set_pin(f: &Fx, profile: &str) -> Result<(), Error> {
             Some(profile),
             SOLID_CARD,
             Pin::new(PIN.into()),
-            "11/2029",
-            "3738",
+            Some("11/2029"),
+            Some("3738"),
         )
         .await
         .map(|_| ())
@@ -1141,9 +1143,14 @@ async fn arm(sb: &Sandbox, fault: Value) {
     sandbox_post(sb, "/_sandbox/faults", fault).await;
 }
 
-/// Arms a counter on `route` (GET for the RSA key, POST for every other route).
+/// Arms a counter on `route` (GET for the RSA key and the card list, POST for every other
+/// route).
 async fn counter(sb: &Sandbox, route: &str) {
-    let method = if route == RSA_KEY { "GET" } else { "POST" };
+    let method = if route == RSA_KEY || route == CARD_LIST {
+        "GET"
+    } else {
+        "POST"
+    };
     arm(
         sb,
         json!({"route": route, "method": method, "count": COUNTER}),

@@ -91,8 +91,8 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
         Some(DEMO_SOLID_PROFILE),
         SOLID_CARD,
         Pin::new("6644".into()),
-        "11/2029",
-        "3738",
+        Some("11/2029"),
+        Some("3738"),
     )
     .await
     .unwrap();

@@ -37,6 +37,7 @@ mod solid;
 mod state;
 mod vault;
 mod vault_auth;
+mod vault_cards;
 
 pub use banner::banner;
 pub use config::{Padding, ParsePaddingError, SandboxConfig};

@@ -13,6 +13,7 @@ use crate::solid;
 use crate::state::App;
 use crate::vault;
 use crate::vault_auth;
+use crate::vault_cards;
 
 /// The router over one sandbox's state.
 pub(crate) fn router(app: App) -> Router {
@@ -20,12 +21,14 @@ pub(crate) fn router(app: App) -> Router {
         .route("/oauth/token", post(vault_auth::sign_in))
         .route("/signout", post(vault_auth::sign_out))
         .route("/v2/card/rsa-public-key", get(vault::public_key))
+        .route("/v2/card/list", get(vault_cards::card_list))
         .route("/v2/card/{id}/passcode/sms/send", post(vault::send_code))
         .route(
             "/v2/card/{id}/passcode/sms/verify",
             post(vault::verify_code),
         )
         .route("/v2/card/{id}/passcode/code/set", post(vault::set_passcode))
+        .route("/v2/issuing/card/{card_id}", get(solid::card))
         .route(
             "/v2/issuing/card/{card_id}/set_pin_token",
             post(solid::pin_token),

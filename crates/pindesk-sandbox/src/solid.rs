@@ -49,16 +49,59 @@ fn inactive() -> SolidError {
     .field("card_id")
 }
 
+/// Refuses a request without the sandbox's API key.
+fn authorize(app: &App, headers: &HeaderMap) -> Result<(), SolidError> {
+    let key = headers.get("api-key").and_then(|v| v.to_str().ok());
+    if key.map(str::trim) != Some(app.config.solid_api_key.as_str()) {
+        return Err(SolidError::new(SolidKind::Unauthorized, "unauthorized"));
+    }
+    Ok(())
+}
+
+/// `GET /v2/issuing/card/{card_id}` ("Retrieve a Card"). The active card answers as the
+/// page's example does (`activated`, `card_holder_id`), the inactive one as its schema does
+/// (`blocked`, `cardholder_id`), so clients meet both.
+pub(crate) async fn card(
+    State(app): State<App>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> SolidResult {
+    authorize(&app, &headers)?;
+    let card_id = card_path(path)?;
+    let world = app.world();
+    let card = world.solid_cards.get(&card_id).ok_or_else(not_found)?;
+    let holder_field = if card.active {
+        "card_holder_id"
+    } else {
+        "cardholder_id"
+    };
+    let mut answer = json!({
+        "id": card_id,
+        "account_id": "acc_5f8e1b1e2c3d4a5b6c7d8e9f0a1b2c3d",
+        "business_id": "bus_5f8e1b1e2c3d4a5b6c7d8e9f0a1b2c3d",
+        "label": "Sandbox card",
+        "limit_amount": "500.00",
+        "limit_interval": "monthly",
+        "type": "physical",
+        "status": card.status,
+        "last4": card.last4,
+        "expiry_month": format!("{:02}", card.exp_month),
+        "expiry_year": card.exp_year.to_string(),
+        "currency": "USD",
+        "created_at": "2026-01-15T10:00:00Z",
+        "modified_at": "2026-01-15T10:00:00Z",
+    });
+    answer[holder_field] = json!("crh_5f8e1b1e2c3d4a5b6c7d8e9f0a1b2c3d");
+    Ok(Json(answer))
+}
+
 /// `POST /v2/issuing/card/{card_id}/set_pin_token`: a single-use PIN token.
 pub(crate) async fn pin_token(
     State(app): State<App>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> SolidResult {
-    let key = headers.get("api-key").and_then(|v| v.to_str().ok());
-    if key.map(str::trim) != Some(app.config.solid_api_key.as_str()) {
-        return Err(SolidError::new(SolidKind::Unauthorized, "unauthorized"));
-    }
+    authorize(&app, &headers)?;
     let card_id = card_path(path)?;
     let mut world = app.world();
     let card = world.solid_cards.get(&card_id).ok_or_else(not_found)?;

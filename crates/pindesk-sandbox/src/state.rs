@@ -25,8 +25,21 @@ pub(crate) const PIN_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
 #[derive(Debug)]
 pub(crate) struct VaultCard {
     pub(crate) active: bool,
+    /// What `GET /v2/card/list` shows of it.
+    pub(crate) listed: ListedVaultCard,
     pub(crate) passcode: Option<String>,
     pub(crate) sms: Option<SmsCode>,
+}
+
+/// How a Vault card is listed: its masked number, type and expiry, and which of the two
+/// documented shapes carries its status and type.
+#[derive(Debug, Clone)]
+pub(crate) struct ListedVaultCard {
+    pub(crate) number: String,
+    pub(crate) card_type: &'static str,
+    pub(crate) expired: String,
+    /// The schema's shape (`status`, `cardType` under `balance`) instead of the example's.
+    pub(crate) nested: bool,
 }
 
 /// The last SMS code sent to a Vault card.
@@ -45,6 +58,8 @@ pub(crate) struct SmsCode {
 #[derive(Debug)]
 pub(crate) struct SolidCard {
     pub(crate) active: bool,
+    /// Its status as `GET /v2/issuing/card/{id}` names it.
+    pub(crate) status: &'static str,
     pub(crate) last4: String,
     pub(crate) exp_month: u8,
     pub(crate) exp_year: u16,
@@ -81,10 +96,13 @@ impl World {
     /// The seeded world: the demo cards, no passcodes, PINs, codes or tokens.
     pub(crate) fn seeded(key: VaultKey) -> World {
         let mut vault_cards = HashMap::new();
-        for &id in demo::VAULT_CARDS {
-            vault_cards.insert(id, VaultCard::new(true));
+        for (i, &id) in demo::VAULT_CARDS.iter().enumerate() {
+            vault_cards.insert(id, VaultCard::new(id, true, i % 2 == 1));
         }
-        vault_cards.insert(demo::INACTIVE_VAULT_CARD, VaultCard::new(false));
+        vault_cards.insert(
+            demo::INACTIVE_VAULT_CARD,
+            VaultCard::new(demo::INACTIVE_VAULT_CARD, false, false),
+        );
         let mut solid_cards = HashMap::new();
         for &(id, last4, exp_month, exp_year) in demo::SOLID_CARDS {
             solid_cards.insert(
@@ -112,9 +130,15 @@ impl World {
 }
 
 impl VaultCard {
-    fn new(active: bool) -> VaultCard {
+    fn new(id: i64, active: bool, nested: bool) -> VaultCard {
         VaultCard {
             active,
+            listed: ListedVaultCard {
+                number: format!("4111 11** **** {:04}", id % 10_000),
+                card_type: if nested { "PHYSICAL" } else { "VIRTUAL" },
+                expired: "2029-11-30T23:59:59Z".to_owned(),
+                nested,
+            },
             passcode: None,
             sms: None,
         }
@@ -125,6 +149,7 @@ impl SolidCard {
     fn new(active: bool, last4: &str, exp_month: u8, exp_year: u16) -> SolidCard {
         SolidCard {
             active,
+            status: if active { "activated" } else { "blocked" },
             last4: last4.to_owned(),
             exp_month,
             exp_year,

@@ -36,7 +36,7 @@ impl From<BodyProblem> for VaultError {
 }
 
 /// Refuses a request without a valid, unexpired bearer token.
-fn authorize(app: &App, headers: &HeaderMap) -> Result<(), VaultError> {
+pub(crate) fn authorize(app: &App, headers: &HeaderMap) -> Result<(), VaultError> {
     bearer(app, headers).map(drop)
 }
 

@@ -5,12 +5,14 @@
 //! permissions, the capabilities and the UI's wrappers follow from it.
 
 mod app;
+mod cards;
 mod history;
 mod profiles;
 mod solid;
 mod vault;
 
 pub use app::*;
+pub use cards::*;
 pub use history::*;
 pub use profiles::*;
 pub use solid::*;

@@ -65,13 +65,19 @@ pub async fn solid_set_pin(
     profile: Option<String>,
     card: String,
     pin: String,
-    expiry: String,
-    last4: String,
+    expiry: Option<String>,
+    last4: Option<String>,
 ) -> CmdResult<OpDone> {
     let pin = Pin::new(pin);
     Ok(state
         .desk
-        .solid_set_pin(profile.as_deref(), &card, pin, &expiry, &last4)
+        .solid_set_pin(
+            profile.as_deref(),
+            &card,
+            pin,
+            expiry.as_deref(),
+            last4.as_deref(),
+        )
         .await?)
 }
 

@@ -16,4 +16,9 @@ token_lifetime_secs: number,
 /**
  * Tightenings of the default PIN policy (the default when absent).
  */
-pin_policy?: PinPolicy, };
+pin_policy?: PinPolicy, 
+/**
+ * Card statuses usable beside `open` and `activated` (Solid's documents disagree on
+ * the status names; a client Solid told of another one lists it here).
+ */
+usable_statuses?: Array<string>, };

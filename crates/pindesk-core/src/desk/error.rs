@@ -63,6 +63,42 @@ pub enum Error {
         /// The card.
         card: String,
     },
+    /// The provider does not know the card (Vault: not among the signed-in customer's cards);
+    /// nothing was sent to it.
+    #[error("no such card for this {provider} customer: card {card} is unknown to {provider}; check the card id with the caller")]
+    NoSuchCard {
+        /// The card.
+        card: String,
+        /// The provider's name.
+        provider: &'static str,
+        /// The provider's reference of the answer that said so, when it gave one.
+        reference: Option<String>,
+    },
+    /// The card exists but its status does not allow the change; nothing was sent.
+    #[error("card {card} is {status} at {provider}: PinDesk acts only on an active card")]
+    CardNotUsable {
+        /// The card.
+        card: String,
+        /// The status as the provider names it.
+        status: String,
+        /// The provider's name.
+        provider: &'static str,
+    },
+    /// What the operator typed differs from what the provider knows of the card; nothing was
+    /// sent.
+    #[error(
+        "the {what} given ({given}) is not the card's ({known}): check the card with the caller"
+    )]
+    CardMismatch {
+        /// The form field (`last4`, `expiry`).
+        field: &'static str,
+        /// The field in words.
+        what: &'static str,
+        /// What was given.
+        given: String,
+        /// What the provider knows.
+        known: String,
+    },
     /// Vault answered with an error or could not be reached.
     #[error("{}", .0.operator_message())]
     Vault(#[from] VaultError),
@@ -89,7 +125,10 @@ impl Error {
             }
             Error::WrongProvider { .. }
             | Error::NoPinEndpoint { .. }
-            | Error::NoPinToken { .. } => Category::Validation,
+            | Error::NoPinToken { .. }
+            | Error::NoSuchCard { .. }
+            | Error::CardMismatch { .. } => Category::Validation,
+            Error::CardNotUsable { .. } => Category::Rejected,
             Error::Profile(e) => e.category(),
             Error::Credentials(e) => e.category(),
             Error::MissingSecret { .. } => Category::Credentials,
@@ -114,6 +153,9 @@ impl Error {
             Error::WrongProvider { .. } => "wrong_provider",
             Error::NoPinEndpoint { .. } => "no_pin_endpoint",
             Error::NoPinToken { .. } => "no_pin_token",
+            Error::NoSuchCard { .. } => "no_such_card",
+            Error::CardNotUsable { .. } => "card_not_usable",
+            Error::CardMismatch { .. } => "card_mismatch",
             Error::Vault(e) => e.code(),
             Error::Solid(e) => e.code(),
             Error::Transport(e) => e.code(),
@@ -136,6 +178,8 @@ impl Error {
             Error::Vault(e) => e.field().map(str::to_owned),
             Error::Solid(e) => e.field().map(str::to_owned),
             Error::NoPinToken { .. } => Some("token".into()),
+            Error::NoSuchCard { .. } | Error::CardNotUsable { .. } => Some("card".into()),
+            Error::CardMismatch { field, .. } => Some((*field).into()),
             _ => None,
         }
     }
@@ -145,6 +189,7 @@ impl Error {
         match self {
             Error::Vault(e) => e.reference(),
             Error::Solid(e) => e.reference(),
+            Error::NoSuchCard { reference, .. } => reference.clone(),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@
 //! travel inward; the one secret handed back is a Solid PIN token the operator asked for.
 //! Nothing here logs, stores or formats a secret.
 
+mod cards;
 mod error;
 mod profiles;
 mod record;

@@ -5,10 +5,10 @@
 //! operator asks to reveal or copy it.
 
 use super::{lock, solid_settings, Desk, Error};
-use crate::api::{rfc3339, OpDone, PinTokenInfo};
+use crate::api::{rfc3339, CardSummary, OpDone, PinTokenInfo};
 use crate::credentials::{SecretKind, SecretStore};
 use crate::profile::Profile;
-use crate::providers::solid::SolidClient;
+use crate::providers::solid::{SolidCard, SolidClient};
 use crate::secret::{ApiKey, Pin, PinToken};
 use crate::validate::{Expiry, Last4, SolidCardId};
 use time::OffsetDateTime;
@@ -29,12 +29,15 @@ impl Desk {
     ) -> Result<PinTokenInfo, Error> {
         let (profile, client, card) = self.solid_call(profile, card)?;
         let api_key = self.solid_api_key(&profile)?;
-        let token = self
+        let (token, found) = self
             .recorded(&profile, "solid.pin_token", Some(card.as_str()), async {
-                Ok(client.pin_token(&api_key, &card).await?)
+                let found = self
+                    .confirm_solid_card(&profile, &client, &api_key, &card)
+                    .await?;
+                Ok((client.pin_token(&api_key, &card).await?, found))
             })
             .await?;
-        Ok(self.hold(&profile, &card, token))
+        Ok(self.hold(&profile, &card, token, found.summary))
     }
 
     /// The held token for the card, if still usable: for "reveal", "copy" and the CLI.
@@ -56,20 +59,22 @@ impl Desk {
         lock(&self.pin_tokens).remove(card);
     }
 
-    /// Sets the card's PIN through the profile's PIN endpoint. Uses the held token when it is
-    /// still usable, else gets a new one; either way the token is spent by this one attempt.
+    /// Sets the card's PIN through the profile's PIN endpoint, once Solid has confirmed the
+    /// card: its last 4 and expiry come from Solid, and when given they must match it. Uses
+    /// the held token when it is still usable, else gets a new one; either way the token is
+    /// spent by this one attempt.
     pub async fn solid_set_pin(
         &self,
         profile: Option<&str>,
         card: &str,
         pin: Pin,
-        expiry: &str,
-        last4: &str,
+        expiry: Option<&str>,
+        last4: Option<&str>,
     ) -> Result<OpDone, Error> {
         let (profile, client, card) = self.solid_call(profile, card)?;
         let today = OffsetDateTime::now_utc().date();
-        let expiry = Expiry::parse(expiry, today)?;
-        let last4: Last4 = last4.parse()?;
+        let given_expiry = given(expiry).map(|e| Expiry::parse(e, today)).transpose()?;
+        let given_last4 = given(last4).map(str::parse::<Last4>).transpose()?;
         let settings = solid_settings(&profile)?;
         settings
             .pin_policy
@@ -82,22 +87,28 @@ impl Desk {
             .ok_or_else(|| Error::NoPinEndpoint {
                 profile: profile.id.to_string(),
             })?;
+        let api_key = self.solid_api_key(&profile)?;
+        let found = self
+            .confirm_solid_card(&profile, &client, &api_key, &card)
+            .await?;
+        let (expiry, last4) = cross_check(&found, given_expiry, given_last4, today)?;
         let token = match self.take_token(&profile, &card) {
             Some(token) => token,
             None => {
-                let api_key = self.solid_api_key(&profile)?;
                 self.recorded(&profile, "solid.pin_token", Some(card.as_str()), async {
                     Ok(client.pin_token(&api_key, &card).await?)
                 })
                 .await?
             }
         };
-        self.recorded_step(&profile, "solid.set_pin", card.as_str(), async {
-            Ok(client
-                .set_pin(&endpoint, &token, &card, &pin, expiry, &last4)
-                .await?)
-        })
-        .await
+        let done = self
+            .recorded_step(&profile, "solid.set_pin", card.as_str(), async {
+                Ok(client
+                    .set_pin(&endpoint, &token, &card, &pin, expiry, &last4)
+                    .await?)
+            })
+            .await?;
+        Ok(done.confirmed(found.summary))
     }
 
     /// Requests a PIN token for `card` to prove the profile's API key works ("Test
@@ -124,11 +135,11 @@ impl Desk {
         Ok((profile, client, card))
     }
 
-    fn solid_client(&self, profile: &Profile) -> Result<SolidClient, Error> {
+    pub(super) fn solid_client(&self, profile: &Profile) -> Result<SolidClient, Error> {
         Ok(SolidClient::new(self.http.clone(), profile.base_url()?))
     }
 
-    fn solid_api_key(&self, profile: &Profile) -> Result<ApiKey, Error> {
+    pub(super) fn solid_api_key(&self, profile: &Profile) -> Result<ApiKey, Error> {
         let key = self
             .secrets
             .get(&profile.id, SecretKind::ApiKey)?
@@ -139,7 +150,13 @@ impl Desk {
         Ok(ApiKey::new(key.to_string()))
     }
 
-    fn hold(&self, profile: &Profile, card: &SolidCardId, token: PinToken) -> PinTokenInfo {
+    fn hold(
+        &self,
+        profile: &Profile,
+        card: &SolidCardId,
+        token: PinToken,
+        summary: CardSummary,
+    ) -> PinTokenInfo {
         let lifetime_secs = profile.solid().map_or(0, |s| s.token_lifetime_secs);
         let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(lifetime_secs as i64);
         lock(&self.pin_tokens).insert(
@@ -156,6 +173,7 @@ impl Desk {
             expires_at: rfc3339(expires_at),
             lifetime_secs: u32::try_from(lifetime_secs).unwrap_or(u32::MAX),
             can_set_pin: profile.solid().is_some_and(|s| s.pin_endpoint.is_some()),
+            card: summary,
         }
     }
 
@@ -166,4 +184,68 @@ impl Desk {
         (held.profile == profile.id.as_str() && OffsetDateTime::now_utc() < held.expires_at)
             .then(|| held.token.clone())
     }
+}
+
+/// Text the operator gave, trimmed; empty text is none.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The expiry and last 4 to send: Solid's, checked against what the operator gave; the
+/// operator's alone only where Solid gave none.
+fn cross_check(
+    card: &SolidCard,
+    expiry: Option<Expiry>,
+    last4: Option<Last4>,
+    today: time::Date,
+) -> Result<(Expiry, Last4), Error> {
+    let known_expiry = match (card.expiry_month, card.expiry_year) {
+        (Some(m), Some(y)) => Some(Expiry::new(m, y, today)?),
+        _ => None,
+    };
+    let known_last4 = card
+        .summary
+        .last4
+        .as_deref()
+        .map(str::parse::<Last4>)
+        .transpose()?;
+    let expiry = match (known_expiry, expiry) {
+        (Some(k), Some(g)) if k != g => {
+            return Err(Error::CardMismatch {
+                field: "expiry",
+                what: "expiry",
+                given: format!("{:02}/{}", g.month, g.year),
+                known: format!("{:02}/{}", k.month, k.year),
+            })
+        }
+        (Some(k), _) => k,
+        (None, Some(g)) => g,
+        (None, None) => {
+            return Err(crate::validate::ValidationError::new(
+                "expiry",
+                "Solid did not give the card's expiry: type it as MM/YY",
+            )
+            .into())
+        }
+    };
+    let last4 = match (known_last4, last4) {
+        (Some(k), Some(g)) if k.as_str() != g.as_str() => {
+            return Err(Error::CardMismatch {
+                field: "last4",
+                what: "last 4 digits",
+                given: g.as_str().to_owned(),
+                known: k.as_str().to_owned(),
+            })
+        }
+        (Some(k), _) => k,
+        (None, Some(g)) => g,
+        (None, None) => {
+            return Err(crate::validate::ValidationError::new(
+                "last4",
+                "Solid did not give the card's last 4 digits: type them",
+            )
+            .into())
+        }
+    };
+    Ok((expiry, last4))
 }

@@ -56,7 +56,8 @@ enum TokenSource {
 }
 
 impl Desk {
-    /// `POST …/passcode/sms/send`: Vault texts a fresh code to the cardholder.
+    /// `POST …/passcode/sms/send`: Vault texts a fresh code to the cardholder, once the card
+    /// is confirmed among the signed-in customer's `ACTIVE` cards.
     pub async fn vault_send_code(
         &self,
         profile: Option<&str>,
@@ -65,13 +66,18 @@ impl Desk {
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         let card_text = card.to_string();
-        self.recorded_step(&profile, "vault.send_code", &card_text, async {
-            self.with_token(&profile, client, |token| async move {
-                client.send_code(&token, card).await
+        let operation = "vault.send_code";
+        let confirmed = self
+            .recorded(&profile, operation, Some(&card_text), async {
+                let confirmed = self.confirm_vault_card(&profile, client, card).await?;
+                self.with_token(&profile, client, |token| async move {
+                    client.send_code(&token, card).await
+                })
+                .await?;
+                Ok(confirmed)
             })
-            .await
-        })
-        .await
+            .await?;
+        Ok(OpDone::now(operation, &card_text).confirmed(confirmed))
     }
 
     /// `POST …/passcode/sms/verify` with the code the cardholder read out.
@@ -208,7 +214,7 @@ impl Desk {
 
     /// Runs `call` with the profile's bearer token; with a stored sign-in, a 401 leads to one
     /// new sign-in and one retry (Vault refused it before acting, so the retry is safe).
-    async fn with_token<T, F, Fut>(
+    pub(super) async fn with_token<T, F, Fut>(
         &self,
         profile: &Profile,
         client: &VaultClient,

@@ -36,6 +36,7 @@
 //! pin_endpoint = "https://…"      # where PinDesk sets a PIN itself with the PIN token
 //! token_lifetime_secs = 300
 //! pin_policy = { }                # tightens the default PIN policy
+//! usable_statuses = ["active"]    # card statuses usable beside open and activated
 //! ```
 //! Vault has no default production host (the provider assigns one per merchant), so a Vault
 //! profile names its production host as a URL; `production` is refused for Vault.

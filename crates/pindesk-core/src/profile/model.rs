@@ -114,6 +114,11 @@ pub struct SolidSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub pin_policy: Option<PinPolicy>,
+    /// Card statuses usable beside `open` and `activated` (Solid's documents disagree on
+    /// the status names; a client Solid told of another one lists it here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
+    pub usable_statuses: Vec<String>,
 }
 
 impl Default for SolidSettings {
@@ -122,6 +127,7 @@ impl Default for SolidSettings {
             pin_endpoint: None,
             token_lifetime_secs: default_token_lifetime_secs(),
             pin_policy: None,
+            usable_statuses: Vec::new(),
         }
     }
 }

@@ -29,8 +29,8 @@ struct SetPinBody<'a> {
 /// A client for one Solid environment.
 #[derive(Clone)]
 pub struct SolidClient {
-    http: Client,
-    base: BaseUrl,
+    pub(super) http: Client,
+    pub(super) base: BaseUrl,
 }
 
 impl fmt::Debug for SolidClient {
@@ -42,9 +42,10 @@ impl fmt::Debug for SolidClient {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Call {
+pub(super) enum Call {
     PinToken,
     SetPin,
+    Card,
 }
 
 impl SolidClient {
@@ -64,21 +65,12 @@ impl SolidClient {
         api_key: &ApiKey,
         card: &SolidCardId,
     ) -> Result<PinToken, SolidError> {
-        let key = api_key.expose().trim();
-        if key.is_empty() {
-            return Err(SolidError::InvalidCredential);
-        }
-        let key_header = http::secret_header("", key).map_err(|_| SolidError::InvalidCredential)?;
-        let url = self
-            .base
-            .join(&format!("/v2/issuing/card/{}/set_pin_token", card.as_str()));
+        let path = format!("/v2/issuing/card/{}/set_pin_token", card.as_str());
         let request = self
-            .http
-            .request(Method::POST, url)
-            .header(ACCEPT, "application/json")
-            .header("api-key", key_header)
+            .with_api_key(Method::POST, &path, api_key)?
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
+        let key = api_key.expose().trim();
         let answer = self.exchange(Call::PinToken, request, &[key]).await?;
         parse_pin_token_answer(
             answer.status,
@@ -86,6 +78,25 @@ impl SolidClient {
             &answer.body,
             card,
         )
+    }
+
+    /// A request to the API at `path` carrying the `api-key` header.
+    pub(super) fn with_api_key(
+        &self,
+        method: Method,
+        path: &str,
+        api_key: &ApiKey,
+    ) -> Result<reqwest::RequestBuilder, SolidError> {
+        let key = api_key.expose().trim();
+        if key.is_empty() {
+            return Err(SolidError::InvalidCredential);
+        }
+        let key_header = http::secret_header("", key).map_err(|_| SolidError::InvalidCredential)?;
+        Ok(self
+            .http
+            .request(method, self.base.join(path))
+            .header(ACCEPT, "application/json")
+            .header("api-key", key_header))
     }
 
     /// `POST {pin_endpoint}/v1/card/{card_id}/pin` with `sd-pin-token` (and no API key), body
@@ -149,7 +160,7 @@ impl SolidClient {
     }
 
     /// Sends, then turns any non-2xx answer into the matching error.
-    async fn exchange(
+    pub(super) async fn exchange(
         &self,
         call: Call,
         request: Request,
@@ -158,6 +169,7 @@ impl SolidClient {
         let route = match call {
             Call::PinToken => "/v2/issuing/card/{card_id}/set_pin_token",
             Call::SetPin => "/v1/card/{card_id}/pin",
+            Call::Card => "/v2/issuing/card/{card_id}",
         };
         let (status, answer) = match http::execute(&self.http, request, route).await {
             Ok(answer) => (answer.status, Some(answer)),

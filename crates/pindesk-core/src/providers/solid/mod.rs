@@ -15,9 +15,11 @@
 //! [`BaseUrl`]: crate::validate::BaseUrl
 
 mod answers;
+mod card;
 mod client;
 mod errors;
 
 pub use answers::parse_pin_token_answer;
+pub use card::{parse_card, SolidCard, STOPPED_STATUSES, USABLE_STATUSES};
 pub use client::SolidClient;
 pub use errors::{SolidError, SolidRejection};

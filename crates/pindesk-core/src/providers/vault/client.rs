@@ -20,6 +20,7 @@ pub(super) enum Call {
     RsaKey,
     SetPasscode,
     SignOut,
+    CardList,
 }
 
 impl Call {
@@ -31,6 +32,7 @@ impl Call {
             Call::RsaKey => "/v2/card/rsa-public-key",
             Call::SetPasscode => "/v2/card/{id}/passcode/code/set",
             Call::SignOut => "/signout",
+            Call::CardList => "/v2/card/list",
         }
     }
 

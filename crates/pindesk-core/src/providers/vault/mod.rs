@@ -16,6 +16,7 @@
 //! [`BaseUrl`]: crate::validate::BaseUrl
 
 mod answers;
+mod cards;
 mod client;
 mod errors;
 mod sign_in;
@@ -23,6 +24,7 @@ mod sign_out;
 mod steps;
 
 pub use answers::{parse_key_answer, parse_token_answer, Tokens};
+pub use cards::{parse_card_list, USABLE_STATUS};
 pub use client::VaultClient;
 pub use errors::{VaultError, VaultRejection};
 pub use sign_in::SignInRefusal;
