@@ -12,6 +12,7 @@ mod record;
 mod sign_out;
 mod solid;
 mod vault;
+mod vault_pin;
 
 pub use error::Error;
 pub use profiles::NewCredentials;

@@ -158,7 +158,7 @@ impl Desk {
         ))
     }
 
-    fn vault_call(
+    pub(super) fn vault_call(
         &self,
         profile: Option<&str>,
         card: &str,
@@ -208,7 +208,7 @@ impl Desk {
 
     /// Runs `call` with the profile's bearer token; with a stored sign-in, a 401 leads to one
     /// new sign-in and one retry (Vault refused it before acting, so the retry is safe).
-    async fn with_token<T, F, Fut>(
+    pub(super) async fn with_token<T, F, Fut>(
         &self,
         profile: &Profile,
         client: &VaultClient,
