@@ -37,6 +37,7 @@ mod solid;
 mod state;
 mod vault;
 mod vault_auth;
+mod vault_pin;
 
 pub use banner::banner;
 pub use config::{Padding, ParsePaddingError, SandboxConfig};

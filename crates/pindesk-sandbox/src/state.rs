@@ -26,6 +26,8 @@ pub(crate) const PIN_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
 pub(crate) struct VaultCard {
     pub(crate) active: bool,
     pub(crate) passcode: Option<String>,
+    /// The card's PIN, once set through `POST /v2/card/{id}/pin`.
+    pub(crate) pin: Option<String>,
     pub(crate) sms: Option<SmsCode>,
 }
 
@@ -116,6 +118,7 @@ impl VaultCard {
         VaultCard {
             active,
             passcode: None,
+            pin: None,
             sms: None,
         }
     }
