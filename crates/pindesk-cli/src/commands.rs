@@ -172,6 +172,7 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
         sign_in: args.sign_in,
         test_host: args.test_host,
         signout_url: args.signout_url.clone(),
+        card_pin_field: None,
         pin_endpoint: args.pin_endpoint.clone(),
         token_lifetime_secs: None,
     };
