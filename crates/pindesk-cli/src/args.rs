@@ -128,6 +128,9 @@ pub struct ProfileAddArgs {
     /// Vault, with --sign-in: where to sign out (defaults to the base URL).
     #[arg(long)]
     pub signout_url: Option<String>,
+    /// Vault: the JSON field the card PIN is sent in (default `pin`; Vault does not publish it).
+    #[arg(long)]
+    pub card_pin_field: Option<String>,
     /// Solid: the base URL of the PCI PIN endpoint (enables `solid set-pin`).
     #[arg(long)]
     pub pin_endpoint: Option<String>,
@@ -153,6 +156,8 @@ pub enum VaultCommand {
     VerifyCode(CardArgs),
     /// Set a new passcode: reads the SMS code, then the passcode (twice on a terminal).
     SetPasscode(CardArgs),
+    /// Set or reset the card's PIN (no SMS code, no old PIN): reads the PIN (twice on a terminal).
+    SetPin(CardArgs),
 }
 
 /// `solid …` subcommands.

@@ -16,7 +16,7 @@ use pindesk_core::error::Category;
 use pindesk_core::history::Entry;
 use pindesk_core::paths::Paths;
 use pindesk_core::profile::{Profile, ProfileError, ProfileId, Provider, VaultAuth};
-use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Password, Pin, SmsCode};
+use pindesk_core::secret::{AccessToken, ApiKey, CardPin, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -174,6 +174,7 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
         sign_in: args.sign_in,
         test_host: args.test_host,
         signout_url: args.signout_url.clone(),
+        card_pin_field: args.card_pin_field.clone(),
         pin_endpoint: args.pin_endpoint.clone(),
         token_lifetime_secs: None,
     };
@@ -301,6 +302,14 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
                 .vault_set_passcode(profile.as_deref(), &card, code, passcode)
                 .await?;
             Ok(done(step, format!("Passcode set on card {card}.")))
+        }
+        VaultCommand::SetPin(CardArgs { profile, card }) => {
+            card.parse::<VaultCardId>().map_err(invalid)?;
+            let pin = CardPin::new(input.read_new("New card PIN", "pin")?.to_string());
+            let step = desk
+                .vault_set_card_pin(profile.as_deref(), &card, pin)
+                .await?;
+            Ok(done(step, format!("PIN set on card {card}.")))
         }
     }
 }

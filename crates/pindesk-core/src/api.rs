@@ -111,6 +111,10 @@ pub struct ProfileInput {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub signout_url: Option<String>,
+    /// Vault: the body field of a card PIN (`pin` when empty).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub card_pin_field: Option<String>,
     /// Solid: the PIN endpoint's base URL.
     pub pin_endpoint: Option<String>,
     /// Solid: the PIN token's lifetime in seconds (default 300).
@@ -175,6 +179,7 @@ impl ProfileInput {
                         VaultAuth::Token
                     },
                     passcode_policy: None,
+                    card_pin_field: text(&self.card_pin_field).map(str::to_owned),
                 })
             }
             Provider::Solid => {
@@ -189,6 +194,9 @@ impl ProfileInput {
                 }
                 if text(&self.signout_url).is_some() {
                     return Err(only_for("signout_url", "Vault").into());
+                }
+                if text(&self.card_pin_field).is_some() {
+                    return Err(only_for("card_pin_field", "Vault").into());
                 }
                 let mut solid = SolidSettings::default();
                 if let Some(endpoint) = text(&self.pin_endpoint) {

@@ -1,4 +1,5 @@
-//! The rules a new Vault passcode and a new Solid PIN must satisfy before anything is sent.
+//! The rules a new Vault passcode, a new Vault card PIN and a new Solid PIN must satisfy before
+//! anything is sent.
 //!
 //! Defaults follow docs/PROVIDERS.md: a passcode is 4 to 32 ASCII letters and digits, not all one
 //! repeated character; a PIN is exactly 4 digits with no run of three ascending, descending
@@ -10,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::secret::{Passcode, Pin};
+use crate::secret::{CardPin, Passcode, Pin};
 use crate::validate::ValidationError;
 
 /// One rule a passcode or PIN breaks.
@@ -198,6 +199,21 @@ impl PasscodePolicy {
             ));
         }
         out
+    }
+}
+
+/// Checks a Vault card PIN (`POST /v2/card/{cardId}/pin`) against the rules Vault publishes
+/// for that endpoint: exactly 4 digits, no run of three consecutive ascending or descending
+/// digits (`1234`, `4321`), no run of three identical digits (`1112`; `1122` is allowed). They
+/// are Vault's own rules, so no profile setting changes them. Errors name the field `pin`.
+pub fn check_vault_card_pin(pin: &CardPin) -> Result<(), PolicyViolation> {
+    match PinPolicy::default()
+        .violations(pin.expose())
+        .into_iter()
+        .next()
+    {
+        Some(v) => Err(v),
+        None => Ok(()),
     }
 }
 
@@ -401,6 +417,30 @@ mod tests {
         assert_eq!(pin_rules(&p, "1111"), vec!["repeated"]);
         assert_eq!(pin_rules(&p, "x123"), vec!["not_digits"]);
         assert_eq!(pin_rules(&p, "0123"), vec!["sequence"]);
+    }
+
+    #[test]
+    fn vault_card_pin_follows_vaults_published_rules() {
+        let check = |s: &str| check_vault_card_pin(&CardPin::new(s.into()));
+        for ok in ["1122", "6644", "4729", "9080", "2211", "1357"] {
+            assert!(check(ok).is_ok(), "{ok}");
+        }
+        for (bad, rule) in [
+            ("1234", "sequence"),
+            ("4321", "sequence"),
+            ("5123", "sequence"),
+            ("1112", "repeated"),
+            ("2111", "repeated"),
+            ("123", "too_short"),
+            ("12345", "too_long"),
+            ("12a4", "not_digits"),
+            ("", "empty"),
+        ] {
+            let v = check(bad).unwrap_err();
+            assert_eq!(v.rule, rule, "{bad}");
+            assert_eq!(v.field, "pin", "{bad}");
+            assert!(bad.is_empty() || !v.message.contains(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Secret values: PINs, passcodes, SMS codes, tokens, API keys and passwords.
+//! Secret values: PINs (Solid's and Vault's card PINs), passcodes, SMS codes, tokens, API keys and passwords.
 //!
 //! Each kind is its own type so one cannot be passed where another is expected. Every type
 //! zeroizes its memory on drop, prints `[redacted]` in `Debug` and `Display`, and implements
@@ -65,6 +65,11 @@ secret_type!(
     Passcode
 );
 secret_type!(
+    /// A Vault card's PIN (`POST /v2/card/{cardId}/pin`): the cardholder's ATM PIN, not the
+    /// passcode.
+    CardPin
+);
+secret_type!(
     /// The verification code Vault sends to the cardholder by SMS.
     SmsCode
 );
@@ -125,6 +130,7 @@ mod tests {
         }
         check(Pin::new, Pin::expose, "Pin");
         check(Passcode::new, Passcode::expose, "Passcode");
+        check(CardPin::new, CardPin::expose, "CardPin");
         check(SmsCode::new, SmsCode::expose, "SmsCode");
         check(AccessToken::new, AccessToken::expose, "AccessToken");
         check(Password::new, Password::expose, "Password");

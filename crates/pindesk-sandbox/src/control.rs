@@ -21,7 +21,10 @@ use crate::state::App;
 
 type ControlResult = Result<Json<Value>, SandboxError>;
 
-fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, SandboxError> {
+pub(crate) fn parse<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, SandboxError> {
     let map =
         body::json_object(headers, body).map_err(|e| SandboxError::bad_request(e.to_string()))?;
     serde_json::from_value(Value::Object(map)).map_err(|e| SandboxError::bad_request(e.to_string()))
@@ -32,7 +35,7 @@ fn path_param(path: Result<Path<String>, PathRejection>) -> Result<String, Sandb
         .map_err(|_| SandboxError::bad_request("malformed path parameter"))
 }
 
-fn vault_card(path: Result<Path<String>, PathRejection>) -> Result<i64, SandboxError> {
+pub(crate) fn vault_card(path: Result<Path<String>, PathRejection>) -> Result<i64, SandboxError> {
     path_param(path)?
         .parse::<i64>()
         .map_err(|_| SandboxError::bad_request("card_id must be an integer"))

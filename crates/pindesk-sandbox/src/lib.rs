@@ -38,6 +38,7 @@ mod state;
 mod vault;
 mod vault_auth;
 mod vault_cards;
+mod vault_pin;
 
 pub use banner::banner;
 pub use config::{Padding, ParsePaddingError, SandboxConfig};

@@ -14,6 +14,7 @@ use crate::state::App;
 use crate::vault;
 use crate::vault_auth;
 use crate::vault_cards;
+use crate::vault_pin;
 
 /// The router over one sandbox's state.
 pub(crate) fn router(app: App) -> Router {
@@ -29,6 +30,7 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route("/v2/card/{id}/passcode/code/set", post(vault::set_passcode))
         .route("/v2/issuing/card/{card_id}", get(solid::card))
+        .route("/v2/card/{id}/pin", post(vault_pin::set_pin))
         .route(
             "/v2/issuing/card/{card_id}/set_pin_token",
             post(solid::pin_token),
@@ -42,6 +44,10 @@ pub(crate) fn router(app: App) -> Router {
         .route(
             "/_sandbox/solid/cards/{card_id}/check-pin",
             post(control::check_pin),
+        )
+        .route(
+            "/_sandbox/vault/cards/{card_id}/check-pin",
+            post(vault_pin::check_pin),
         )
         .route("/_sandbox/vault/rotate-key", post(control::rotate_key))
         .route(

@@ -87,6 +87,17 @@ impl Sandbox {
             == Some(passcode)
     }
 
+    /// Whether Vault card `card_id`'s current PIN is `pin`, as
+    /// `POST /_sandbox/vault/cards/{card_id}/check-pin` answers.
+    pub fn vault_pin_matches(&self, card_id: i64, pin: &str) -> bool {
+        let world = self.app.world();
+        world
+            .vault_cards
+            .get(&card_id)
+            .and_then(|card| card.pin.as_deref())
+            == Some(pin)
+    }
+
     /// Whether Solid card `card_id`'s current PIN is `pin`.
     pub fn pin_matches(&self, card_id: &str, pin: &str) -> bool {
         let world = self.app.world();

@@ -28,6 +28,8 @@ pub(crate) struct VaultCard {
     /// What `GET /v2/card/list` shows of it.
     pub(crate) listed: ListedVaultCard,
     pub(crate) passcode: Option<String>,
+    /// The card's PIN, once set through `POST /v2/card/{id}/pin`.
+    pub(crate) pin: Option<String>,
     pub(crate) sms: Option<SmsCode>,
 }
 
@@ -140,6 +142,7 @@ impl VaultCard {
                 nested,
             },
             passcode: None,
+            pin: None,
             sms: None,
         }
     }

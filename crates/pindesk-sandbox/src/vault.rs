@@ -75,7 +75,7 @@ pub(crate) fn bearer(app: &App, headers: &HeaderMap) -> Result<String, VaultErro
 }
 
 /// The card id from the path: a positive int64.
-fn card_id(path: Result<Path<String>, PathRejection>) -> Result<i64, VaultError> {
+pub(crate) fn card_id(path: Result<Path<String>, PathRejection>) -> Result<i64, VaultError> {
     let invalid = || {
         VaultError::new(
             VaultKind::Validation,

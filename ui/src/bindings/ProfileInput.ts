@@ -43,6 +43,10 @@ test_host: boolean,
  */
 signout_url?: string, 
 /**
+ * Vault: the body field of a card PIN (`pin` when empty).
+ */
+card_pin_field?: string, 
+/**
  * Solid: the PIN endpoint's base URL.
  */
 pin_endpoint: string | null, 

@@ -26,4 +26,9 @@ signout_url?: string,
 /**
  * Tightenings of the default passcode policy (the default when absent).
  */
-passcode_policy?: PasscodePolicy, };
+passcode_policy?: PasscodePolicy, 
+/**
+ * The body field that carries a card PIN (`POST /v2/card/{cardId}/pin`); `pin` when
+ * absent. Vault does not publish the body, so the name follows what the provider confirms.
+ */
+card_pin_field?: string, };

@@ -468,6 +468,17 @@ impl TestSandbox {
         v["matches"].as_bool().expect("matches")
     }
 
+    /// Whether the Vault card's PIN is `pin`.
+    pub fn vault_pin_matches(&self, card: i64, pin: &str) -> bool {
+        let (status, v) = self.call(
+            "POST",
+            &format!("/_sandbox/vault/cards/{card}/check-pin"),
+            Some(json!({ "pin": pin })),
+        );
+        assert_eq!(status, 200, "check-pin answered {status}");
+        v["matches"].as_bool().expect("matches")
+    }
+
     /// Whether the Solid card's PIN is `pin`.
     pub fn pin_matches(&self, card: &str, pin: &str) -> bool {
         let (status, v) = self.call(

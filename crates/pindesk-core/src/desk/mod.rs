@@ -13,6 +13,7 @@ mod record;
 mod sign_out;
 mod solid;
 mod vault;
+mod vault_pin;
 
 pub use error::Error;
 pub use profiles::NewCredentials;

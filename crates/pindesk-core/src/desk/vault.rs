@@ -164,7 +164,7 @@ impl Desk {
         ))
     }
 
-    fn vault_call(
+    pub(super) fn vault_call(
         &self,
         profile: Option<&str>,
         card: &str,

@@ -91,6 +91,20 @@ pub struct VaultSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub passcode_policy: Option<PasscodePolicy>,
+    /// The body field that carries a card PIN (`POST /v2/card/{cardId}/pin`); `pin` when
+    /// absent. Vault does not publish the body, so the name follows what the provider confirms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub card_pin_field: Option<String>,
+}
+
+impl VaultSettings {
+    /// The body field of a card PIN: the profile's `card_pin_field`, else `pin`.
+    pub fn card_pin_field(&self) -> &str {
+        self.card_pin_field
+            .as_deref()
+            .unwrap_or(crate::providers::vault::DEFAULT_CARD_PIN_FIELD)
+    }
 }
 
 fn default_token_lifetime_secs() -> u64 {
@@ -281,6 +295,10 @@ impl Profile {
                          it (X-Merchant-ID) to sign in"
                             .into(),
                     ));
+                }
+                if let Some(field) = &vault.card_pin_field {
+                    crate::providers::vault::validate_card_pin_field(field)
+                        .map_err(|e| invalid("card_pin_field", e.message))?;
                 }
                 if let Some(merchant) = &vault.merchant_id {
                     if uuid::Uuid::parse_str(merchant).is_err() {

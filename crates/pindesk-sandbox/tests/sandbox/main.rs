@@ -10,4 +10,5 @@ mod faults;
 mod lifecycle;
 mod padding;
 mod solid_rules;
+mod vault_pin;
 mod vault_rules;

@@ -19,6 +19,7 @@ pub(super) enum Call {
     VerifyCode,
     RsaKey,
     SetPasscode,
+    SetCardPin,
     SignOut,
     CardList,
 }
@@ -31,6 +32,7 @@ impl Call {
             Call::VerifyCode => "/v2/card/{id}/passcode/sms/verify",
             Call::RsaKey => "/v2/card/rsa-public-key",
             Call::SetPasscode => "/v2/card/{id}/passcode/code/set",
+            Call::SetCardPin => "/v2/card/{id}/pin",
             Call::SignOut => "/signout",
             Call::CardList => "/v2/card/list",
         }
@@ -39,7 +41,11 @@ impl Call {
     pub(super) fn changes_state(self) -> bool {
         matches!(
             self,
-            Call::SendCode | Call::VerifyCode | Call::SetPasscode | Call::SignOut
+            Call::SendCode
+                | Call::VerifyCode
+                | Call::SetPasscode
+                | Call::SetCardPin
+                | Call::SignOut
         )
     }
 }

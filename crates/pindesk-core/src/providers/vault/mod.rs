@@ -1,4 +1,5 @@
-//! The Vault Card Program 1 client: sign-in, the SMS code, the RSA key and setting a passcode.
+//! The Vault Card Program 1 client: sign-in, the SMS code, the RSA key, setting a passcode and
+//! setting a card's PIN.
 //!
 //! [`VaultClient`] is a plain struct over one `reqwest::Client`, a [`BaseUrl`] and the
 //! optional merchant id; it holds no secret. Every call sends `Accept: application/json`
@@ -16,6 +17,7 @@
 //! [`BaseUrl`]: crate::validate::BaseUrl
 
 mod answers;
+mod card_pin;
 mod cards;
 mod client;
 mod errors;
@@ -24,6 +26,7 @@ mod sign_out;
 mod steps;
 
 pub use answers::{parse_key_answer, parse_token_answer, Tokens};
+pub use card_pin::{validate_card_pin_field, DEFAULT_CARD_PIN_FIELD};
 pub use cards::{parse_card_list, USABLE_STATUS};
 pub use client::VaultClient;
 pub use errors::{VaultError, VaultRejection};
