@@ -61,6 +61,9 @@ macro_rules! for_each_command {
             /// Vault: encrypts and sets the new passcode.
             vault_set_passcode(profile: Option<String>, card: String, code: String, passcode: String)
                 -> CmdResult<OpDone>, kiosk: true;
+            /// Vault: sets or resets the card's PIN.
+            vault_set_card_pin(profile: Option<String>, card: String, pin: String)
+                -> CmdResult<OpDone>, kiosk: true;
             /// The passcode rules a candidate breaks (empty when it passes).
             passcode_rules(profile: Option<String>, candidate: String)
                 -> CmdResult<Vec<PolicyRule>>, kiosk: true;

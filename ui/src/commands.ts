@@ -100,6 +100,11 @@ export function vaultSetPasscode(profile: string | null, card: string, code: str
   return invoke<OpDone>("vault_set_passcode", { profile, card, code, passcode });
 }
 
+/** Vault: sets or resets the card's PIN. */
+export function vaultSetCardPin(profile: string | null, card: string, pin: string): Promise<OpDone> {
+  return invoke<OpDone>("vault_set_card_pin", { profile, card, pin });
+}
+
 /** The passcode rules a candidate breaks (empty when it passes). */
 export function passcodeRules(profile: string | null, candidate: string): Promise<PolicyRule[]> {
   return invoke<PolicyRule[]>("passcode_rules", { profile, candidate });

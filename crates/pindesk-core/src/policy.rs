@@ -202,12 +202,17 @@ impl PasscodePolicy {
     }
 }
 
+/// Vault's card PIN rules as a policy, for live feedback. They are the default PIN policy's.
+pub fn vault_card_pin_policy() -> PinPolicy {
+    PinPolicy::default()
+}
+
 /// Checks a Vault card PIN (`POST /v2/card/{cardId}/pin`) against the rules Vault publishes
 /// for that endpoint: exactly 4 digits, no run of three consecutive ascending or descending
 /// digits (`1234`, `4321`), no run of three identical digits (`1112`; `1122` is allowed). They
 /// are Vault's own rules, so no profile setting changes them. Errors name the field `pin`.
 pub fn check_vault_card_pin(pin: &CardPin) -> Result<(), PolicyViolation> {
-    match PinPolicy::default()
+    match vault_card_pin_policy()
         .violations(pin.expose())
         .into_iter()
         .next()

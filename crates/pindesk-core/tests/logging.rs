@@ -8,7 +8,7 @@ use pindesk_core::desk::{DemoBackend, Desk, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFI
 use pindesk_core::http::{HttpSettings, RefusingResolver};
 use pindesk_core::logging::{self, LogError};
 use pindesk_core::paths::Paths;
-use pindesk_core::secret::{AccessToken, ApiKey, Passcode, Pin, SmsCode};
+use pindesk_core::secret::{AccessToken, ApiKey, CardPin, Passcode, Pin, SmsCode};
 use pindesk_core::validate::BaseUrl;
 use pindesk_sandbox::{Sandbox, SandboxConfig};
 use std::sync::Arc;
@@ -82,6 +82,16 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
     .unwrap();
     assert!(sandbox.passcode_matches(1_234_435, passcode));
 
+    let card_pin = "7391";
+    desk.vault_set_card_pin(
+        Some(DEMO_VAULT_PROFILE),
+        VAULT_CARD,
+        CardPin::new(card_pin.into()),
+    )
+    .await
+    .unwrap();
+    assert!(sandbox.vault_pin_matches(1_234_435, card_pin));
+
     desk.solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
         .await
         .unwrap();
@@ -116,11 +126,13 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
         "card_pin_test_",
         "\"6644\"",
         "pin=6644",
+        "\"7391\"",
+        "pin=7391",
     ] {
         assert!(!log.contains(secret), "a secret reached the log: {secret}");
     }
-    // The SMS code is 4 to 6 digits: look for it as a whole number, outside the timestamps
-    // (whose fractions of a second would match a short code by chance).
+    // The SMS code and the card PIN are short numbers: look for them as whole numbers, outside
+    // the timestamps (whose fractions of a second would match a short code by chance).
     for line in log.lines() {
         let rest = line.split_once(' ').map_or("", |(_, rest)| rest);
         let numbers: Vec<&str> = rest
@@ -128,6 +140,7 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
             .filter(|n| !n.is_empty())
             .collect();
         assert!(!numbers.contains(&code.as_str()), "the SMS code in {line}");
+        assert!(!numbers.contains(&card_pin), "the card PIN in {line}");
     }
     // Nor anything else under the config and data folders (history, logs).
     let mut stored = Vec::new();
@@ -146,7 +159,7 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
     let history = desk
         .history_page(&Default::default(), pindesk_core::history::Page::first(10))
         .unwrap();
-    assert_eq!(history.len(), 5, "every operation was recorded");
+    assert_eq!(history.len(), 6, "every operation was recorded");
     for secret in [
         config.vault_token.as_str(),
         config.solid_api_key.as_str(),

@@ -1,11 +1,11 @@
-//! Vault passcode commands: send and verify the SMS code, set the passcode, live policy
+//! Vault commands: send and verify the SMS code, set the passcode or the card PIN, live policy
 //! feedback, and (demo mode) the code the sandbox "sent".
 
 use super::CmdResult;
 use crate::ipc::DemoSms;
 use crate::state::AppState;
 use pindesk_core::api::{OpDone, PolicyRule};
-use pindesk_core::secret::{Passcode, SmsCode};
+use pindesk_core::secret::{CardPin, Passcode, SmsCode};
 use tauri::State;
 
 /// Texts a verification code to the cardholder.
@@ -76,4 +76,20 @@ pub fn demo_sms(state: State<'_, AppState>, card: String) -> CmdResult<Option<De
         card_id: card,
         code,
     }))
+}
+
+/// Sets or resets the card's PIN (no SMS code or old PIN needed; the UI has checked the
+/// confirmation matches).
+#[tauri::command]
+pub async fn vault_set_card_pin(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+    pin: String,
+) -> CmdResult<OpDone> {
+    let pin = CardPin::new(pin);
+    Ok(state
+        .desk
+        .vault_set_card_pin(profile.as_deref(), &card, pin)
+        .await?)
 }

@@ -164,18 +164,18 @@ impl Desk {
         Ok(PolicyRule::all(policy.violations(candidate)))
     }
 
-    /// The rules of the profile's PIN policy that `candidate` breaks; empty when it passes. A
-    /// profile that is not a Solid one checks the default policy.
+    /// The PIN rules that `candidate` breaks; empty when it passes. A Solid profile checks its
+    /// PIN policy, a Vault one Vault's card PIN rules.
     pub fn pin_rules(
         &self,
         profile: Option<&str>,
         candidate: &str,
     ) -> Result<Vec<PolicyRule>, Error> {
         let profile = self.resolve_profile(profile)?;
-        let policy = profile
-            .solid()
-            .and_then(|s| s.pin_policy.clone())
-            .unwrap_or_default();
+        let policy = match profile.solid() {
+            Some(solid) => solid.pin_policy.clone().unwrap_or_default(),
+            None => crate::policy::vault_card_pin_policy(),
+        };
         Ok(PolicyRule::all(policy.violations(candidate)))
     }
 
