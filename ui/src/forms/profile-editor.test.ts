@@ -53,6 +53,19 @@ describe("profile form", () => {
     expect(vault).toMatchObject({ merchant_id: "m", sign_in: true, pin_endpoint: null, token_lifetime_secs: null });
   });
 
+  it("keeps a Vault profile's card PIN body field, and sends it only when one is set", () => {
+    const view: ProfileView = {
+      ...stored,
+      profile: { id: "v", display_name: "v", provider: "vault", environment: "sandbox", vault: { rsa_padding: "pkcs1", auth: "token", card_pin_field: "newPin" } },
+    };
+    const v = valuesFrom(view);
+    expect(v.cardPinField).toBe("newPin");
+    expect(toInput(v).card_pin_field).toBe("newPin");
+    expect("card_pin_field" in toInput({ ...v, cardPinField: "  " })).toBe(false);
+    expect("card_pin_field" in toInput({ ...v, provider: "solid" })).toBe(false);
+    expect(formFieldFor("card_pin_field")).toBe("card_pin_field");
+  });
+
   it("needs a valid id and the secret for a new profile, at their fields", () => {
     const v = { ...emptyValues("solid"), id: "new-one" };
     expect(checkValues({ ...v, id: "" }, true)?.field).toBe("id");

@@ -23,6 +23,8 @@ export interface ProfileFormValues {
   merchantId: string;
   /** Where a stored sign-in signs out (empty: the base URL). */
   signoutUrl: string;
+  /** The body field of a Vault card PIN (empty: `pin`). */
+  cardPinField: string;
   rsaPadding: string;
   signIn: boolean;
   pinEndpoint: string;
@@ -54,6 +56,7 @@ export function emptyValues(provider: Provider = "vault"): ProfileFormValues {
     testHost: false,
     merchantId: "",
     signoutUrl: "",
+    cardPinField: "",
     rsaPadding: "pkcs1",
     signIn: false,
     pinEndpoint: "",
@@ -81,6 +84,7 @@ export function valuesFrom(view: ProfileView): ProfileFormValues {
     testHost: profile.test_host === true,
     merchantId: profile.vault?.merchant_id ?? "",
     signoutUrl: profile.vault?.signout_url ?? "",
+    cardPinField: profile.vault?.card_pin_field ?? "",
     rsaPadding: profile.vault?.rsa_padding ?? "pkcs1",
     signIn: profile.vault?.auth === "sign-in",
     pinEndpoint: profile.solid?.pin_endpoint ?? "",
@@ -98,8 +102,10 @@ export function toInput(v: ProfileFormValues): ProfileInput {
   const vault = v.provider === "vault";
   const lifetime = v.tokenLifetimeSecs.trim();
   const signoutUrl = vault && v.signIn ? orNull(v.signoutUrl) : null;
+  const cardPinField = vault ? orNull(v.cardPinField) : null;
   return {
     ...(signoutUrl === null ? {} : { signout_url: signoutUrl }),
+    ...(cardPinField === null ? {} : { card_pin_field: cardPinField }),
     id: v.id.trim(),
     display_name: v.displayName.trim(),
     provider: v.provider,
@@ -176,6 +182,8 @@ export function formFieldFor(field: string | null): string | null {
       return "environment";
     case "merchant_id":
       return "merchant_id";
+    case "card_pin_field":
+      return "card_pin_field";
     case "rsa_padding":
       return "rsa_padding";
     case "pin_endpoint":

@@ -151,6 +151,14 @@ function profileForm(
       value: start.signoutUrl,
       hint: "Where Vault signs the token out (POST /signout); the base URL when empty",
     }),
+    card_pin_field: inputField({
+      id: "profile-card-pin-field",
+      name: "card_pin_field",
+      label: "Card PIN body field (optional)",
+      value: start.cardPinField,
+      placeholder: "pin",
+      hint: "The JSON field Vault takes a new card PIN in (POST /v2/card/{cardId}/pin); pin when empty. Vault does not publish it: use what Vault confirms",
+    }),
     access_token: inputField({
       id: "profile-access-token",
       name: "access_token",
@@ -213,6 +221,7 @@ function profileForm(
     f.sign_in_phone.row,
     f.sign_in_password.row,
     f.signout_url.row,
+    f.card_pin_field.row,
   );
   const solidGroup = h(
     "fieldset",
@@ -232,6 +241,7 @@ function profileForm(
     testHost: f.test_host.control.value === "yes",
     merchantId: f.merchant_id.control.value,
     signoutUrl: f.signout_url.control.value,
+    cardPinField: f.card_pin_field.control.value,
     rsaPadding: f.rsa_padding.control.value,
     signIn: f.auth.control.value === "sign-in",
     pinEndpoint: f.pin_endpoint.control.value,

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { CardCheck } from "../bindings/CardCheck";
+import type { CardSummary } from "../bindings/CardSummary";
+import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { ProfileView } from "../bindings/ProfileView";
 
 const invoke = vi.fn();
@@ -7,6 +10,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 
 const { vaultScreen } = await import("./vault");
 const { solidScreen, MASK, REVEAL_SECS } = await import("./solid");
+const { vaultPinScreen, cardPinEnter } = await import("./vault-pin");
 
 const INFO: AppInfo = {
   version: "1",
@@ -35,6 +39,23 @@ type Handler = (args: Record<string, unknown>) => unknown;
 let handlers: Record<string, Handler>;
 const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd);
 const done = (operation: string, cardId: string) => ({ result: "ok", operation, card_id: cardId, at: "2026-11-23T10:00:00Z" });
+const summary = (cardId: string, over: Partial<CardSummary> = {}): CardSummary => ({
+  card_id: cardId,
+  provider: cardId.startsWith("crd_") ? "solid" : "vault",
+  masked_number: "•••• 3738",
+  last4: "3738",
+  status: cardId.startsWith("crd_") ? "activated" : "ACTIVE",
+  usable: true,
+  card_type: "VIRTUAL",
+  expiry: "11/2029",
+  label: null,
+  ...over,
+});
+const check = (cardId: string, warning: string | null = null, recent: HistoryEntry[] = []): CardCheck => ({
+  card: summary(cardId),
+  recent,
+  warning,
+});
 
 beforeEach(() => {
   document.body.replaceChildren();
@@ -49,11 +70,15 @@ beforeEach(() => {
       return done("vault.verify_code", String(card));
     },
     vault_set_passcode: ({ card }) => done("vault.set_passcode", String(card)),
+    look_up_card: ({ card }) => check(String(card)),
+    vault_cards: () => [summary("1234435"), summary("9990001", { status: "BLOCKED", usable: false, masked_number: "•••• 0001" })],
+    vault_set_card_pin: ({ card }) => done("vault.set_card_pin", String(card)),
     solid_pin_token: ({ card }) => ({
       card_id: card,
       expires_at: new Date(Date.now() + 300_000).toISOString(),
       lifetime_secs: 300,
       can_set_pin: true,
+      card: summary(String(card)),
     }),
     solid_reveal_token: () => "card_pin_test_abc",
     solid_copy_token: () => 30,
@@ -85,11 +110,24 @@ const type = (css: string, value: string) => {
 const key = (css: string, k: string) =>
   q(css)!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
 
+/** Disposers of the screens a test mounted, run after it (so no timer outlives its test). */
+let mounted: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of mounted) dispose();
+  mounted = [];
+});
+
 function mount(screen: typeof vaultScreen) {
   const section = document.createElement("section");
   document.body.append(section);
-  const dispose = screen.mount(section, { info: INFO });
-  return dispose ?? (() => {});
+  let disposed = false;
+  const dispose = screen.mount(section, { info: INFO }) ?? (() => {});
+  const once = () => {
+    if (!disposed) dispose();
+    disposed = true;
+  };
+  mounted.push(once);
+  return once;
 }
 
 describe("vault screen", () => {
@@ -272,6 +310,7 @@ describe("solid screen", () => {
       expires_at: new Date(Date.now() + 2_000).toISOString(),
       lifetime_secs: 2,
       can_set_pin: true,
+      card: summary(String(card)),
     });
     const dispose = await token();
     await vi.advanceTimersByTimeAsync(3_000);
@@ -332,5 +371,190 @@ describe("solid screen", () => {
     await flush();
     expect(q<HTMLElement>('[data-error-for="last4"]')!.hidden).toBe(false);
     expect(calls("solid_set_pin")).toHaveLength(0);
+  });
+});
+
+/** Waits past the card panel's typing delay and the look-up's reply. */
+const looked = async () => {
+  await new Promise((r) => setTimeout(r, 350));
+  await flush();
+};
+const recentEntry = (operation: string, outcome: HistoryEntry["outcome"]): HistoryEntry => ({
+  id: 7,
+  started_at: "2026-11-23T10:00:00Z",
+  finished_at: outcome === "started" ? null : "2026-11-23T10:00:01Z",
+  os_user: "op",
+  profile: "demo-vault",
+  provider: "vault",
+  environment: "demo",
+  operation,
+  card_id: "1234435",
+  outcome,
+  reference: null,
+  message: null,
+  duration_ms: 900,
+});
+
+describe("card confirmation", () => {
+  it("offers the customer's cards and confirms the typed one, once, as it is typed", async () => {
+    mount(vaultScreen);
+    await flush();
+    const input = q('[data-field="card"]')!;
+    const list = document.getElementById(input.getAttribute("list") ?? "");
+    expect([...(list?.querySelectorAll("option") ?? [])].map((o) => [o.value, o.textContent])).toEqual([
+      ["1234435", "•••• 3738 · VIRTUAL · ACTIVE"],
+      ["9990001", "•••• 0001 · VIRTUAL · BLOCKED"],
+    ]);
+    type('[data-field="card"]', "12");
+    type('[data-field="card"]', "1234435");
+    expect(q<HTMLElement>("[data-card-check]")!.hidden).toBe(true);
+    await looked();
+    expect(calls("look_up_card")).toEqual([["look_up_card", { profile: "demo-vault", card: "1234435" }]]);
+    const panel = q<HTMLElement>("[data-card-check]")!;
+    expect(panel.hidden).toBe(false);
+    expect(panel.dataset.usable).toBe("true");
+    expect(q("[data-card-summary]")!.textContent).toBe(
+      "Confirmed with the provider: •••• 3738 · ACTIVE · VIRTUAL · expires 11/2029",
+    );
+    expect(q<HTMLElement>("[data-card-warning]")!.hidden).toBe(true);
+    expect(q('[data-action="send-code"]')!.textContent).toBe("Send code");
+  });
+
+  it("warns of a recent or unknown change, lists what was recorded, and says 'anyway' on the button", async () => {
+    const warning = "A passcode change of this card has an unknown outcome: check with the caller first.";
+    handlers.look_up_card = ({ card }) =>
+      check(String(card), warning, [recentEntry("vault.set_passcode", "unknown"), recentEntry("vault.send_code", "ok")]);
+    mount(vaultScreen);
+    await flush();
+    type('[data-field="card"]', "1234435");
+    await looked();
+    expect(q<HTMLElement>("[data-card-warning]")!.hidden).toBe(false);
+    expect(q("[data-card-warning]")!.textContent).toBe(warning);
+    expect([...document.querySelectorAll("[data-recent]")].map((li) => li.getAttribute("data-recent"))).toEqual([
+      "vault.set_passcode",
+      "vault.send_code",
+    ]);
+    expect(q("[data-recent]")!.textContent).toContain("unknown");
+    expect(q('[data-action="send-code"]')!.textContent).toBe("Send code anyway");
+    // Still one Enter: the warning is read, not clicked away.
+    key('[data-field="card"]', "Enter");
+    await flush();
+    expect(calls("vault_send_code")).toHaveLength(1);
+    key("[data-flow]", "Escape");
+    expect(q<HTMLElement>("[data-card-check]")!.hidden).toBe(true);
+    expect(q('[data-action="send-code"]')!.textContent).toBe("Send code");
+  });
+
+  it("says why a card cannot be confirmed, and ignores a reply for a card no longer typed", async () => {
+    let answer: (v: unknown) => void = () => undefined;
+    handlers.look_up_card = ({ card }) =>
+      card === "1"
+        ? new Promise((resolve) => (answer = resolve))
+        : Promise.reject({ category: "validation", code: "no_such_card", message: "No such card for this Vault customer", field: "card", reference: "E-12" });
+    mount(vaultScreen);
+    await flush();
+    type('[data-field="card"]', "1");
+    await looked();
+    type('[data-field="card"]', "2");
+    await looked();
+    answer(check("1"));
+    await flush();
+    const panel = q<HTMLElement>("[data-card-check]")!;
+    expect(panel.dataset.usable).toBe("false");
+    expect(panel.textContent).toContain("No such card for this Vault customer");
+    expect(panel.textContent).toContain("E-12");
+    expect(panel.textContent).not.toContain("•••• 3738");
+  });
+
+  it("fills the Solid PIN form's expiry and last 4 from Solid's record and sends them", async () => {
+    mount(solidScreen);
+    await flush();
+    type('[data-field="card"]', "crd_1");
+    key('[data-field="card"]', "Enter");
+    await flush();
+    expect(q('[data-field="expiry"]')!.value).toBe("11/2029");
+    expect(q('[data-field="last4"]')!.value).toBe("3738");
+    expect(q("[data-card-summary]")!.textContent).toContain("•••• 3738 · activated");
+    type('[data-field="pin"]', "8264");
+    key('[data-field="pin"]', "Enter");
+    type('[data-field="confirm"]', "8264");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(calls("solid_set_pin")).toEqual([
+      ["solid_set_pin", { profile: "demo-solid", card: "crd_1", pin: "8264", expiry: "11/2029", last4: "3738" }],
+    ]);
+  });
+});
+
+describe("vault card PIN screen", () => {
+  const start = async () => {
+    const dispose = mount(vaultPinScreen);
+    await flush();
+    type('[data-field="card"]', "1234435");
+    key('[data-field="card"]', "Enter");
+    return dispose;
+  };
+
+  it("moves on with Enter: card → PIN → confirmation → set", () => {
+    expect(cardPinEnter("card", true)).toBe("focus-pin");
+    expect(cardPinEnter("pin", true)).toBe("focus-confirm");
+    expect(cardPinEnter("pin", false)).toBe("set");
+    expect(cardPinEnter("confirm", false)).toBe("set");
+    expect(cardPinEnter("profile", true)).toBeNull();
+  });
+
+  it("sets the PIN in three Enters, sends it once, and leaves no PIN in the page", async () => {
+    await start();
+    expect(document.activeElement).toBe(q('[data-field="pin"]'));
+    type('[data-field="pin"]', "7391");
+    key('[data-field="pin"]', "Enter");
+    expect(document.activeElement).toBe(q('[data-field="confirm"]'));
+    type('[data-field="confirm"]', "7391");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(calls("vault_set_card_pin")).toEqual([
+      ["vault_set_card_pin", { profile: "demo-vault", card: "1234435", pin: "7391" }],
+    ]);
+    expect(q("[data-result]")!.textContent).toContain("Card PIN set");
+    expect(q("[data-result]")!.textContent).toContain("1234435");
+    expect(q('[data-field="pin"]')!.value).toBe("");
+    expect(document.body.innerHTML).not.toContain("7391");
+  });
+
+  it("refuses a PIN that breaks Vault's rules, or a confirmation that differs, before sending", async () => {
+    await start();
+    type('[data-field="pin"]', "1234");
+    type('[data-field="confirm"]', "1234");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(q<HTMLElement>('[data-error-for="pin"]')!.hidden).toBe(false);
+    expect(q('[data-error-for="pin"]')!.textContent).toContain("no runs like 1234");
+    type('[data-field="pin"]', "7391");
+    type('[data-field="confirm"]', "7392");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(q<HTMLElement>('[data-error-for="confirm"]')!.hidden).toBe(false);
+    expect(calls("vault_set_card_pin")).toHaveLength(0);
+  });
+
+  it("locks after an unknown outcome until the operator starts over", async () => {
+    handlers.vault_set_card_pin = () => {
+      throw { category: "unknown_outcome", code: "unknown_outcome", message: "The answer never came", field: null, reference: null };
+    };
+    await start();
+    type('[data-field="pin"]', "7391");
+    type('[data-field="confirm"]', "7391");
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(q<HTMLElement>('[data-outcome="unknown"]')!.hidden).toBe(false);
+    const set = q<HTMLButtonElement>('[data-action="set-card-pin"]')!;
+    expect(set.disabled).toBe(true);
+    set.click();
+    key('[data-field="confirm"]', "Enter");
+    await flush();
+    expect(calls("vault_set_card_pin")).toHaveLength(1);
+    key("[data-flow]", "Escape");
+    expect(q<HTMLButtonElement>('[data-action="set-card-pin"]')!.disabled).toBe(false);
+    expect(q('[data-field="card"]')!.value).toBe("");
   });
 });

@@ -5,10 +5,12 @@ import type { Screen } from "./screen";
 import { settingsScreen } from "./settings";
 import { solidScreen } from "./solid";
 import { vaultScreen } from "./vault";
+import { vaultPinScreen } from "./vault-pin";
 
 export const SCREENS: readonly Screen[] = [
   vaultScreen,
   solidScreen,
+  vaultPinScreen,
   credentialsScreen,
   historyScreen,
   settingsScreen,

@@ -6,7 +6,7 @@
 import type { AppInfo } from "../bindings/AppInfo";
 
 /** The stable ids of the screens: the `data-screen` and `data-nav` attribute values. */
-export type ScreenId = "vault" | "solid" | "credentials" | "history" | "settings";
+export type ScreenId = "vault" | "solid" | "vault-pin" | "credentials" | "history" | "settings";
 
 /** What a screen gets when it is mounted. */
 export interface ScreenContext {

@@ -1,14 +1,18 @@
 /**
- * The Solid PIN screen: card id + Enter gets a one-time PIN token, held by the app. The token
+ * The Solid PIN screen: card id (confirmed with Solid as it is typed, with a warning when the
+ * card was changed lately) + Enter gets a one-time PIN token, held by the app. The token
  * is masked (Reveal shows it for 10 s), counts down to its expiry (then it is discarded), can
  * be copied (the clipboard is cleared after a while) or discarded. When the profile can set
- * PINs: PIN + confirmation (masked, live policy feedback), expiry and last4 → "Set PIN".
+ * PINs: PIN + confirmation (masked, live policy feedback), expiry and last4 (filled in from
+ * Solid's record of the card) → "Set PIN".
  * The token is never kept in the page after use, expiry, Esc or leaving the screen. Where the
  * flow stands, and what Enter does, is `solid-flow`'s step machine.
  */
+import type { CardSummary } from "../bindings/CardSummary";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import { h } from "../dom";
 import { Busy, settle } from "../forms/busy";
+import { cardPanel } from "../forms/card-check";
 import { clockTime } from "../forms/clock";
 import { countdown, formatSeconds, type Countdown } from "../forms/countdown";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
@@ -90,12 +94,14 @@ function mountSolid(section: HTMLElement): () => void {
   let setButton: HTMLButtonElement | null = null;
   const rules = liveRules(() => pin?.input ?? null, "pin", (candidate) => pinRules(picker.value(), candidate));
 
+  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), changed: () => update() });
+
   const root = h(
     "div",
     { class: "flow", "data-flow": "solid" },
     h("p", { class: "flow__hint" }, "Enter moves on · Esc starts over"),
     picker.row,
-    h("div", { class: "step", "data-step": "card" }, card.row, h("div", { class: "actions" }, getButton)),
+    h("div", { class: "step", "data-step": "card" }, card.row, confirmation.element, h("div", { class: "actions" }, getButton)),
     tokenPanel,
     pinStep,
     unknown,
@@ -116,7 +122,7 @@ function mountSolid(section: HTMLElement): () => void {
     const held = holdsToken(flow);
     const usable = tokenUsable(flow);
     getButton.disabled = flow.locked || picker.value() === null;
-    getButton.textContent = held ? "Get a new token" : "Get PIN token";
+    getButton.textContent = held ? "Get a new token" : confirmation.warning() ? "Get PIN token anyway" : "Get PIN token";
     picker.select.disabled = held || picker.value() === null;
     revealButton.disabled = !usable;
     copyButton.disabled = !usable;
@@ -188,11 +194,14 @@ function mountSolid(section: HTMLElement): () => void {
     showError(root, error);
   };
 
-  const buildPinStep = () => {
+  /** The PIN form, its expiry and last 4 taken from what Solid confirmed (still editable). */
+  const buildPinStep = (known: CardSummary) => {
     pin = field({ id: "solid-pin", field: "pin", label: "New PIN", secret: true, inputmode: "numeric", autocomplete: "new-password" });
     confirm = field({ id: "solid-confirm", field: "confirm", label: "Confirm PIN", secret: true, inputmode: "numeric", autocomplete: "new-password" });
     expiry = field({ id: "solid-expiry", field: "expiry", label: "Card expiry", placeholder: "MM/YYYY", inputmode: "numeric", maxlength: 7 });
     last4 = field({ id: "solid-last4", field: "last4", label: "Last 4 digits", inputmode: "numeric", maxlength: 4 });
+    expiry.input.value = known.expiry ?? "";
+    last4.input.value = known.last4 ?? "";
     setButton = h("button", { type: "button", class: "button button--primary", "data-action": "set-pin" }, "Set PIN");
     setButton.addEventListener("click", () => void setPin());
     pin.row.insertBefore(rules.element, pin.error);
@@ -236,7 +245,8 @@ function mountSolid(section: HTMLElement): () => void {
       },
       expired,
     );
-    if (token.can_set_pin && !pin) buildPinStep();
+    confirmation.confirmed(token.card);
+    if (token.can_set_pin && !pin) buildPinStep(token.card);
     update();
     (pin?.input ?? copyButton).focus();
   };
@@ -324,6 +334,7 @@ function mountSolid(section: HTMLElement): () => void {
     }
     const expiryValue = expiry.input.value.trim();
     const last4Value = last4.input.value.trim();
+    // Filled from Solid's record; what the operator changed is cross-checked by the app.
     const badExpiry = expiryProblem(expiryValue);
     if (badExpiry) {
       showMessage(root, "expiry", badExpiry);
@@ -373,6 +384,7 @@ function mountSolid(section: HTMLElement): () => void {
     closeToken();
     flow = advance(flow, { type: "cancel" });
     card.input.value = "";
+    confirmation.reset();
     unknown.hidden = true;
     unknown.replaceChildren();
     result.hidden = true;
@@ -389,7 +401,10 @@ function mountSolid(section: HTMLElement): () => void {
   copyButton.addEventListener("click", () => void copy());
   discardButton.addEventListener("click", discard);
   cancelButton.addEventListener("click", cancel);
-  picker.select.addEventListener("change", update);
+  picker.select.addEventListener("change", () => {
+    card.input.dispatchEvent(new Event("input"));
+    update();
+  });
 
   root.addEventListener("input", (event) => {
     if (event.target === pin?.input || event.target === confirm?.input) {
@@ -418,6 +433,7 @@ function mountSolid(section: HTMLElement): () => void {
     closeToken();
     clipboard?.stop();
     rules.stop();
+    confirmation.stop();
     card.input.value = "";
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The Vault passcode screen: a guided, keyboard-only flow. Card id → "Send code" → the SMS
+ * The Vault passcode screen: a guided, keyboard-only flow. Card id (confirmed with Vault as it
+ * is typed, with a warning when the card was changed lately) → "Send code" → the SMS
  * code → "Verify" → new passcode and confirmation → "Set passcode" → what was done and when.
  * Enter moves on, Esc starts over (every field emptied). Secret fields are masked and are
  * emptied and removed after success, on Esc and when the operator leaves the screen. Where the
@@ -9,6 +10,7 @@ import type { ErrorReport } from "../bindings/ErrorReport";
 import type { OpDone } from "../bindings/OpDone";
 import { h } from "../dom";
 import { Busy, settle } from "../forms/busy";
+import { cardPanel } from "../forms/card-check";
 import { clockTime } from "../forms/clock";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
 import { matchNote, showMatch } from "../forms/match-note";
@@ -35,7 +37,14 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   let disposed = false;
 
   const picker = profilePicker("vault", "vault", "Vault");
-  const card = field({ id: "vault-card", field: "card", errorFor: "card_id", label: "Card id", inputmode: "numeric" });
+  const card = field({
+    id: "vault-card",
+    field: "card",
+    errorFor: "card_id",
+    label: "Card id",
+    inputmode: "numeric",
+    hint: "Type the id or pick one of the customer's cards",
+  });
   const haveCode = h("input", { id: "vault-have-code", type: "checkbox", value: "", "data-field": "have-code" });
   const sendButton = h("button", { type: "button", class: "button button--primary", "data-action": "send-code" }, "Send code");
   const sentNote = h("span", { class: "sent__text", "data-sent": true });
@@ -61,6 +70,8 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     (candidate) => passcodeRules(picker.value(), candidate),
   );
 
+  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), choices: true, changed: () => update() });
+
   const root = h(
     "div",
     { class: "flow", "data-flow": "vault" },
@@ -70,6 +81,8 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       "div",
       { class: "step", "data-step": "card" },
       card.row,
+      confirmation.choices,
+      confirmation.element,
       h("label", { class: "check", for: "vault-have-code" }, haveCode, "I already have a verified code"),
       h("div", { class: "actions" }, sendButton),
       sentRow,
@@ -94,7 +107,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   const update = () => {
     const started = flow.step !== "card";
     sendButton.disabled = started || flow.locked || picker.value() === null;
-    sendButton.textContent = flow.haveCode ? "Next" : "Send code";
+    sendButton.textContent = flow.haveCode ? "Next" : confirmation.warning() ? "Send code anyway" : "Send code";
     haveCode.disabled = started || flow.locked;
     card.input.readOnly = started;
     picker.select.disabled = started || picker.value() === null;
@@ -199,6 +212,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       return;
     }
     record(outcome.value);
+    if (outcome.value.card) confirmation.confirmed(outcome.value.card);
     flow = advance(flow, { type: "sent", at: Date.now() });
     sentNote.textContent = `Code sent at ${clockTime(outcome.value.at)}.`;
     sentRow.hidden = false;
@@ -315,6 +329,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     flow = advance(flow, { type: "cancel" });
     done = [];
     card.input.value = "";
+    confirmation.reset();
     haveCode.checked = false;
     sentRow.hidden = true;
     unknown.hidden = true;
@@ -375,7 +390,11 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     flow = advance(flow, { type: "have-code", on: haveCode.checked });
     update();
   });
-  picker.select.addEventListener("change", update);
+  picker.select.addEventListener("change", () => {
+    confirmation.reload();
+    card.input.dispatchEvent(new Event("input"));
+    update();
+  });
 
   flowKeys(root, {
     picker: picker.select,
@@ -386,12 +405,16 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   });
 
   update();
-  picker.load(() => !disposed, update);
+  picker.load(() => !disposed, () => {
+    confirmation.reload();
+    update();
+  });
 
   return () => {
     disposed = true;
     clearInterval(ticker);
     rules.stop();
+    confirmation.stop();
     wipeSecrets();
     card.input.value = "";
   };

@@ -13,7 +13,7 @@ const info = (mode: AppInfo["mode"]): AppInfo => ({
 
 describe("screensFor", () => {
   it("leaves credentials, history and settings out of a kiosk", () => {
-    expect(screensFor(info("kiosk"), SCREENS).map((s) => s.id)).toEqual(["vault", "solid"]);
+    expect(screensFor(info("kiosk"), SCREENS).map((s) => s.id)).toEqual(["vault", "solid", "vault-pin"]);
   });
 
   it("offers every screen otherwise", () => {

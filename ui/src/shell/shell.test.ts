@@ -18,7 +18,7 @@ describe("shell", () => {
   it("has one nav entry per screen, in order, with the expected names", () => {
     mountShell(root, SCREENS, null);
     const names = [...root.querySelectorAll("nav [data-nav]")].map((b) => b.textContent);
-    expect(names).toEqual(["Vault passcode", "Solid PIN", "Credentials", "History", "Settings"]);
+    expect(names).toEqual(["Vault passcode", "Solid PIN", "Vault card PIN", "Credentials", "History", "Settings"]);
   });
 
   it("starts on the first screen, with a heading and the nav entry marked current", () => {
@@ -54,7 +54,7 @@ describe("shell", () => {
 
   it("opens the n-th screen with Alt+n", () => {
     const shell = mountShell(root, SCREENS, null);
-    document.dispatchEvent(new KeyboardEvent("keydown", { code: "Digit4", key: "4", altKey: true, bubbles: true }));
+    document.dispatchEvent(new KeyboardEvent("keydown", { code: "Digit5", key: "5", altKey: true, bubbles: true }));
     expect(shell.current()).toBe("history");
     expect(shownScreen()?.dataset.screen).toBe("history");
   });
