@@ -106,10 +106,10 @@ fn is_change(operation: &str) -> bool {
 
 fn describe(operation: &str) -> &str {
     match operation {
-        "vault.send_code" => "An SMS code sent",
-        "vault.set_passcode" => "A passcode set",
-        "vault.set_card_pin" => "A card PIN set",
-        "solid.set_pin" => "A PIN set",
+        "vault.send_code" => "Sending an SMS code",
+        "vault.set_passcode" => "Setting the passcode",
+        "vault.set_card_pin" => "Setting the card PIN",
+        "solid.set_pin" => "Setting the PIN",
         other => other,
     }
 }

@@ -211,7 +211,7 @@ async fn the_check_shows_the_card_and_warns_of_a_recent_change() {
     assert_eq!(check.recent[0].operation, "vault.verify_code");
     let warning = check.warning.expect("a code was sent a moment ago");
     assert!(
-        warning.contains("An SMS code sent succeeded on this card less than a minute ago"),
+        warning.contains("Sending an SMS code succeeded on this card less than a minute ago"),
         "{warning}"
     );
 

@@ -101,7 +101,7 @@ impl ListedCard {
             usable: status.eq_ignore_ascii_case(USABLE_STATUS),
             status,
             card_type: text(self.card_type).or(text(balance_type)),
-            expiry: text(self.expired),
+            expiry: text(self.expired).map(|e| month_year(&e).unwrap_or(e)),
             label: None,
         })
     }
@@ -109,6 +109,18 @@ impl ListedCard {
 
 fn text(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// `MM/YYYY` from a date Vault gives as `YYYY-MM-…` (`2029-11-30T23:59:59Z`), as the card
+/// reads; `None` for anything else, which is then shown as given.
+fn month_year(date: &str) -> Option<String> {
+    let (year, rest) = date.split_once('-')?;
+    let month = rest.get(..2)?;
+    let valid = year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && matches!(month.parse::<u8>(), Ok(1..=12))
+        && rest.as_bytes().get(2).is_none_or(|&b| b == b'-');
+    valid.then(|| format!("{month}/{year}"))
 }
 
 /// The last 4 digits of a masked number, when it ends in them.
@@ -153,6 +165,22 @@ mod tests {
         assert!(!cards[1].usable);
         assert_eq!(cards[1].card_type.as_deref(), Some("PHYSICAL"));
         assert_eq!(cards[1].last4.as_deref(), Some("0004"));
+        assert_eq!(cards[0].expiry.as_deref(), Some("11/2029"));
+        assert_eq!(cards[1].expiry, None);
+    }
+
+    #[test]
+    fn an_expiry_date_reads_as_month_and_year_and_anything_else_as_given() {
+        for (given, shown) in [
+            ("2029-11-30T00:00:00Z", Some("11/2029")),
+            ("2029-01", Some("01/2029")),
+            ("2029-13-01", None),
+            ("11/29", None),
+            ("29-11-2029", None),
+            ("", None),
+        ] {
+            assert_eq!(month_year(given).as_deref(), shown, "{given}");
+        }
     }
 
     #[test]
