@@ -3,6 +3,7 @@
 //! after the idle timeout (made short by a system config file); a machine-wide config forces the
 //! kiosk over the command line; a second `pindesk` hands over to the first and exits.
 
+use crate::operator::field_value;
 use pindesk_e2e::harness::App;
 use pindesk_e2e::paths;
 use pindesk_e2e::webdriver::DEFAULT_WAIT;
@@ -63,16 +64,6 @@ fn type_into_a_field(app: &App, value: &str) -> String {
     )
     .expect("type into the field");
     selector
-}
-
-/// The value of the field at `selector`, or `None` once it is gone from the page.
-fn field_value(app: &App, selector: &str) -> Option<String> {
-    app.execute(
-        "const f = document.querySelector(arguments[0]); return f ? f.value : null;",
-        vec![Value::from(selector)],
-    )
-    .as_str()
-    .map(str::to_owned)
 }
 
 /// A system config file (in a temp dir) with `text`, for `PINDESK_SYSTEM_CONFIG`.

@@ -9,3 +9,4 @@ mod security;
 mod smoke;
 mod solid;
 mod vault;
+mod vault_pin;

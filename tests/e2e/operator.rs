@@ -328,3 +328,24 @@ fn holds_finds_digits_only_on_their_own() {
     assert!(holds(b"xZq7pLm29x", "Zq7pLm29"));
     assert!(!holds(b"", "8264"));
 }
+
+/// Types `card` into the (focused, empty) card id and waits for the card panel to confirm it:
+/// returns what it says, and the repeat warning if it shows one. Typing is not an action of
+/// the flow's count: the scenario reads the panel as an operator would.
+pub fn confirm_card(app: &App, card: &str) -> (String, Option<String>) {
+    let keys: Vec<char> = card.chars().collect();
+    app.press(&keys);
+    let summary = wait_text(app, "[data-card-check] [data-card-summary]");
+    let warning = shown(app, "[data-card-warning]").then(|| wait_text(app, "[data-card-warning]"));
+    (summary, warning)
+}
+
+/// The value of the input matching `selector`, if there is one.
+pub fn field_value(app: &App, selector: &str) -> Option<String> {
+    app.execute(
+        "const f = document.querySelector(arguments[0]); return f ? f.value : null;",
+        vec![Value::from(selector)],
+    )
+    .as_str()
+    .map(str::to_owned)
+}

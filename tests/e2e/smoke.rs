@@ -4,9 +4,10 @@ use pindesk_e2e::harness::App;
 use pindesk_e2e::webdriver::{keys, DEFAULT_WAIT};
 
 /// The navigation entries and the screens they open, in order.
-const SCREENS: [(&str, &str); 5] = [
+const SCREENS: [(&str, &str); 6] = [
     ("vault", "Vault passcode"),
     ("solid", "Solid PIN"),
+    ("vault-pin", "Vault card PIN"),
     ("credentials", "Credentials"),
     ("history", "History"),
     ("settings", "Settings"),

@@ -4,8 +4,9 @@
 //! reply (but the explicit reveal), log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, focused_field, history, record_replies, replies,
-    sandbox_post, sandbox_url, shown, tab_to, wait_focus, wait_profiles, wait_text, Operator,
+    assert_no_secret_leaked, assert_page_clean, confirm_card, field_value, focused_field, history,
+    record_replies, replies, sandbox_post, sandbox_url, shown, tab_to, wait_focus, wait_profiles,
+    wait_text, Operator,
 };
 use pindesk_e2e::harness::App;
 use pindesk_e2e::webdriver::{keys, DEFAULT_WAIT};
@@ -91,19 +92,29 @@ fn solid_token_in_two_actions_reveal_and_set_pin() {
     );
     app.screenshot("4-copied");
 
-    // The PIN, keyboard only: PIN, confirmation, expiry, last4, each + Enter.
+    // Solid confirmed the card before the token was asked for, and its record filled in
+    // the expiry and last 4: the operator types only the PIN, twice.
+    let confirmed = wait_text(&app, "[data-card-summary]");
+    assert!(
+        confirmed.contains(LAST4) && confirmed.contains("activated") && confirmed.contains(EXPIRY),
+        "confirmed card: {confirmed}"
+    );
+    for (name, want) in [("expiry", EXPIRY), ("last4", LAST4)] {
+        let value = field_value(&app, &format!("[data-field=\"{name}\"]"));
+        assert_eq!(
+            value.as_deref(),
+            Some(want),
+            "{name} filled in from Solid's record"
+        );
+    }
     app.click(&app.find("[data-field=\"pin\"]"));
     let mut op = Operator::new(&app);
     op.type_enter(PIN, "PIN + Enter");
     wait_focus(&app, "confirm");
     let rules = wait_text(&app, "[data-rules=\"pin\"]");
     assert!(rules.contains("Meets the policy"), "live rules: {rules}");
-    op.type_enter(PIN, "confirmation + Enter");
-    wait_focus(&app, "expiry");
-    op.type_enter(EXPIRY, "expiry + Enter");
-    wait_focus(&app, "last4");
     app.screenshot("5-pin-form");
-    op.type_enter(LAST4, "last4 + Enter (Set PIN)");
+    op.type_enter(PIN, "confirmation + Enter (Set PIN)");
     let result = wait_text(&app, "[data-result]");
     assert!(result.contains("PIN set"), "result: {result}");
     app.screenshot("6-done");
@@ -137,11 +148,27 @@ fn solid_token_in_two_actions_reveal_and_set_pin() {
         "history has solid.set_pin ok: {entries:?}"
     );
 
+    // The same card again: the panel warns that its PIN was just set, and the button says so.
+    op.press(keys::ENTER, "Next card");
+    wait_focus(&app, "card");
+    let (_, warning) = confirm_card(&app, CARD);
+    let warning = warning.expect("a repeat warning for the card just changed");
+    assert!(
+        warning.contains("succeeded on this card") && warning.contains("PIN"),
+        "warning: {warning}"
+    );
+    let recent = wait_text(&app, "[data-card-recent]");
+    assert!(recent.contains("solid.set_pin"), "recent: {recent}");
+    let get = app.text(&app.find("[data-action=\"get-token\"]"));
+    assert_eq!(get, "Get PIN token anyway");
+    app.screenshot("7-repeat-warning");
+
     assert_no_secret_leaked(
         &app,
         &[PIN, &token],
         &["solid_reveal_token"],
         &[
+            "look_up_card",
             "solid_pin_token",
             "solid_reveal_token",
             "solid_copy_token",
@@ -180,9 +207,7 @@ fn solid_weak_pin_shown_live_and_refused() {
 
     app.press(&[keys::ENTER]);
     wait_focus(&app, "confirm");
-    op.type_enter("1234", "confirmation + Enter");
-    op.type_enter(EXPIRY, "expiry + Enter");
-    op.type_enter(LAST4, "last4 + Enter (Set PIN)");
+    op.type_enter("1234", "confirmation + Enter (Set PIN)");
     let error = wait_text(&app, "[data-error-for=\"pin\"]");
     assert!(error.contains("policy"), "error at the PIN: {error}");
     assert_eq!(focused_field(&app).as_deref(), Some("pin"));

@@ -4,8 +4,9 @@
 //! secret in any IPC reply, log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, focused_field, history, record_replies,
-    sandbox_post, sandbox_url, shown, tab_to, wait_focus, wait_profiles, wait_text, Operator,
+    assert_no_secret_leaked, assert_page_clean, confirm_card, focused_field, history,
+    record_replies, sandbox_post, sandbox_url, shown, tab_to, wait_focus, wait_profiles, wait_text,
+    Operator,
 };
 use pindesk_e2e::harness::App;
 use pindesk_e2e::webdriver::{keys, DEFAULT_WAIT};
@@ -52,6 +53,12 @@ fn vault_flow_keyboard_only_in_six_actions() {
     assert!(
         app.attribute(&resend, "disabled").is_some(),
         "Resend waits 30 s"
+    );
+    // Vault confirmed the card before the code was sent; the panel says what it is.
+    let confirmed = wait_text(&app, "[data-card-summary]");
+    assert!(
+        confirmed.contains("Confirmed with the provider") && confirmed.contains("ACTIVE"),
+        "confirmed card: {confirmed}"
     );
     let code = demo_code(&app);
     let code_input = app.find("[data-field=\"code\"]");
@@ -111,6 +118,23 @@ fn vault_flow_keyboard_only_in_six_actions() {
 
     // Every secret field is gone from the page.
     assert!(app.find_all("input[type=\"password\"]").is_empty());
+
+    // The same card again: the panel warns that its passcode was just set.
+    app.press(&[keys::ENTER]);
+    wait_focus(&app, "card");
+    let (summary, warning) = confirm_card(&app, CARD);
+    assert!(summary.contains("ACTIVE"), "confirmed card: {summary}");
+    let warning = warning.expect("a repeat warning for the card just changed");
+    assert!(
+        warning.contains("succeeded on this card") && warning.contains("passcode"),
+        "warning: {warning}"
+    );
+    let recent = wait_text(&app, "[data-card-recent]");
+    assert!(recent.contains("vault.set_passcode"), "recent: {recent}");
+    let send = app.text(&app.find("[data-action=\"send-code\"]"));
+    assert_eq!(send, "Send code anyway");
+    app.screenshot("6-repeat-warning");
+    app.press(&[ESCAPE]);
     assert!(!shown(&app, "[data-demo-sms]"), "demo panel cleared");
     assert_page_clean(&app, &[PASSCODE, &code]);
 
@@ -143,6 +167,7 @@ fn vault_flow_keyboard_only_in_six_actions() {
         &["demo_sms"],
         // (list_profiles may answer before the recorder is installed, so it is not expected.)
         &[
+            "look_up_card",
             "vault_send_code",
             "demo_sms",
             "vault_verify_code",

@@ -22,7 +22,7 @@ export interface CardPanel {
   choices: HTMLDataListElement;
   /** The warning of the last confirmation of the card now typed, if any. */
   warning(): string | null;
-  /** Shows the card as a flow step's reply confirmed it. */
+  /** Shows the card as a flow step's reply confirmed it (a pending look-up is dropped). */
   confirmed(card: CardSummary): void;
   /** Offers the profile's cards again (after the profile changed). */
   reload(): void;
@@ -166,6 +166,10 @@ export function cardPanel(opts: CardPanelOptions): CardPanel {
     warning: () => shownWarning,
     confirmed(card) {
       if (card.card_id !== opts.input.value.trim()) return;
+      // The step's own confirmation stands: a look-up still pending would only report the
+      // step just done as a "recent change".
+      if (timer !== undefined) clearTimeout(timer);
+      asked++;
       summary.replaceChildren();
       showCard(card);
       changed();

@@ -475,6 +475,9 @@ describe("card confirmation", () => {
     expect(q('[data-field="expiry"]')!.value).toBe("11/2029");
     expect(q('[data-field="last4"]')!.value).toBe("3738");
     expect(q("[data-card-summary]")!.textContent).toContain("•••• 3738 · activated");
+    // The look-up the typing started is dropped: the token request confirmed the card.
+    await looked();
+    expect(calls("look_up_card")).toHaveLength(0);
     type('[data-field="pin"]', "8264");
     key('[data-field="pin"]', "Enter");
     type('[data-field="confirm"]', "8264");

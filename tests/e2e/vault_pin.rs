@@ -1,0 +1,103 @@
+//! The Vault card PIN flow in demo mode, keyboard only: card id to "set" in at most three
+//! operator actions, the card confirmed with Vault on the way, the PIN confirmed by the sandbox
+//! and the history; the same card again warns that its PIN was just set; and no PIN in any IPC
+//! reply, log or file.
+
+use crate::operator::{
+    assert_no_secret_leaked, assert_page_clean, confirm_card, history, record_replies,
+    sandbox_post, sandbox_url, tab_to, wait_focus, wait_profiles, wait_text, Operator,
+};
+use pindesk_e2e::harness::App;
+use pindesk_e2e::webdriver::keys;
+use serde_json::{json, Value};
+
+/// A card the demo sandbox knows, ACTIVE.
+const CARD: &str = "1234435";
+/// A PIN Vault's rules accept.
+const PIN: &str = "7391";
+/// The most operator actions from the card id to "set".
+const MAX_ACTIONS: u32 = 3;
+
+#[test]
+fn vault_card_pin_in_three_actions() {
+    let Some(app) = App::launch("vault_card_pin_in_three_actions", &["--demo"]) else {
+        return;
+    };
+    record_replies(&app);
+    app.chord(keys::ALT, '3');
+    app.find("[data-screen=\"vault-pin\"]");
+    assert_eq!(wait_profiles(&app, "vault-pin"), "DEMO");
+    tab_to(&app, "card");
+    app.screenshot("1-start");
+
+    let mut op = Operator::new(&app);
+    op.type_enter(CARD, "card id + Enter");
+    wait_focus(&app, "pin");
+    let confirmed = wait_text(&app, "[data-card-summary]");
+    assert!(
+        confirmed.contains("Confirmed with the provider") && confirmed.contains("ACTIVE"),
+        "confirmed card: {confirmed}"
+    );
+    op.type_enter(PIN, "new PIN + Enter");
+    wait_focus(&app, "confirm");
+    let rules = wait_text(&app, "[data-rules=\"pin\"]");
+    assert!(rules.contains("Meets the policy"), "live rules: {rules}");
+    app.screenshot("2-pin");
+    op.type_enter(PIN, "confirmation + Enter (Set card PIN)");
+    let result = wait_text(&app, "[data-result]");
+    assert!(result.contains("Card PIN set"), "result: {result}");
+    assert!(result.contains(CARD), "result names the card: {result}");
+    app.screenshot("3-done");
+    eprintln!(
+        "e2e: vault card PIN actions from card id to set: {} ({})",
+        op.actions(),
+        op.steps()
+    );
+    assert!(
+        op.actions() <= MAX_ACTIONS,
+        "{} actions: {}",
+        op.actions(),
+        op.steps()
+    );
+    assert_page_clean(&app, &[PIN]);
+
+    let sandbox = sandbox_url(&app);
+    let check = |pin: &str| {
+        sandbox_post(
+            &sandbox,
+            &format!("/_sandbox/vault/cards/{CARD}/check-pin"),
+            json!({ "pin": pin }),
+        )
+    };
+    assert_eq!(check(PIN)["matches"], Value::Bool(true));
+    assert_eq!(check("9517")["matches"], Value::Bool(false));
+    let entries = history(&app);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["operation"] == "vault.set_card_pin"
+                && e["outcome"] == "ok"
+                && e["card_id"] == CARD),
+        "history has vault.set_card_pin ok: {entries:?}"
+    );
+
+    // The same card again: the panel warns that its PIN was just set.
+    app.press(&[keys::ENTER]);
+    wait_focus(&app, "card");
+    let (_, warning) = confirm_card(&app, CARD);
+    let warning = warning.expect("a repeat warning for the card just changed");
+    assert!(
+        warning.contains("card PIN") && warning.contains("succeeded on this card"),
+        "warning: {warning}"
+    );
+    let set = app.text(&app.find("[data-action=\"set-card-pin\"]"));
+    assert_eq!(set, "Set card PIN anyway");
+    app.screenshot("4-repeat-warning");
+
+    assert_no_secret_leaked(
+        &app,
+        &[PIN],
+        &[],
+        &["look_up_card", "pin_rules", "vault_set_card_pin"],
+    );
+}
