@@ -559,3 +559,58 @@ pub fn clear_keyring_entry(profile: &str, kind: &str) {
         .expect("run secret-tool");
     assert!(status.success());
 }
+
+impl TestSandbox {
+    /// Every provider request the sandbox received, oldest first, as (method, path)
+    /// (`GET /_sandbox/requests`).
+    pub fn requests(&self) -> Vec<(String, String)> {
+        let (status, v) = self.call("GET", "/_sandbox/requests", None);
+        assert_eq!(status, 200, "reading the request log: {v}");
+        v["requests"]
+            .as_array()
+            .expect("a requests array")
+            .iter()
+            .map(|r| {
+                (
+                    r["method"].as_str().expect("a method").to_owned(),
+                    r["path"].as_str().expect("a path").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// How many requests with this method and exact path the sandbox received.
+    pub fn requests_to(&self, method: &str, path: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|(m, p)| m == method && p == path)
+            .count()
+    }
+}
+
+/// Adds a Vault profile with a stored sign-in (this phone number and password, the sandbox's
+/// merchant id); asserts success.
+pub fn add_vault_sign_in_profile(
+    desk: &Desk,
+    sb: &TestSandbox,
+    name: &str,
+    phone: &str,
+    password: &str,
+) {
+    desk.run(
+        &[
+            "profile",
+            "add",
+            name,
+            "--provider",
+            "vault",
+            "--env",
+            sb.base_url(),
+            "--sign-in",
+            "--merchant-id",
+            &sb.canaries.merchant_id,
+        ],
+        &format!("{phone}\n{password}\n"),
+    )
+    .expect(0);
+}
