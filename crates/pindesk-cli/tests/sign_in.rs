@@ -233,9 +233,7 @@ fn refused_sign_in(case: &Refusal) -> Vec<String> {
 
 #[test]
 fn every_documented_sign_in_refusal_is_shown_once_and_never_retried() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     // The table covers exactly the refusals the sandbox documents.
     let mut ours: Vec<i64> = REFUSALS.iter().map(|c| c.error_id).collect();
     let mut theirs: Vec<i64> = SIGN_IN_REFUSALS.iter().map(|(id, _, _)| *id).collect();
@@ -249,7 +247,8 @@ fn every_documented_sign_in_refusal_is_shown_once_and_never_retried() {
 
 #[test]
 fn sign_out_ends_the_obtained_token_and_the_next_action_signs_in_again() {
-    if !secret_service() || !tool("secret-tool") {
+    require_secret_service();
+    if !tool("secret-tool") {
         return;
     }
     let sb = TestSandbox::start();
@@ -323,9 +322,7 @@ fn sign_out_ends_the_obtained_token_and_the_next_action_signs_in_again() {
 
 #[test]
 fn sign_out_when_never_signed_in_sends_nothing() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("neversigned");
@@ -346,9 +343,7 @@ fn sign_out_when_never_signed_in_sends_nothing() {
 
 #[test]
 fn sign_out_is_refused_for_a_pasted_access_token() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("bearer");

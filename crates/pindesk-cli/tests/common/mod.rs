@@ -41,14 +41,16 @@ pub fn skip(why: &str) {
     let _ = writeln!(std::io::stderr(), "{why}");
 }
 
-/// Whether a private Secret Service is there (`scripts/with-secret-service.sh`); prints why
-/// not, or panics under `CI=true`.
-pub fn secret_service() -> bool {
-    if std::env::var_os("PINDESK_SECRET_SERVICE").is_some() {
-        return true;
-    }
-    skip("skipped: needs Secret Service (run under scripts/with-secret-service.sh)");
-    false
+/// Fails the test unless a private Secret Service is there: `scripts/with-secret-service.sh`
+/// (how the project's test command runs these tests) starts one and sets
+/// `PINDESK_SECRET_SERVICE`. A test that needs the keyring never passes without having run.
+#[track_caller]
+pub fn require_secret_service() {
+    assert!(
+        std::env::var_os("PINDESK_SECRET_SERVICE").is_some(),
+        "this test needs a Secret Service: run it under scripts/with-secret-service.sh, \
+         e.g. `scripts/with-secret-service.sh cargo test -p pindesk-cli`"
+    );
 }
 
 /// Whether a tool is on PATH; prints why not, or panics under `CI=true`.
