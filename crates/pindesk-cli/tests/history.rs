@@ -25,9 +25,7 @@ fn outcomes(entries: &[Value]) -> Vec<(String, String, String)> {
 
 #[test]
 fn history_lists_outcomes_newest_first_with_filters_csv_and_json() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let mut sb = TestSandbox::start();
     let desk = Desk::new();
     let vault = unique("hv");
@@ -233,9 +231,7 @@ fn history_lists_outcomes_newest_first_with_filters_csv_and_json() {
 /// provider before retrying, without waiting out any timeout.
 #[test]
 fn an_operation_killed_mid_request_is_reported_unknown_by_the_next_run() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("hkill");
@@ -319,9 +315,7 @@ fn an_operation_killed_mid_request_is_reported_unknown_by_the_next_run() {
 /// A CLI run that is still waiting for Vault is not declared interrupted by another run.
 #[test]
 fn a_live_operation_is_not_reported_unknown_by_another_run() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("hlive");

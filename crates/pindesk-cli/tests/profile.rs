@@ -2,7 +2,7 @@
 //! sign-in, Solid API key), list, show, use, test, remove, and bad input that must write nothing.
 //!
 //! Run with `scripts/with-secret-service.sh cargo test -p pindesk-cli`; outside it the tests
-//! that need the keyring say they were skipped (under `CI=true` they fail instead).
+//! that need the keyring fail, saying so.
 
 mod common;
 
@@ -11,7 +11,8 @@ use serde_json::json;
 
 #[test]
 fn vault_token_profile_lifecycle() {
-    if !secret_service() || !tool("secret-tool") {
+    require_secret_service();
+    if !tool("secret-tool") {
         return;
     }
     let sb = TestSandbox::start();
@@ -183,7 +184,8 @@ fn vault_token_profile_lifecycle() {
 
 #[test]
 fn vault_sign_in_profile_reads_phone_then_password_and_signs_in() {
-    if !secret_service() || !tool("secret-tool") {
+    require_secret_service();
+    if !tool("secret-tool") {
         return;
     }
     let sb = TestSandbox::start();
@@ -265,9 +267,7 @@ fn vault_sign_in_profile_reads_phone_then_password_and_signs_in() {
 
 #[test]
 fn a_wrong_sign_in_password_is_a_credentials_error() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("vsw");
@@ -297,7 +297,8 @@ fn a_wrong_sign_in_password_is_a_credentials_error() {
 
 #[test]
 fn solid_profile_lifecycle() {
-    if !secret_service() || !tool("secret-tool") {
+    require_secret_service();
+    if !tool("secret-tool") {
         return;
     }
     let sb = TestSandbox::start();
@@ -405,7 +406,8 @@ fn refused(args: &[&str], stdin: &str, field: &str) {
 #[test]
 fn bad_profile_input_is_refused_and_writes_nothing() {
     const MERCHANT: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-    if !secret_service() || !tool("secret-tool") {
+    require_secret_service();
+    if !tool("secret-tool") {
         return;
     }
     let secret = "canary-bad-input-secret\n";
@@ -585,7 +587,8 @@ fn bad_profile_input_is_refused_and_writes_nothing() {
 
 #[test]
 fn adding_a_profile_twice_keeps_the_first_secret() {
-    if !secret_service() || !tool("secret-tool") {
+    require_secret_service();
+    if !tool("secret-tool") {
         return;
     }
     let sb = TestSandbox::start();

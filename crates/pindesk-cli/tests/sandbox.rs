@@ -11,6 +11,8 @@ use std::time::Duration;
 
 #[test]
 fn sandbox_command_serves_on_loopback_and_stops_on_sigterm() {
+    // The profile over the sandbox keeps its token in the keyring.
+    require_secret_service();
     let desk = Desk::new();
     let mut child = desk
         .command(&[
@@ -47,24 +49,22 @@ fn sandbox_command_serves_on_loopback_and_stops_on_sigterm() {
     assert!(banner.contains("sbx-cli-token"), "{banner}");
 
     // It serves Vault with the given token: a profile over it works end to end.
-    if secret_service() {
-        let name = unique("sbxcmd");
-        desk.run(
-            &[
-                "profile",
-                "add",
-                &name,
-                "--provider",
-                "vault",
-                "--env",
-                &base,
-            ],
-            "sbx-cli-token\n",
-        )
-        .expect(0);
-        desk.run(&["profile", "test", &name], "").expect(0);
-        desk.run(&["profile", "remove", &name], "").expect(0);
-    }
+    let name = unique("sbxcmd");
+    desk.run(
+        &[
+            "profile",
+            "add",
+            &name,
+            "--provider",
+            "vault",
+            "--env",
+            &base,
+        ],
+        "sbx-cli-token\n",
+    )
+    .expect(0);
+    desk.run(&["profile", "test", &name], "").expect(0);
+    desk.run(&["profile", "remove", &name], "").expect(0);
 
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

@@ -35,9 +35,7 @@ fn set_pin_args<'a>(
 
 #[test]
 fn pin_token_and_set_pin() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("sflow");
@@ -141,9 +139,7 @@ fn pin_token_and_set_pin() {
 
 #[test]
 fn solid_refusals_and_bad_input() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("sref");
@@ -308,9 +304,7 @@ fn solid_refusals_and_bad_input() {
 
 #[test]
 fn a_wrong_api_key_is_a_credentials_error() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("skey");

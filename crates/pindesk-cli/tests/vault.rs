@@ -23,9 +23,7 @@ fn json_args<'a>(cmd: &'a str, profile: &'a str, card: &'a str) -> Vec<&'a str> 
 
 #[test]
 fn full_passcode_flow_sets_the_passcode() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("vflow");
@@ -133,9 +131,7 @@ fn full_passcode_flow_sets_the_passcode() {
 
 #[test]
 fn refusals_and_bad_input_have_their_exit_codes() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("vref");
@@ -275,9 +271,7 @@ fn refusals_and_bad_input_have_their_exit_codes() {
 
 #[test]
 fn a_wrong_token_is_a_credentials_error() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("vbad");
@@ -312,9 +306,7 @@ fn a_wrong_token_is_a_credentials_error() {
 
 #[test]
 fn a_stopped_sandbox_is_a_network_error() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let mut sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("vnet");
@@ -341,9 +333,7 @@ fn a_stopped_sandbox_is_a_network_error() {
 
 #[test]
 fn a_dropped_answer_to_set_passcode_is_an_unknown_outcome() {
-    if !secret_service() {
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("vdrop");

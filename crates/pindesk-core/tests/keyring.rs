@@ -2,9 +2,10 @@
 //! never to a mock, so a build that silently keeps secrets in memory fails here.
 //!
 //! Run them with `scripts/with-secret-service.sh cargo test -p pindesk-core --test keyring`.
-//! Without `PINDESK_SECRET_SERVICE` the tests that need a Secret Service say they were skipped,
-//! except under `CI=true`, where they fail instead. The "no backend" tests start child processes
-//! (this test binary again) with a session bus but no Secret Service, and with no bus at all.
+//! Without `PINDESK_SECRET_SERVICE` the tests that need a Secret Service fail, saying to run
+//! them so (a missing tool is still reported as a skip, a failure under `CI=true`). The "no
+//! backend" tests start child processes (this test binary again) with a session bus but no
+//! Secret Service, and with no bus at all.
 #![cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
 
 use std::collections::BTreeMap;
@@ -37,13 +38,15 @@ fn skip(why: &str) {
     let _ = writeln!(std::io::stderr(), "{why}");
 }
 
-/// Whether a Secret Service is there; prints why not (or panics in CI).
-fn secret_service_available() -> bool {
-    if std::env::var_os("PINDESK_SECRET_SERVICE").is_some() {
-        return true;
-    }
-    skip("skipped: needs Secret Service (run under scripts/with-secret-service.sh)");
-    false
+/// Fails the test unless a Secret Service is there: `scripts/with-secret-service.sh` (how the
+/// project's test command runs these tests) starts one and sets `PINDESK_SECRET_SERVICE`.
+#[track_caller]
+fn require_secret_service() {
+    assert!(
+        std::env::var_os("PINDESK_SECRET_SERVICE").is_some(),
+        "this test needs a Secret Service: run it under scripts/with-secret-service.sh, \
+         e.g. `scripts/with-secret-service.sh cargo test -p pindesk-core --test keyring`"
+    );
 }
 
 fn tool_available(tool: &str) -> bool {
@@ -129,9 +132,7 @@ fn get(store: &KeyringStore, profile: &ProfileId, kind: SecretKind) -> Option<St
 
 #[test]
 fn secrets_round_trip_through_new_stores_and_never_reach_the_config_dir() {
-    if !secret_service_available() {
-        return;
-    }
+    require_secret_service();
     let service = test_service();
     let config = config_dir_with_profiles();
     let vault = id("ops-vault");
@@ -224,7 +225,8 @@ fn secrets_round_trip_through_new_stores_and_never_reach_the_config_dir() {
 
 #[test]
 fn a_locked_keyring_is_reported_as_locked() {
-    if !secret_service_available() || !tool_available("gnome-keyring-daemon") {
+    require_secret_service();
+    if !tool_available("gnome-keyring-daemon") {
         return;
     }
     // Locking the shared collection would disturb the other tests: use a private keyring.

@@ -41,14 +41,16 @@ pub fn skip(why: &str) {
     let _ = writeln!(std::io::stderr(), "{why}");
 }
 
-/// Whether a private Secret Service is there (`scripts/with-secret-service.sh`); prints why
-/// not, or panics under `CI=true`.
-pub fn secret_service() -> bool {
-    if std::env::var_os("PINDESK_SECRET_SERVICE").is_some() {
-        return true;
-    }
-    skip("skipped: needs Secret Service (run under scripts/with-secret-service.sh)");
-    false
+/// Fails the test unless a private Secret Service is there: `scripts/with-secret-service.sh`
+/// (how the project's test command runs these tests) starts one and sets
+/// `PINDESK_SECRET_SERVICE`. A test that needs the keyring never passes without having run.
+#[track_caller]
+pub fn require_secret_service() {
+    assert!(
+        std::env::var_os("PINDESK_SECRET_SERVICE").is_some(),
+        "this test needs a Secret Service: run it under scripts/with-secret-service.sh, \
+         e.g. `scripts/with-secret-service.sh cargo test -p pindesk-cli`"
+    );
 }
 
 /// Whether a tool is on PATH; prints why not, or panics under `CI=true`.
@@ -569,4 +571,59 @@ pub fn clear_keyring_entry(profile: &str, kind: &str) {
         .status()
         .expect("run secret-tool");
     assert!(status.success());
+}
+
+impl TestSandbox {
+    /// Every provider request the sandbox received, oldest first, as (method, path)
+    /// (`GET /_sandbox/requests`).
+    pub fn requests(&self) -> Vec<(String, String)> {
+        let (status, v) = self.call("GET", "/_sandbox/requests", None);
+        assert_eq!(status, 200, "reading the request log: {v}");
+        v["requests"]
+            .as_array()
+            .expect("a requests array")
+            .iter()
+            .map(|r| {
+                (
+                    r["method"].as_str().expect("a method").to_owned(),
+                    r["path"].as_str().expect("a path").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// How many requests with this method and exact path the sandbox received.
+    pub fn requests_to(&self, method: &str, path: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|(m, p)| m == method && p == path)
+            .count()
+    }
+}
+
+/// Adds a Vault profile with a stored sign-in (this phone number and password, the sandbox's
+/// merchant id); asserts success.
+pub fn add_vault_sign_in_profile(
+    desk: &Desk,
+    sb: &TestSandbox,
+    name: &str,
+    phone: &str,
+    password: &str,
+) {
+    desk.run(
+        &[
+            "profile",
+            "add",
+            name,
+            "--provider",
+            "vault",
+            "--env",
+            sb.base_url(),
+            "--sign-in",
+            "--merchant-id",
+            &sb.canaries.merchant_id,
+        ],
+        &format!("{phone}\n{password}\n"),
+    )
+    .expect(0);
 }
