@@ -21,10 +21,7 @@ fn set_pin_args<'a>(profile: &'a str, card: &'a str) -> Vec<&'a str> {
 
 #[test]
 fn vault_set_pin_sets_the_card_pin_and_refuses_weak_ones_before_sending() {
-    if !secret_service() {
-        eprintln!("skipped: no Secret Service");
-        return;
-    }
+    require_secret_service();
     let sb = TestSandbox::start();
     let desk = Desk::new();
     let name = unique("vpin");
