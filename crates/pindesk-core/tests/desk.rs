@@ -450,3 +450,73 @@ async fn changing_the_provider_leaves_none_of_the_old_secrets() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_edit_from_the_desktop_form_keeps_the_settings_only_the_file_holds() {
+    use pindesk_core::api::ProfileInput;
+    use pindesk_core::policy::{PasscodePolicy, PinPolicy};
+    use pindesk_core::profile::Provider;
+
+    let f = fixture(false).await;
+    let mut vault = vault_profile("strict-vault", "Strict", Environment::Sandbox, None);
+    let passcode_policy = PasscodePolicy {
+        min_len: 8,
+        require_digit: true,
+        ..PasscodePolicy::default()
+    };
+    vault.vault_mut().unwrap().passcode_policy = Some(passcode_policy.clone());
+    let mut solid = solid_profile("strict-solid", "Strict", Environment::Sandbox);
+    let pin_policy = PinPolicy::exact(6).unwrap();
+    {
+        let s = solid.solid_mut().unwrap();
+        s.pin_policy = Some(pin_policy.clone());
+        s.usable_statuses = vec!["issued".into()];
+    }
+    f.desk
+        .add_profile(
+            vault,
+            NewCredentials::VaultToken(AccessToken::new("t".into())),
+        )
+        .unwrap();
+    f.desk
+        .add_profile(solid, NewCredentials::SolidApiKey(ApiKey::new("k".into())))
+        .unwrap();
+
+    // What the desktop's form sends: every setting it shows, none of the file-only ones.
+    let input = |id: &str, provider: Provider| ProfileInput {
+        id: id.into(),
+        display_name: "Renamed".into(),
+        provider,
+        environment: "sandbox".into(),
+        merchant_id: None,
+        rsa_padding: None,
+        sign_in: false,
+        test_host: false,
+        signout_url: None,
+        card_pin_field: None,
+        pin_endpoint: None,
+        token_lifetime_secs: None,
+    };
+    for (id, provider) in [
+        ("strict-vault", Provider::Vault),
+        ("strict-solid", Provider::Solid),
+    ] {
+        let profile = input(id, provider).to_profile().unwrap();
+        f.desk.update_profile(profile, None).await.unwrap();
+    }
+
+    let vault = f.desk.show_profile("strict-vault").unwrap().profile;
+    assert_eq!(vault.display_name, "Renamed", "the edit took effect");
+    assert_eq!(
+        vault.vault().unwrap().passcode_policy,
+        Some(passcode_policy)
+    );
+    let solid = f.desk.show_profile("strict-solid").unwrap().profile;
+    assert_eq!(solid.display_name, "Renamed", "the edit took effect");
+    let s = solid.solid().unwrap();
+    assert_eq!(s.pin_policy, Some(pin_policy));
+    assert_eq!(s.usable_statuses, ["issued"]);
+    // And the policy still applies to what the operator types.
+    let rules = f.desk.pin_rules(Some("strict-solid"), "8264").unwrap();
+    assert!(!rules.is_empty(), "a 4-digit PIN breaks the 6-digit policy");
+}

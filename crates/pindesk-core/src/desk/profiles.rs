@@ -167,16 +167,18 @@ impl Desk {
         Ok(())
     }
 
-    /// Replaces a stored profile's settings, and its secrets when new ones are given. A
+    /// Replaces a stored profile's settings, and its secrets when new ones are given. The
+    /// settings only the file holds (policies, usable statuses) are kept unless replaced. A
     /// stored sign-in whose credentials are replaced (or whose kind changes) is signed out
     /// first; a refresh token older builds kept is deleted.
     pub async fn update_profile(
         &self,
-        profile: Profile,
+        mut profile: Profile,
         credentials: Option<NewCredentials>,
     ) -> Result<(), Error> {
         profile.validate()?;
         let old = self.profiles.get(&profile.id)?;
+        profile.keep_file_only_settings(&old);
         if credentials.is_some() || old.vault_auth() != profile.vault_auth() {
             self.sign_out_quietly(&old).await;
         }

@@ -213,6 +213,29 @@ impl Profile {
         self.settings.provider()
     }
 
+    /// Takes from `stored` the settings only the profile file holds (the passcode and PIN
+    /// policies, extra usable card statuses) where this profile leaves them unset, so that an
+    /// edit through a form that does not show them keeps them. Nothing is taken across
+    /// providers.
+    pub fn keep_file_only_settings(&mut self, stored: &Profile) {
+        match (&mut self.settings, &stored.settings) {
+            (ProviderSettings::Vault(new), ProviderSettings::Vault(old)) => {
+                if new.passcode_policy.is_none() {
+                    new.passcode_policy.clone_from(&old.passcode_policy);
+                }
+            }
+            (ProviderSettings::Solid(new), ProviderSettings::Solid(old)) => {
+                if new.pin_policy.is_none() {
+                    new.pin_policy.clone_from(&old.pin_policy);
+                }
+                if new.usable_statuses.is_empty() {
+                    new.usable_statuses.clone_from(&old.usable_statuses);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The Vault settings, for a Vault profile.
     pub fn vault(&self) -> Option<&VaultSettings> {
         match &self.settings {
