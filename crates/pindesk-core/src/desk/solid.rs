@@ -191,6 +191,28 @@ fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// One card detail for the PIN set: Solid's value, which the operator's must match when
+/// both are given (`field`, `what`: the field and its words), else whichever there is.
+fn reconcile<T: PartialEq>(
+    (field, what): (&'static str, &'static str),
+    known: Option<T>,
+    given: Option<T>,
+    show: impl Fn(&T) -> String,
+    missing: &'static str,
+) -> Result<T, Error> {
+    match (known, given) {
+        (Some(k), Some(g)) if k != g => Err(Error::CardMismatch {
+            field,
+            what,
+            given: show(&g),
+            known: show(&k),
+        }),
+        (Some(k), _) => Ok(k),
+        (None, Some(g)) => Ok(g),
+        (None, None) => Err(crate::validate::ValidationError::new(field, missing).into()),
+    }
+}
+
 /// The expiry and last 4 to send: Solid's, checked against what the operator gave; the
 /// operator's alone only where Solid gave none.
 fn cross_check(
@@ -209,43 +231,19 @@ fn cross_check(
         .as_deref()
         .map(str::parse::<Last4>)
         .transpose()?;
-    let expiry = match (known_expiry, expiry) {
-        (Some(k), Some(g)) if k != g => {
-            return Err(Error::CardMismatch {
-                field: "expiry",
-                what: "expiry",
-                given: format!("{:02}/{}", g.month, g.year),
-                known: format!("{:02}/{}", k.month, k.year),
-            })
-        }
-        (Some(k), _) => k,
-        (None, Some(g)) => g,
-        (None, None) => {
-            return Err(crate::validate::ValidationError::new(
-                "expiry",
-                "Solid did not give the card's expiry: type it as MM/YY",
-            )
-            .into())
-        }
-    };
-    let last4 = match (known_last4, last4) {
-        (Some(k), Some(g)) if k.as_str() != g.as_str() => {
-            return Err(Error::CardMismatch {
-                field: "last4",
-                what: "last 4 digits",
-                given: g.as_str().to_owned(),
-                known: k.as_str().to_owned(),
-            })
-        }
-        (Some(k), _) => k,
-        (None, Some(g)) => g,
-        (None, None) => {
-            return Err(crate::validate::ValidationError::new(
-                "last4",
-                "Solid did not give the card's last 4 digits: type them",
-            )
-            .into())
-        }
-    };
+    let expiry = reconcile(
+        ("expiry", "expiry"),
+        known_expiry,
+        expiry,
+        |e: &Expiry| format!("{:02}/{}", e.month, e.year),
+        "Solid did not give the card's expiry: type it as MM/YYYY",
+    )?;
+    let last4 = reconcile(
+        ("last4", "last 4 digits"),
+        known_last4,
+        last4,
+        |l: &Last4| l.as_str().to_owned(),
+        "Solid did not give the card's last 4 digits: type them",
+    )?;
     Ok((expiry, last4))
 }

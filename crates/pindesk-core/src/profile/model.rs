@@ -220,14 +220,13 @@ impl Profile {
     pub fn keep_file_only_settings(&mut self, stored: &Profile) {
         match (&mut self.settings, &stored.settings) {
             (ProviderSettings::Vault(new), ProviderSettings::Vault(old)) => {
-                if new.passcode_policy.is_none() {
-                    new.passcode_policy.clone_from(&old.passcode_policy);
-                }
+                new.passcode_policy = new
+                    .passcode_policy
+                    .take()
+                    .or_else(|| old.passcode_policy.clone());
             }
             (ProviderSettings::Solid(new), ProviderSettings::Solid(old)) => {
-                if new.pin_policy.is_none() {
-                    new.pin_policy.clone_from(&old.pin_policy);
-                }
+                new.pin_policy = new.pin_policy.take().or_else(|| old.pin_policy.clone());
                 if new.usable_statuses.is_empty() {
                     new.usable_statuses.clone_from(&old.usable_statuses);
                 }

@@ -13,11 +13,9 @@ use crate::providers::describe_body;
 use crate::secret::ApiKey;
 use crate::validate::SolidCardId;
 
-/// The statuses on which PinDesk acts: the schema's `open` and its example's `activated`.
+/// The statuses on which PinDesk acts: the schema's `open` and its example's `activated`. Any
+/// other (the schema's `closed`, `blocked`, `locked`, or a value it does not name) stops a flow.
 pub const USABLE_STATUSES: &[&str] = &["open", "activated"];
-
-/// The statuses the schema names that stop a flow.
-pub const STOPPED_STATUSES: &[&str] = &["closed", "blocked", "locked"];
 
 /// A card as Solid returns it (the fields PinDesk reads).
 #[derive(Debug, Clone, PartialEq, Eq)]

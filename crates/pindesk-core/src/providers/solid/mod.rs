@@ -20,6 +20,6 @@ mod client;
 mod errors;
 
 pub use answers::parse_pin_token_answer;
-pub use card::{parse_card, SolidCard, STOPPED_STATUSES, USABLE_STATUSES};
+pub use card::{parse_card, SolidCard, USABLE_STATUSES};
 pub use client::SolidClient;
 pub use errors::{SolidError, SolidRejection};
