@@ -6,14 +6,11 @@
 //! whatever the provider confirms without a new build. Like every state-changing call, it is
 //! never retried here.
 
-use reqwest::header::CONTENT_TYPE;
-use reqwest::Method;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::answers::confirm_ok;
 use super::client::Call;
 use super::{VaultClient, VaultError};
-use crate::http::{self, TransportError};
+use crate::http;
 use crate::policy::check_vault_card_pin;
 use crate::secret::{AccessToken, CardPin};
 use crate::validate::{ValidationError, VaultCardId};
@@ -81,16 +78,8 @@ impl VaultClient {
             field_name.len() + pin.expose().len(),
         )?;
         let path = format!("/v2/card/{}/pin", card.get());
-        let request = self
-            .authorized(Method::POST, &path, token)?
-            .header(CONTENT_TYPE, "application/json")
-            .body(http::secret_body(body))
-            .build()
-            .map_err(|e| TransportError::from_reqwest(&e))?;
-        let answer = self
-            .exchange(Call::SetCardPin, request, &[token.expose(), pin.expose()])
-            .await?;
-        confirm_ok(Call::SetCardPin, &answer)
+        self.post_secret_json(Call::SetCardPin, &path, token, body, &[pin.expose()])
+            .await
     }
 }
 

@@ -114,16 +114,8 @@ impl VaultClient {
             code.expose().len(),
         )?;
         let path = format!("/v2/card/{}/passcode/sms/verify", card.get());
-        let request = self
-            .authorized(Method::POST, &path, token)?
-            .header(CONTENT_TYPE, "application/json")
-            .body(http::secret_body(body))
-            .build()
-            .map_err(|e| TransportError::from_reqwest(&e))?;
-        let answer = self
-            .exchange(Call::VerifyCode, request, &[token.expose(), code.expose()])
-            .await?;
-        confirm_ok(Call::VerifyCode, &answer)
+        self.post_secret_json(Call::VerifyCode, &path, token, body, &[code.expose()])
+            .await
     }
 
     /// `GET /v2/card/rsa-public-key`: Vault's current key for encrypting a passcode. Retried
@@ -188,20 +180,32 @@ impl VaultClient {
         let body =
             http::json_secret_body(&set, key.id.len() + code.expose().len() + ciphertext.len())?;
         let path = format!("/v2/card/{}/passcode/code/set", card.get());
+        let secrets = [code.expose(), passcode.expose()];
+        self.post_secret_json(Call::SetPasscode, &path, token, body, &secrets)
+            .await
+    }
+
+    /// `POST path` with the bearer token and a JSON `body` holding secrets (zeroized once
+    /// sent), expecting Vault's success answer. `secrets` (besides the token) are kept out of
+    /// anything an error or a log shows. Never retried: these calls change the card.
+    pub(super) async fn post_secret_json(
+        &self,
+        call: Call,
+        path: &str,
+        token: &AccessToken,
+        body: Zeroizing<Vec<u8>>,
+        secrets: &[&str],
+    ) -> Result<(), VaultError> {
         let request = self
-            .authorized(Method::POST, &path, token)?
+            .authorized(Method::POST, path, token)?
             .header(CONTENT_TYPE, "application/json")
             .body(http::secret_body(body))
             .build()
             .map_err(|e| TransportError::from_reqwest(&e))?;
-        let answer = self
-            .exchange(
-                Call::SetPasscode,
-                request,
-                &[token.expose(), code.expose(), passcode.expose()],
-            )
-            .await?;
-        confirm_ok(Call::SetPasscode, &answer)
+        let mut hidden = vec![token.expose()];
+        hidden.extend_from_slice(secrets);
+        let answer = self.exchange(call, request, &hidden).await?;
+        confirm_ok(call, &answer)
     }
 }
 
