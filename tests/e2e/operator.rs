@@ -329,15 +329,36 @@ fn holds_finds_digits_only_on_their_own() {
     assert!(!holds(b"", "8264"));
 }
 
-/// Types `card` into the (focused, empty) card id and waits for the card panel to confirm it:
-/// returns what it says, and the repeat warning if it shows one. Typing is not an action of
-/// the flow's count: the scenario reads the panel as an operator would.
-pub fn confirm_card(app: &App, card: &str) -> (String, Option<String>) {
+/// After a change to `card`: "Next card" (Enter), the same card typed again, and the card
+/// panel confirms it with a repeat warning naming `change`, lists `operation` among what was
+/// recorded on the card, and the flow's `action` button reads `label`. Typing is not an action
+/// of a flow's count: the scenario reads the panel as an operator would.
+pub fn assert_repeat_warning(
+    app: &App,
+    card: &str,
+    change: &str,
+    operation: &str,
+    action: (&str, &str),
+) {
+    app.press(&[keys::ENTER]);
+    wait_focus(app, "card");
     let keys: Vec<char> = card.chars().collect();
     app.press(&keys);
     let summary = wait_text(app, "[data-card-check] [data-card-summary]");
-    let warning = shown(app, "[data-card-warning]").then(|| wait_text(app, "[data-card-warning]"));
-    (summary, warning)
+    assert!(
+        summary.contains("Confirmed with the provider"),
+        "confirmed card: {summary}"
+    );
+    let warning = wait_text(app, "[data-card-warning]");
+    assert!(
+        warning.contains("succeeded on this card") && warning.contains(change),
+        "warning: {warning}"
+    );
+    let recent = wait_text(app, "[data-card-recent]");
+    assert!(recent.contains(operation), "recent: {recent}");
+    let (name, label) = action;
+    let button = app.text(&app.find(&format!("[data-action=\"{name}\"]")));
+    assert_eq!(button, label);
 }
 
 /// The value of the input matching `selector`, if there is one.

@@ -4,9 +4,9 @@
 //! reply (but the explicit reveal), log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, confirm_card, field_value, focused_field, history,
-    record_replies, replies, sandbox_post, sandbox_url, shown, tab_to, wait_focus, wait_profiles,
-    wait_text, Operator,
+    assert_no_secret_leaked, assert_page_clean, assert_repeat_warning, field_value, focused_field,
+    history, record_replies, replies, sandbox_post, sandbox_url, shown, tab_to, wait_focus,
+    wait_profiles, wait_text, Operator,
 };
 use pindesk_e2e::harness::App;
 use pindesk_e2e::webdriver::{keys, DEFAULT_WAIT};
@@ -149,18 +149,13 @@ fn solid_token_in_two_actions_reveal_and_set_pin() {
     );
 
     // The same card again: the panel warns that its PIN was just set, and the button says so.
-    op.press(keys::ENTER, "Next card");
-    wait_focus(&app, "card");
-    let (_, warning) = confirm_card(&app, CARD);
-    let warning = warning.expect("a repeat warning for the card just changed");
-    assert!(
-        warning.contains("succeeded on this card") && warning.contains("PIN"),
-        "warning: {warning}"
+    assert_repeat_warning(
+        &app,
+        CARD,
+        "PIN",
+        "solid.set_pin",
+        ("get-token", "Get PIN token anyway"),
     );
-    let recent = wait_text(&app, "[data-card-recent]");
-    assert!(recent.contains("solid.set_pin"), "recent: {recent}");
-    let get = app.text(&app.find("[data-action=\"get-token\"]"));
-    assert_eq!(get, "Get PIN token anyway");
     app.screenshot("7-repeat-warning");
 
     assert_no_secret_leaked(

@@ -4,7 +4,7 @@
 //! secret in any IPC reply, log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, confirm_card, focused_field, history,
+    assert_no_secret_leaked, assert_page_clean, assert_repeat_warning, focused_field, history,
     record_replies, sandbox_post, sandbox_url, shown, tab_to, wait_focus, wait_profiles, wait_text,
     Operator,
 };
@@ -120,19 +120,13 @@ fn vault_flow_keyboard_only_in_six_actions() {
     assert!(app.find_all("input[type=\"password\"]").is_empty());
 
     // The same card again: the panel warns that its passcode was just set.
-    app.press(&[keys::ENTER]);
-    wait_focus(&app, "card");
-    let (summary, warning) = confirm_card(&app, CARD);
-    assert!(summary.contains("ACTIVE"), "confirmed card: {summary}");
-    let warning = warning.expect("a repeat warning for the card just changed");
-    assert!(
-        warning.contains("succeeded on this card") && warning.contains("passcode"),
-        "warning: {warning}"
+    assert_repeat_warning(
+        &app,
+        CARD,
+        "passcode",
+        "vault.set_passcode",
+        ("send-code", "Send code anyway"),
     );
-    let recent = wait_text(&app, "[data-card-recent]");
-    assert!(recent.contains("vault.set_passcode"), "recent: {recent}");
-    let send = app.text(&app.find("[data-action=\"send-code\"]"));
-    assert_eq!(send, "Send code anyway");
     app.screenshot("6-repeat-warning");
     app.press(&[ESCAPE]);
     assert!(!shown(&app, "[data-demo-sms]"), "demo panel cleared");

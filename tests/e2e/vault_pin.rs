@@ -4,7 +4,7 @@
 //! reply, log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, confirm_card, history, record_replies,
+    assert_no_secret_leaked, assert_page_clean, assert_repeat_warning, history, record_replies,
     sandbox_post, sandbox_url, tab_to, wait_focus, wait_profiles, wait_text, Operator,
 };
 use pindesk_e2e::harness::App;
@@ -82,16 +82,13 @@ fn vault_card_pin_in_three_actions() {
     );
 
     // The same card again: the panel warns that its PIN was just set.
-    app.press(&[keys::ENTER]);
-    wait_focus(&app, "card");
-    let (_, warning) = confirm_card(&app, CARD);
-    let warning = warning.expect("a repeat warning for the card just changed");
-    assert!(
-        warning.contains("card PIN") && warning.contains("succeeded on this card"),
-        "warning: {warning}"
+    assert_repeat_warning(
+        &app,
+        CARD,
+        "card PIN",
+        "vault.set_card_pin",
+        ("set-card-pin", "Set card PIN anyway"),
     );
-    let set = app.text(&app.find("[data-action=\"set-card-pin\"]"));
-    assert_eq!(set, "Set card PIN anyway");
     app.screenshot("4-repeat-warning");
 
     assert_no_secret_leaked(
