@@ -2,6 +2,9 @@
 //! code of a card, passcode and PIN checks, key rotation, faults and the virtual clock. They
 //! exist so tests and demos can play the cardholder; they answer `{"error"}` on failure.
 
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::hash::Hash;
 use std::time::Duration;
 
 use axum::extract::rejection::PathRejection;
@@ -69,6 +72,28 @@ struct PassCodeCheck {
     pass_code: String,
 }
 
+#[derive(serde::Deserialize)]
+struct PinCheck {
+    pin: String,
+}
+
+/// `{"matches"}`: whether the card `id` of `cards` holds (`held`) the secret `asked` about;
+/// 404 for a card the sandbox does not know.
+fn secret_matches<K, C>(
+    cards: &HashMap<K, C>,
+    id: &K,
+    held: impl Fn(&C) -> Option<&str>,
+    asked: &str,
+) -> ControlResult
+where
+    K: Eq + Hash + Display,
+{
+    let card = cards
+        .get(id)
+        .ok_or_else(|| SandboxError::not_found(format!("card {id} was not found")))?;
+    Ok(Json(json!({ "matches": held(card) == Some(asked) })))
+}
+
 /// `POST /_sandbox/vault/cards/{card_id}/check-passcode`.
 pub(crate) async fn check_passcode(
     State(app): State<App>,
@@ -79,17 +104,26 @@ pub(crate) async fn check_passcode(
     let id = vault_card(path)?;
     let check: PassCodeCheck = parse(&headers, &body)?;
     let world = app.world();
-    let card = world
-        .vault_cards
-        .get(&id)
-        .ok_or_else(|| SandboxError::not_found(format!("card {id} was not found")))?;
-    let matches = card.passcode.as_deref() == Some(check.pass_code.as_str());
-    Ok(Json(json!({ "matches": matches })))
+    secret_matches(
+        &world.vault_cards,
+        &id,
+        |c| c.passcode.as_deref(),
+        &check.pass_code,
+    )
 }
 
-#[derive(serde::Deserialize)]
-struct PinCheck {
-    pin: String,
+/// `POST /_sandbox/vault/cards/{card_id}/check-pin`: the card PIN set through
+/// `/v2/card/{id}/pin`.
+pub(crate) async fn check_vault_pin(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ControlResult {
+    let id = vault_card(path)?;
+    let check: PinCheck = parse(&headers, &body)?;
+    let world = app.world();
+    secret_matches(&world.vault_cards, &id, |c| c.pin.as_deref(), &check.pin)
 }
 
 /// `POST /_sandbox/solid/cards/{card_id}/check-pin`.
@@ -102,12 +136,7 @@ pub(crate) async fn check_pin(
     let id = path_param(path)?;
     let check: PinCheck = parse(&headers, &body)?;
     let world = app.world();
-    let card = world
-        .solid_cards
-        .get(&id)
-        .ok_or_else(|| SandboxError::not_found(format!("card {id} was not found")))?;
-    let matches = card.pin.as_deref() == Some(check.pin.as_str());
-    Ok(Json(json!({ "matches": matches })))
+    secret_matches(&world.solid_cards, &id, |c| c.pin.as_deref(), &check.pin)
 }
 
 /// `POST /_sandbox/vault/rotate-key`: a new key pair and `keyId`; the old id is refused.

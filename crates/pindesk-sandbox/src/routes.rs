@@ -47,7 +47,7 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route(
             "/_sandbox/vault/cards/{card_id}/check-pin",
-            post(vault_pin::check_pin),
+            post(control::check_vault_pin),
         )
         .route("/_sandbox/vault/rotate-key", post(control::rotate_key))
         .route(

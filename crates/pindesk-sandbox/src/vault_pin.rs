@@ -1,6 +1,6 @@
 //! Vault's card PIN: `POST /v2/card/{id}/pin` ("Set/Reset PIN Code") sets or resets the PIN
-//! of an active card with no SMS code and no old PIN, any number of times, and the control
-//! `POST /_sandbox/vault/cards/{card_id}/check-pin` that tells whether a card holds a PIN.
+//! of an active card with no SMS code and no old PIN, any number of times (the control
+//! `POST /_sandbox/vault/cards/{card_id}/check-pin` tells whether a card holds a PIN).
 //!
 //! Vault does not publish the body; the sandbox takes PinDesk's decision, `{"pin":"NNNN"}`
 //! as JSON, and answers `{"result":"ok"}`. A PIN breaking Vault's published rules (exactly 4
@@ -13,11 +13,10 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use bytes::Bytes;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::body;
-use crate::control::{parse, vault_card};
-use crate::errors::{SandboxError, VaultError, VaultKind};
+use crate::errors::{VaultError, VaultKind};
 use crate::policy;
 use crate::state::App;
 use crate::vault::{authorize, card_id, ok};
@@ -52,27 +51,4 @@ pub(crate) async fn set_pin(
         .map_err(|v| VaultError::new(VaultKind::Validation, v.0).field(PIN_FIELD))?;
     card.pin = Some(pin);
     Ok(ok())
-}
-
-#[derive(serde::Deserialize)]
-struct PinCheck {
-    pin: String,
-}
-
-/// `POST /_sandbox/vault/cards/{card_id}/check-pin` with `{"pin"}`: `{"matches"}`.
-pub(crate) async fn check_pin(
-    State(app): State<App>,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, SandboxError> {
-    let id = vault_card(path)?;
-    let check: PinCheck = parse(&headers, &body)?;
-    let world = app.world();
-    let card = world
-        .vault_cards
-        .get(&id)
-        .ok_or_else(|| SandboxError::not_found(format!("card {id} was not found")))?;
-    let matches = card.pin.as_deref() == Some(check.pin.as_str());
-    Ok(Json(json!({ "matches": matches })))
 }
