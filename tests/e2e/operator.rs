@@ -370,3 +370,28 @@ pub fn field_value(app: &App, selector: &str) -> Option<String> {
     .as_str()
     .map(str::to_owned)
 }
+
+/// The sandbox's control endpoint `path` (a `check-passcode` or `check-pin`) says the card
+/// holds `secret` (sent as `field`) and not `other`.
+pub fn assert_sandbox_holds(app: &App, path: &str, field: &str, secret: &str, other: &str) {
+    let sandbox = sandbox_url(app);
+    let check =
+        |value: &str| sandbox_post(&sandbox, path, json!({ field: value }))["matches"].clone();
+    assert_eq!(
+        check(secret),
+        Value::Bool(true),
+        "{path}: the card holds it"
+    );
+    assert_eq!(check(other), Value::Bool(false), "{path}: and nothing else");
+}
+
+/// The history has `operation` on `card` finished ok.
+pub fn assert_recorded_ok(app: &App, operation: &str, card: &str) {
+    let entries = history(app);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["operation"] == operation && e["outcome"] == "ok" && e["card_id"] == card),
+        "history has {operation} ok on {card}: {entries:?}"
+    );
+}

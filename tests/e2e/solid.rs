@@ -4,13 +4,12 @@
 //! reply (but the explicit reveal), log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, assert_repeat_warning, field_value, focused_field,
-    history, record_replies, replies, sandbox_post, sandbox_url, shown, tab_to, wait_focus,
-    wait_profiles, wait_text, Operator,
+    assert_no_secret_leaked, assert_page_clean, assert_recorded_ok, assert_repeat_warning,
+    assert_sandbox_holds, field_value, focused_field, record_replies, replies, shown, tab_to,
+    wait_focus, wait_profiles, wait_text, Operator,
 };
 use pindesk_e2e::harness::App;
 use pindesk_e2e::webdriver::{keys, DEFAULT_WAIT};
-use serde_json::{json, Value};
 
 /// The demo sandbox's active Solid card, its expiry and last4.
 const CARD: &str = "crd_7948d9a96706dd05360a340002de725f";
@@ -129,24 +128,15 @@ fn solid_token_in_two_actions_reveal_and_set_pin() {
     assert!(app.find_all("input[type=\"password\"]").is_empty());
     assert_page_clean(&app, &[&token, PIN]);
 
-    let sandbox = sandbox_url(&app);
-    let check = |pin: &str| {
-        sandbox_post(
-            &sandbox,
-            &format!("/_sandbox/solid/cards/{CARD}/check-pin"),
-            json!({ "pin": pin }),
-        )
-    };
-    assert_eq!(check(PIN)["matches"], Value::Bool(true));
-    assert_eq!(check("9517")["matches"], Value::Bool(false));
-
-    let entries = history(&app);
-    assert!(
-        entries
-            .iter()
-            .any(|e| e["operation"] == "solid.set_pin" && e["outcome"] == "ok"),
-        "history has solid.set_pin ok: {entries:?}"
+    assert_sandbox_holds(
+        &app,
+        &format!("/_sandbox/solid/cards/{CARD}/check-pin"),
+        "pin",
+        PIN,
+        "9517",
     );
+
+    assert_recorded_ok(&app, "solid.set_pin", CARD);
 
     // The same card again: the panel warns that its PIN was just set, and the button says so.
     assert_repeat_warning(

@@ -4,9 +4,9 @@
 //! secret in any IPC reply, log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, assert_repeat_warning, focused_field, history,
-    record_replies, sandbox_post, sandbox_url, shown, tab_to, wait_focus, wait_profiles, wait_text,
-    Operator,
+    assert_no_secret_leaked, assert_page_clean, assert_recorded_ok, assert_repeat_warning,
+    assert_sandbox_holds, focused_field, record_replies, shown, tab_to, wait_focus, wait_profiles,
+    wait_text, Operator,
 };
 use pindesk_e2e::harness::App;
 use pindesk_e2e::webdriver::{keys, DEFAULT_WAIT};
@@ -133,27 +133,16 @@ fn vault_flow_keyboard_only_in_six_actions() {
     assert_page_clean(&app, &[PASSCODE, &code]);
 
     // The sandbox holds exactly this passcode.
-    let sandbox = sandbox_url(&app);
-    let check = |pass: &str| {
-        sandbox_post(
-            &sandbox,
-            &format!("/_sandbox/vault/cards/{CARD}/check-passcode"),
-            json!({ "passCode": pass }),
-        )
-    };
-    assert_eq!(check(PASSCODE)["matches"], Value::Bool(true));
-    assert_eq!(check("Other123")["matches"], Value::Bool(false));
+    assert_sandbox_holds(
+        &app,
+        &format!("/_sandbox/vault/cards/{CARD}/check-passcode"),
+        "passCode",
+        PASSCODE,
+        "Other123",
+    );
 
     // The history says it was done.
-    let entries = history(&app);
-    assert!(
-        entries
-            .iter()
-            .any(|e| e["operation"] == "vault.set_passcode"
-                && e["outcome"] == "ok"
-                && e["card_id"] == CARD),
-        "history has vault.set_passcode ok: {entries:?}"
-    );
+    assert_recorded_ok(&app, "vault.set_passcode", CARD);
 
     assert_no_secret_leaked(
         &app,
@@ -290,13 +279,13 @@ fn vault_already_verified_code_path() {
         "the verified-code path sends nothing but the set"
     );
 
-    let sandbox = sandbox_url(&app);
-    let check = sandbox_post(
-        &sandbox,
+    assert_sandbox_holds(
+        &app,
         &format!("/_sandbox/vault/cards/{CARD}/check-passcode"),
-        json!({ "passCode": PASSCODE }),
+        "passCode",
+        PASSCODE,
+        "Other123",
     );
-    assert_eq!(check["matches"], Value::Bool(true));
     assert_no_secret_leaked(
         &app,
         &[PASSCODE, &code],

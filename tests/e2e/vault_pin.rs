@@ -4,12 +4,11 @@
 //! reply, log or file.
 
 use crate::operator::{
-    assert_no_secret_leaked, assert_page_clean, assert_repeat_warning, history, record_replies,
-    sandbox_post, sandbox_url, tab_to, wait_focus, wait_profiles, wait_text, Operator,
+    assert_no_secret_leaked, assert_page_clean, assert_recorded_ok, assert_repeat_warning,
+    assert_sandbox_holds, record_replies, tab_to, wait_focus, wait_profiles, wait_text, Operator,
 };
 use pindesk_e2e::harness::App;
 use pindesk_e2e::webdriver::keys;
-use serde_json::{json, Value};
 
 /// A card the demo sandbox knows, ACTIVE.
 const CARD: &str = "1234435";
@@ -61,25 +60,14 @@ fn vault_card_pin_in_three_actions() {
     );
     assert_page_clean(&app, &[PIN]);
 
-    let sandbox = sandbox_url(&app);
-    let check = |pin: &str| {
-        sandbox_post(
-            &sandbox,
-            &format!("/_sandbox/vault/cards/{CARD}/check-pin"),
-            json!({ "pin": pin }),
-        )
-    };
-    assert_eq!(check(PIN)["matches"], Value::Bool(true));
-    assert_eq!(check("9517")["matches"], Value::Bool(false));
-    let entries = history(&app);
-    assert!(
-        entries
-            .iter()
-            .any(|e| e["operation"] == "vault.set_card_pin"
-                && e["outcome"] == "ok"
-                && e["card_id"] == CARD),
-        "history has vault.set_card_pin ok: {entries:?}"
+    assert_sandbox_holds(
+        &app,
+        &format!("/_sandbox/vault/cards/{CARD}/check-pin"),
+        "pin",
+        PIN,
+        "9517",
     );
+    assert_recorded_ok(&app, "vault.set_card_pin", CARD);
 
     // The same card again: the panel warns that its PIN was just set.
     assert_repeat_warning(
