@@ -24,7 +24,7 @@ export interface CardPanel {
   warning(): string | null;
   /** Shows the card as a flow step's reply confirmed it (a pending look-up is dropped). */
   confirmed(card: CardSummary): void;
-  /** Offers the profile's cards again (after the profile changed). */
+  /** Offers the profile's cards (once the profiles are listed). */
   reload(): void;
   /** Empties the panel. */
   reset(): void;
@@ -38,6 +38,8 @@ export interface CardPanelOptions {
   input: HTMLInputElement;
   /** The chosen profile. */
   profile: () => string | null;
+  /** The profile picker: when it changes, the cards are offered and looked up anew. */
+  picker?: HTMLSelectElement;
   /** Offer the customer's cards in the card field (Vault). */
   choices?: boolean;
   /** Called after every change of what the panel says. */
@@ -159,6 +161,11 @@ export function cardPanel(opts: CardPanelOptions): CardPanel {
       () => undefined,
     );
   };
+
+  opts.picker?.addEventListener("change", () => {
+    reload();
+    schedule();
+  });
 
   return {
     element,

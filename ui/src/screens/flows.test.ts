@@ -420,6 +420,23 @@ describe("card confirmation", () => {
     expect(q('[data-action="send-code"]')!.textContent).toBe("Send code");
   });
 
+  it("offers and confirms anew when the operator picks another profile", async () => {
+    handlers.list_profiles = () => [profile("demo-vault", "vault", true), profile("desk-vault", "vault")];
+    mount(vaultScreen);
+    await flush();
+    type('[data-field="card"]', "1234435");
+    await looked();
+    const select = q<HTMLSelectElement>('[data-field="profile"]')!;
+    select.value = "desk-vault";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    await looked();
+    expect(calls("vault_cards").map((c) => c[1])).toEqual([{ profile: "demo-vault" }, { profile: "desk-vault" }]);
+    expect(calls("look_up_card").map((c) => c[1])).toEqual([
+      { profile: "demo-vault", card: "1234435" },
+      { profile: "desk-vault", card: "1234435" },
+    ]);
+  });
+
   it("warns of a recent or unknown change, lists what was recorded, and says 'anyway' on the button", async () => {
     const warning = "A passcode change of this card has an unknown outcome: check with the caller first.";
     handlers.look_up_card = ({ card }) =>

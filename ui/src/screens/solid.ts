@@ -18,6 +18,7 @@ import { countdown, formatSeconds, type Countdown } from "../forms/countdown";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
 import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
+import { showResult } from "../forms/result";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
 import {
@@ -28,8 +29,6 @@ import {
   solidRevealToken,
   solidSetPin,
 } from "../ipc";
-import { badge } from "../shell/badge";
-import { profileName } from "../views";
 import { flowKeys } from "./flow-keys";
 import type { Screen } from "./screen";
 import {
@@ -94,7 +93,7 @@ function mountSolid(section: HTMLElement): () => void {
   let setButton: HTMLButtonElement | null = null;
   const rules = liveRules(() => pin?.input ?? null, "pin", (candidate) => pinRules(picker.value(), candidate));
 
-  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), changed: () => update() });
+  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), picker: picker.select, changed: () => update() });
 
   const root = h(
     "div",
@@ -364,17 +363,7 @@ function mountSolid(section: HTMLElement): () => void {
     const chosen = picker.chosen();
     closeToken();
     flow = advance(flow, { type: "set" });
-    result.replaceChildren(
-      h("h2", { class: "result__title" }, "PIN set"),
-      h(
-        "p",
-        { class: "result__what" },
-        `Card ${outcome.value.card_id} at ${clockTime(outcome.value.at)}`,
-        ...(chosen ? [` · ${profileName(chosen)} `, badge(chosen.environment_kind)] : []),
-      ),
-      newButton,
-    );
-    result.hidden = false;
+    showResult(result, "PIN set", `Card ${outcome.value.card_id} at ${clockTime(outcome.value.at)}`, chosen, newButton);
     update();
     newButton.focus();
   };
@@ -401,10 +390,7 @@ function mountSolid(section: HTMLElement): () => void {
   copyButton.addEventListener("click", () => void copy());
   discardButton.addEventListener("click", discard);
   cancelButton.addEventListener("click", cancel);
-  picker.select.addEventListener("change", () => {
-    card.input.dispatchEvent(new Event("input"));
-    update();
-  });
+  picker.select.addEventListener("change", update);
 
   root.addEventListener("input", (event) => {
     if (event.target === pin?.input || event.target === confirm?.input) {

@@ -14,11 +14,10 @@ import { clockTime } from "../forms/clock";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
 import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
+import { showResult } from "../forms/result";
 import { liveRules } from "../forms/rules";
 import { field, wipe } from "../forms/secret-field";
 import { pinRules, vaultSetCardPin } from "../ipc";
-import { badge } from "../shell/badge";
-import { profileName } from "../views";
 import { flowKeys } from "./flow-keys";
 import type { Screen } from "./screen";
 
@@ -73,7 +72,7 @@ function mountVaultPin(section: HTMLElement): () => void {
     pin.input.readOnly = locked;
     confirm.input.readOnly = locked;
   };
-  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), choices: true, changed: update });
+  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), picker: picker.select, choices: true, changed: update });
 
   /** (Re)builds the PIN fields, so nothing typed before stays in the page. */
   const buildPinStep = () => {
@@ -159,18 +158,7 @@ function mountVaultPin(section: HTMLElement): () => void {
     const done = outcome.value;
     wipePins();
     if (done.card) confirmation.confirmed(done.card);
-    const chosen = picker.chosen();
-    result.replaceChildren(
-      h("h2", { class: "result__title" }, "Card PIN set"),
-      h(
-        "p",
-        { class: "result__what" },
-        `Card ${done.card_id} at ${clockTime(done.at)}`,
-        ...(chosen ? [` · ${profileName(chosen)} `, badge(chosen.environment_kind)] : []),
-      ),
-      newButton,
-    );
-    result.hidden = false;
+    showResult(result, "Card PIN set", `Card ${done.card_id} at ${clockTime(done.at)}`, picker.chosen(), newButton);
     update();
     newButton.focus();
   };
@@ -199,11 +187,7 @@ function mountVaultPin(section: HTMLElement): () => void {
   setButton.addEventListener("click", () => void setPin());
   newButton.addEventListener("click", cancel);
   cancelButton.addEventListener("click", cancel);
-  picker.select.addEventListener("change", () => {
-    confirmation.reload();
-    card.input.dispatchEvent(new Event("input"));
-    update();
-  });
+  picker.select.addEventListener("change", update);
   flowKeys(root, {
     picker: picker.select,
     card: card.input,

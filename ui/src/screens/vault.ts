@@ -15,11 +15,10 @@ import { clockTime } from "../forms/clock";
 import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "../forms/errors";
 import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
+import { showResult } from "../forms/result";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
 import { demoSms, passcodeRules, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
-import { badge } from "../shell/badge";
-import { profileName } from "../views";
 import { flowKeys } from "./flow-keys";
 import type { Screen, ScreenContext } from "./screen";
 import { advance, canResend, enterAction, initialFlow, resendIn, type VaultFlow } from "./vault-flow";
@@ -70,7 +69,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     (candidate) => passcodeRules(picker.value(), candidate),
   );
 
-  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), choices: true, changed: () => update() });
+  const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), picker: picker.select, choices: true, changed: () => update() });
 
   const root = h(
     "div",
@@ -266,26 +265,15 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     code?.input.focus();
   };
 
-  const showResult = (cardId: string) => {
-    const profile = picker.chosen();
-    result.replaceChildren(
-      h("h2", { class: "result__title" }, "Passcode set"),
-      h(
-        "p",
-        { class: "result__what" },
-        `Card ${cardId}`,
-        ...(profile ? [` · ${profileName(profile)} `, badge(profile.environment_kind)] : []),
+  const showDone = (cardId: string) => {
+    const steps = h(
+      "ul",
+      { class: "result__steps" },
+      ...done.map((op) =>
+        h("li", { "data-op": op.operation }, `${OPERATIONS[op.operation] ?? op.operation} at ${clockTime(op.at)}`),
       ),
-      h(
-        "ul",
-        { class: "result__steps" },
-        ...done.map((op) =>
-          h("li", { "data-op": op.operation }, `${OPERATIONS[op.operation] ?? op.operation} at ${clockTime(op.at)}`),
-        ),
-      ),
-      newButton,
     );
-    result.hidden = false;
+    showResult(result, "Passcode set", `Card ${cardId}`, picker.chosen(), newButton, steps);
   };
 
   const setPasscode = async () => {
@@ -317,7 +305,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     flow = advance(flow, { type: "set" });
     wipeSecrets();
     sentRow.hidden = true;
-    showResult(cardId);
+    showDone(cardId);
     update();
     newButton.focus();
   };
@@ -390,11 +378,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     flow = advance(flow, { type: "have-code", on: haveCode.checked });
     update();
   });
-  picker.select.addEventListener("change", () => {
-    confirmation.reload();
-    card.input.dispatchEvent(new Event("input"));
-    update();
-  });
+  picker.select.addEventListener("change", update);
 
   flowKeys(root, {
     picker: picker.select,
