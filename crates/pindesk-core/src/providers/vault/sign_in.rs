@@ -107,14 +107,14 @@ impl SignInRefusal {
             .map(|m| format!(" Vault says: \u{201c}{m}\u{201d}"))
             .unwrap_or_default();
         let advice = match self {
-            SignInRefusal::WrongCredentials => "Vault refused the sign-in: the profile's stored phone number or password is wrong. Edit the profile's sign-in.".to_owned(),
+            SignInRefusal::WrongCredentials => "Vault refused the sign-in: the profile's stored phone number or password is wrong. Replace them on the Credentials screen (with pindesk-cli: remove the profile and add it again).".to_owned(),
             SignInRefusal::LockedOut => "Vault has locked sign-in for now after too many attempts; PinDesk will not try again by itself. Wait, then retry.".to_owned(),
             SignInRefusal::FirewallLocked => "Vault's firewall is blocking sign-in from this computer for 30 minutes; PinDesk will not try again by itself. Wait, or contact Vault's support.".to_owned(),
             SignInRefusal::AccountLocked => "Vault has locked this account: contact Vault's support.".to_owned(),
             SignInRefusal::PasswordExpired => "The sign-in password has expired: reset it with Vault, then update the profile.".to_owned(),
             SignInRefusal::VerificationRequired => "Vault asks this account for a verification step PinDesk cannot complete: ask Vault for an account without it, or use an access token.".to_owned(),
             SignInRefusal::InvalidField => format!(
-                "Vault refused a field of the sign-in{}.",
+                "Vault refused a field of the sign-in{}: check that setting of the profile (or the stored phone number) against what Vault gave you.",
                 rejection.field_suffix()
             ),
         };
