@@ -1,29 +1,53 @@
 /**
  * Starting the UI: asks the app who it is, draws the shell (a kiosk's screens only), starts the
  * idle timer that clears everything, then tells the app the UI is ready (the start-up time is
- * measured up to that call).
+ * measured up to that call). When the app cannot be asked, no screen is drawn at all.
  */
 import type { AppInfo } from "./bindings/AppInfo";
+import { h } from "./dom";
 import { appInfo, forgetSecrets, uiReady } from "./ipc";
 import { SCREENS } from "./screens";
 import { clearAfterIdle } from "./shell/idle";
 import { screensFor } from "./shell/kiosk";
 import { mountShell, type Shell } from "./shell/shell";
+import { asErrorReport, errorView } from "./widgets/error-view";
 
-/** Starts the UI in `root`; resolves once the app has been told the UI is ready. */
-export async function start(root: HTMLElement): Promise<Shell> {
-  let info: AppInfo | null = null;
+/**
+ * What the page shows when the app cannot say who it is (mode, kiosk, idle timeout): nothing
+ * but the reason. Without that answer no screen is safe to offer, so none is.
+ */
+export function showStartFailure(root: HTMLElement, error: unknown): void {
+  root.replaceChildren(
+    h(
+      "main",
+      { class: "start-failure", "data-start-failure": true, role: "alert" },
+      h("h1", {}, "PinDesk could not start"),
+      h("p", {}, ...errorView(asErrorReport(error), "The app did not say how it is set up")),
+      h("p", {}, "Close PinDesk and start it again; if this persists, contact your administrator."),
+    ),
+  );
+}
+
+/**
+ * Starts the UI in `root`; resolves with the shell once the app has been told the UI is
+ * ready, or with `null` when the app could not be asked who it is (the page then fails
+ * closed: an error and no screen).
+ */
+export async function start(root: HTMLElement): Promise<Shell | null> {
+  let info: AppInfo;
   try {
     info = await appInfo();
   } catch (error) {
     console.error("app_info failed", error);
+    showStartFailure(root, error);
+    return null;
   }
   const screens = screensFor(info, SCREENS);
   const shell = mountShell(root, screens, info);
   const start = screens[0]?.id ?? "vault";
   clearAfterIdle(
     { document: root.ownerDocument, show: shell.show, start, forgetSecrets },
-    info?.idle_timeout_secs ?? null,
+    info.idle_timeout_secs,
   );
   // Let the browser lay out and paint the shell before reporting ready.
   await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));

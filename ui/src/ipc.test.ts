@@ -64,13 +64,4 @@ describe("start", () => {
     expect(calls[0]).toBe("app_info");
     expect(calls.at(-1)).toBe("ui_ready");
   });
-
-  it("still draws the shell when the app cannot be asked", async () => {
-    invoke.mockRejectedValue(new Error("no bridge"));
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const root = document.createElement("div");
-    await start(root);
-    expect(root.querySelector("[data-status-bar]")?.textContent).toContain("No profile");
-    errors.mockRestore();
-  });
 });

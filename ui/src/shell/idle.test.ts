@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SCREENS } from "../screens";
-import { CLEARED_NOTE, clearAfterIdle, FALLBACK_TIMEOUT_SECS, watchIdle } from "./idle";
+import { CLEARED_NOTE, clearAfterIdle, FALLBACK_TIMEOUT_SECS, MAX_TIMEOUT_SECS, watchIdle } from "./idle";
 import { mountShell } from "./shell";
 
 beforeEach(() => {
@@ -95,11 +95,21 @@ describe("clearAfterIdle", () => {
     expect(after).not.toBe(before);
   });
 
-  it("never waits longer than 15 minutes, even without an answer from the app", () => {
-    for (const timeout of [null, 0, 100_000]) {
+  it("never waits longer than 15 minutes", () => {
+    const { forgetSecrets, watch } = setup(100_000);
+    vi.advanceTimersByTime(MAX_TIMEOUT_SECS * 1000 - 1);
+    expect(forgetSecrets).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(forgetSecrets).toHaveBeenCalledTimes(1);
+    watch.stop();
+  });
+
+  it("fails closed without a timeout from the app: the shortest the settings allow (30 s)", () => {
+    expect(FALLBACK_TIMEOUT_SECS).toBe(30);
+    for (const timeout of [null, 0]) {
       document.body.replaceChildren();
       const { forgetSecrets, watch } = setup(timeout);
-      vi.advanceTimersByTime(FALLBACK_TIMEOUT_SECS * 1000);
+      vi.advanceTimersByTime(30_000);
       expect(forgetSecrets).toHaveBeenCalledTimes(1);
       watch.stop();
     }

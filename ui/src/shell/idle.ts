@@ -12,8 +12,14 @@ import type { ScreenId } from "../screens/screen";
 /** The events that count as the operator being there. */
 export const ACTIVITY_EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "input"] as const;
 
-/** The timeout used when the app could not be asked (the 15-minute ceiling). */
-export const FALLBACK_TIMEOUT_SECS = 15 * 60;
+/** The longest idle timeout the app allows (15 minutes): a longer one is cut to it. */
+export const MAX_TIMEOUT_SECS = 15 * 60;
+
+/**
+ * The timeout used when the app gave none (it could not be asked, or said 0): the shortest
+ * the settings allow, so not knowing fails closed.
+ */
+export const FALLBACK_TIMEOUT_SECS = 30;
 
 /** A running idle timer. */
 export interface IdleWatch {
@@ -63,7 +69,7 @@ export const CLEARED_NOTE = "Everything was cleared after inactivity.";
 
 /** Clears every field and secret after `timeoutSecs` idle and returns to the start screen. */
 export function clearAfterIdle(target: ClearTarget, timeoutSecs: number | null): IdleWatch {
-  const secs = timeoutSecs && timeoutSecs > 0 ? Math.min(timeoutSecs, FALLBACK_TIMEOUT_SECS) : FALLBACK_TIMEOUT_SECS;
+  const secs = timeoutSecs && timeoutSecs > 0 ? Math.min(timeoutSecs, MAX_TIMEOUT_SECS) : FALLBACK_TIMEOUT_SECS;
   return watchIdle(target.document, secs * 1000, () => {
     target.forgetSecrets().catch((error: unknown) => console.error("forget_secrets failed", error));
     // Away from the field that had focus, so the fresh screen starts clean.
