@@ -85,8 +85,8 @@ impl Desk {
         // every call that needs a profile.
         let retention = profiles
             .load()
-            .map(|f| f.settings.history_retention_days)
-            .unwrap_or(crate::profile::AppSettings::default().history_retention_days);
+            .map(|f| f.settings.history_retention())
+            .unwrap_or(crate::profile::AppSettings::default().history_retention());
         history.apply_retention(retention, now)?;
         Ok(Self {
             paths,

@@ -1,5 +1,6 @@
 //! The store: the database opened in WAL mode, entries started and finished, old ones deleted.
 
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -133,9 +134,14 @@ impl History {
         Ok(())
     }
 
-    /// Deletes entries started more than `days` days before `now`. Returns how many went.
-    pub fn apply_retention(&self, days: u32, now: OffsetDateTime) -> Result<usize, HistoryError> {
-        let cutoff = now - time::Duration::days(i64::from(days));
+    /// Deletes entries started more than `days` days before `now` (never all of them: at
+    /// least a day is kept). Returns how many went.
+    pub fn apply_retention(
+        &self,
+        days: NonZeroU32,
+        now: OffsetDateTime,
+    ) -> Result<usize, HistoryError> {
+        let cutoff = now - time::Duration::days(i64::from(days.get()));
         self.conn()
             .execute(
                 "DELETE FROM entries WHERE started_at < ?1",
@@ -224,7 +230,11 @@ mod tests {
             "kept",
         ))
         .unwrap();
-        assert_eq!(h.apply_retention(365, now).unwrap(), 1);
+        assert_eq!(
+            h.apply_retention(NonZeroU32::new(365).unwrap(), now)
+                .unwrap(),
+            1
+        );
         let rows = h.query(&Filter::default(), Page::first(10)).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].card_id.as_deref(), Some("kept"));

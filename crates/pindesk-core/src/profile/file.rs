@@ -1,5 +1,7 @@
 //! The whole profiles file: app-wide settings, the profiles and the active one.
 
+use std::num::NonZeroU32;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Profile, ProfileError, ProfileId};
@@ -33,34 +35,63 @@ pub struct AppSettings {
 }
 
 impl AppSettings {
+    /// The settings out of their range: each key as the file names it, and why.
+    fn out_of_range(&self) -> Vec<(&'static str, &'static str)> {
+        let mut bad = Vec::new();
+        if !(1..=3650).contains(&self.history_retention_days) {
+            bad.push((
+                "history_retention_days",
+                "keep history between 1 and 3650 days",
+            ));
+        }
+        if !(30..=900).contains(&self.idle_timeout_secs) {
+            bad.push((
+                "idle_timeout_secs",
+                "the idle timeout must be between 30 and 900 seconds (15 minutes)",
+            ));
+        }
+        if !(5..=120).contains(&self.clipboard_clear_secs) {
+            bad.push((
+                "clipboard_clear_secs",
+                "clear the clipboard after 5 to 120 seconds",
+            ));
+        }
+        bad
+    }
+
     /// Checks each setting's range; the error names the key as the file does.
     pub fn validate(&self) -> Result<(), ProfileError> {
-        let invalid = |field: &'static str, message: &str| {
-            Err(ProfileError::Invalid {
+        match self.out_of_range().first() {
+            Some(&(field, message)) => Err(ProfileError::Invalid {
                 profile: None,
                 field,
                 message: message.into(),
-            })
-        };
-        if !(1..=3650).contains(&self.history_retention_days) {
-            return invalid(
-                "history_retention_days",
-                "keep history between 1 and 3650 days",
-            );
+            }),
+            None => Ok(()),
         }
-        if !(30..=900).contains(&self.idle_timeout_secs) {
-            return invalid(
-                "idle_timeout_secs",
-                "the idle timeout must be between 30 and 900 seconds (15 minutes)",
-            );
+    }
+
+    /// How many days of history to keep: never none, whatever the value says.
+    pub fn history_retention(&self) -> NonZeroU32 {
+        NonZeroU32::new(self.history_retention_days).unwrap_or(NonZeroU32::MIN)
+    }
+
+    /// These settings with every value out of its range replaced by its default (a file
+    /// edited by hand must not, say, make retention delete the whole history), and what was
+    /// replaced: the key and why.
+    pub fn with_safe_defaults(mut self) -> (Self, Vec<(&'static str, &'static str)>) {
+        let bad = self.out_of_range();
+        let defaults = Self::default();
+        for &(key, _) in &bad {
+            match key {
+                "history_retention_days" => {
+                    self.history_retention_days = defaults.history_retention_days;
+                }
+                "idle_timeout_secs" => self.idle_timeout_secs = defaults.idle_timeout_secs,
+                _ => self.clipboard_clear_secs = defaults.clipboard_clear_secs,
+            }
         }
-        if !(5..=120).contains(&self.clipboard_clear_secs) {
-            return invalid(
-                "clipboard_clear_secs",
-                "clear the clipboard after 5 to 120 seconds",
-            );
-        }
-        Ok(())
+        (self, bad)
     }
 }
 

@@ -83,7 +83,7 @@ impl ProfileStore {
                 return Err(corrupt(line, column, "the file is not UTF-8 text".into()));
             }
         };
-        let file: ProfilesFile = match toml::from_str(&text) {
+        let mut file: ProfilesFile = match toml::from_str(&text) {
             Ok(file) => file,
             Err(e) => {
                 *blocked = true;
@@ -93,6 +93,15 @@ impl ProfileStore {
                 return Err(corrupt(line, column, e.message().trim().to_owned()));
             }
         };
+        let (settings, replaced) = file.settings.with_safe_defaults();
+        for (key, why) in replaced {
+            tracing::warn!(
+                file = %self.path.display(),
+                key,
+                "setting out of range ({why}): its default is used"
+            );
+        }
+        file.settings = settings;
         if let Err(e) = file.validate() {
             *blocked = true;
             return Err(corrupt(1, 1, e.to_string()));
