@@ -21,6 +21,7 @@ describe("views", () => {
       environment_kind: "sandbox",
       environment_label: "sandbox",
       secrets: [["api-key", "missing"]],
+      warnings: [],
     };
     expect(secretsOf(view)).toEqual([{ field: "api_key", state: "missing" }]);
     expect(profileName(view)).toBe("acme");

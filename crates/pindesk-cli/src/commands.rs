@@ -273,6 +273,9 @@ fn profile_details(view: &ProfileView) -> String {
         lines.push(format!("token life:   {} s", s.token_lifetime_secs));
     }
     lines.push(format!("secrets:      {}", secrets_text(view)));
+    for warning in &view.warnings {
+        lines.push(format!("warning:      {warning}"));
+    }
     lines.join("\n")
 }
 

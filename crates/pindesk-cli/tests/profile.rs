@@ -704,3 +704,45 @@ fn usage_errors_exit_2_and_are_json_with_json() {
     assert!(run.stdout.starts_with("pindesk-cli "));
     assert_eq!(desk.config_files().len(), 0);
 }
+
+#[test]
+fn a_plain_http_profile_is_shown_as_not_encrypted() {
+    require_secret_service();
+    let sb = TestSandbox::start();
+    let desk = Desk::new();
+    let local = unique("plain");
+    let remote = unique("tls");
+    for (name, env) in [(&local, sb.base_url()), (&remote, "sandbox")] {
+        desk.run(
+            &["profile", "add", name, "--provider", "vault", "--env", env],
+            &format!("{}\n", sb.canaries.vault_token),
+        )
+        .expect(0);
+    }
+
+    let run = desk.run(&["profile", "show", &local], "");
+    run.expect(0);
+    assert!(
+        run.stdout.contains(
+            "warning:      plain HTTP, not encrypted (environment): only for a local forwarder or test server"
+        ),
+        "{}",
+        run.stdout
+    );
+    let shown = desk.run(&["--json", "profile", "show", &local], "").json();
+    assert_eq!(
+        shown["warnings"].as_array().map(Vec::len),
+        Some(1),
+        "{shown}"
+    );
+
+    let run = desk.run(&["profile", "show", &remote], "");
+    run.expect(0);
+    assert!(!run.stdout.contains("warning:"), "{}", run.stdout);
+    let shown = desk.run(&["--json", "profile", "show", &remote], "").json();
+    assert_eq!(shown["warnings"], json!([]));
+
+    for name in [&local, &remote] {
+        desk.run(&["profile", "remove", name], "").expect(0);
+    }
+}

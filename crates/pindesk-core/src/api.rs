@@ -83,6 +83,19 @@ pub struct ProfileView {
     pub environment_label: String,
     /// The state of each secret it needs.
     pub secrets: Vec<(SecretKind, SecretState)>,
+    /// What the operator should know before using it (a plain-HTTP URL); empty for demo
+    /// profiles, whose loopback sandbox the DEMO badge already explains.
+    pub warnings: Vec<String>,
+}
+
+/// The warning for a profile whose `settings` are plain-HTTP URLs.
+pub fn plain_http_warning(settings: &[&str]) -> Option<String> {
+    (!settings.is_empty()).then(|| {
+        format!(
+            "plain HTTP, not encrypted ({}): only for a local forwarder or test server",
+            settings.join(", ")
+        )
+    })
 }
 
 /// A profile to add or edit as an operator gives it (the desktop's Credentials form, the

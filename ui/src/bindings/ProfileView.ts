@@ -32,4 +32,9 @@ environment_label: string,
 /**
  * The state of each secret it needs.
  */
-secrets: Array<[SecretKind, SecretState]>, };
+secrets: Array<[SecretKind, SecretState]>, 
+/**
+ * What the operator should know before using it (a plain-HTTP URL); empty for demo
+ * profiles, whose loopback sandbox the DEMO badge already explains.
+ */
+warnings: Array<string>, };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ProfileView } from "../bindings/ProfileView";
-import { checkValues, emptyValues, formFieldFor, secretStateWords, toInput, toSecrets, valuesFrom } from "./profile-editor";
+import { checkValues, emptyValues, formFieldFor, plainHttpFields, secretStateWords, toInput, toSecrets, valuesFrom } from "./profile-editor";
 
 const stored: ProfileView = {
   profile: {
@@ -15,6 +15,7 @@ const stored: ProfileView = {
   environment_kind: "local",
   environment_label: "http://127.0.0.1:4010",
   secrets: [["api-key", "stored"]],
+  warnings: [],
 };
 
 describe("profile form", () => {
@@ -64,6 +65,15 @@ describe("profile form", () => {
     expect("card_pin_field" in toInput({ ...v, cardPinField: "  " })).toBe(false);
     expect("card_pin_field" in toInput({ ...v, provider: "solid" })).toBe(false);
     expect(formFieldFor("card_pin_field")).toBe("card_pin_field");
+  });
+
+  it("names the URL fields that are plain HTTP, among those that apply", () => {
+    const v = { ...emptyValues("vault"), environment: "custom" as const, baseUrl: " HTTP://127.0.0.1:9 ", signoutUrl: "http://localhost:1" };
+    expect(plainHttpFields(v)).toEqual(["environment"]);
+    expect(plainHttpFields({ ...v, signIn: true })).toEqual(["environment", "signout_url"]);
+    expect(plainHttpFields({ ...v, environment: "sandbox" })).toEqual([]);
+    expect(plainHttpFields({ ...v, provider: "solid", pinEndpoint: "http://127.0.0.1:2" })).toEqual(["environment", "pin_endpoint"]);
+    expect(plainHttpFields({ ...v, baseUrl: "https://api.example.com" })).toEqual([]);
   });
 
   it("needs a valid id and the secret for a new profile, at their fields", () => {

@@ -97,6 +97,23 @@ const orNull = (value: string): string | null => {
   return trimmed === "" ? null : trimmed;
 };
 
+/** The words of the plain-HTTP warning, as the app's `profile show` gives them. */
+export const PLAIN_HTTP_NOTE = "plain HTTP, not encrypted: only for a local forwarder or test server";
+
+/**
+ * The URL fields of the form that are plain `http://` (what they send, secrets included,
+ * travels unencrypted), among those that apply to the provider and sign-in kind.
+ */
+export function plainHttpFields(v: ProfileFormValues): string[] {
+  const plain = (url: string) => /^http:\/\//i.test(url.trim());
+  const fields: [string, boolean][] = [
+    ["environment", v.environment === "custom" && plain(v.baseUrl)],
+    ["signout_url", v.provider === "vault" && v.signIn && plain(v.signoutUrl)],
+    ["pin_endpoint", v.provider === "solid" && plain(v.pinEndpoint)],
+  ];
+  return fields.filter(([, is]) => is).map(([name]) => name);
+}
+
 /** The profile's settings as the app takes them (no secret). */
 export function toInput(v: ProfileFormValues): ProfileInput {
   const vault = v.provider === "vault";

@@ -20,6 +20,7 @@ const demo: ProfileView = {
   environment_kind: "demo",
   environment_label: "demo",
   secrets: [["access-token", "demo"]],
+  warnings: [],
 };
 const solid: ProfileView = {
   profile: {
@@ -34,6 +35,7 @@ const solid: ProfileView = {
   environment_kind: "local",
   environment_label: "http://127.0.0.1:4010",
   secrets: [["api-key", "stored"]],
+  warnings: ["plain HTTP, not encrypted (environment): only for a local forwarder or test server"],
 };
 
 let root: HTMLElement;
@@ -82,6 +84,26 @@ describe("Credentials screen", () => {
     expect($('[data-profile-id="demo-vault"] [data-active-marker]')).toBeTruthy();
     expect($('[data-profile-id="acme"] .badge').textContent).toBe("LOCAL");
     expect($('[data-profile-id="acme"] [data-secret-kind="api_key"]').textContent).toBe("API key: stored");
+  });
+
+  it("warns of a plain-HTTP profile in the list and, live, in the editor", () => {
+    expect($('[data-profile-id="acme"] [data-profile-warning]').textContent).toBe(
+      "Warning: plain HTTP, not encrypted (environment): only for a local forwarder or test server",
+    );
+    expect(root.querySelector('[data-profile-id="demo-vault"] [data-profile-warning]')).toBeNull();
+    click('[data-profile-id="acme"] [data-action="edit"]');
+    const note = $("[data-plain-http]");
+    expect(note.hidden).toBe(false);
+    expect(note.textContent).toContain("(environment)");
+    const url = $<HTMLInputElement>("#profile-base-url");
+    url.value = "https://api.example.com";
+    url.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(note.hidden).toBe(true);
+    const pin = $<HTMLInputElement>("#profile-pin-endpoint");
+    pin.value = "http://127.0.0.1:9";
+    pin.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(note.hidden).toBe(false);
+    expect(note.textContent).toContain("(pin_endpoint)");
   });
 
   it("offers no edit or remove for a demo profile", () => {

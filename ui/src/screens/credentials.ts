@@ -21,6 +21,8 @@ import {
   secretStateWords,
   toInput,
   toSecrets,
+  plainHttpFields,
+  PLAIN_HTTP_NOTE,
   valuesFrom,
   type EnvironmentChoice,
   type ProfileFormValues,
@@ -267,6 +269,18 @@ function profileForm(
   for (const control of [f.provider.control, f.environment_kind.control, f.auth.control]) {
     control.addEventListener("change", sync);
   }
+  const plainNote = h("p", { class: "adm-warning", "data-plain-http": true, role: "status", hidden: true });
+  const showPlain = (): void => {
+    const plain = plainHttpFields(values());
+    plainNote.hidden = plain.length === 0;
+    plainNote.textContent = plain.length === 0 ? "" : `Warning: ${PLAIN_HTTP_NOTE} (${plain.join(", ")}).`;
+  };
+  for (const control of [f.provider.control, f.environment_kind.control, f.auth.control]) {
+    control.addEventListener("change", showPlain);
+  }
+  for (const control of [f.environment.control, f.signout_url.control, f.pin_endpoint.control]) {
+    control.addEventListener("input", showPlain);
+  }
 
   const wipeSecrets = (): void => {
     for (const field of [f.access_token, f.sign_in_phone, f.sign_in_password, f.api_key]) {
@@ -297,6 +311,7 @@ function profileForm(
     { class: "adm-form cred-form", "data-form": "profile", "data-mode": isNew ? "add" : "edit", novalidate: true },
     h("h2", { class: "adm-subtitle", id: "profile-form-title" }, isNew ? "Add a profile" : `Edit ${existing.profile.display_name}`),
     formError,
+    plainNote,
     f.id.row,
     f.display_name.row,
     f.provider.row,
@@ -351,6 +366,7 @@ function profileForm(
   });
 
   sync();
+  showPlain();
   return {
     element: form,
     focus: () => (isNew ? f.id.control : f.display_name.control).focus(),
@@ -439,6 +455,7 @@ function profileItem(view: ProfileView, actions: ListActions): HTMLElement {
       view.environment_label.includes("://") ? `Base URL: ${view.environment_label}` : `Environment: ${view.environment_label}`,
     ),
     secrets,
+    ...view.warnings.map((warning) => h("p", { class: "adm-warning", "data-profile-warning": true }, `Warning: ${warning}`)),
     h("div", { class: "adm-actions cred-item__actions" }, ...buttons),
     extra,
     result,

@@ -33,6 +33,7 @@ const profile = (id: string, provider: "vault" | "solid", active = false): Profi
   environment_kind: "demo",
   environment_label: "demo",
   secrets: [],
+  warnings: [],
 });
 
 type Handler = (args: Record<string, unknown>) => unknown;

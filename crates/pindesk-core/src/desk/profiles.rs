@@ -115,12 +115,20 @@ impl Desk {
         } else {
             profile.environment_kind()
         };
+        let warnings = if demo {
+            Vec::new()
+        } else {
+            crate::api::plain_http_warning(&profile.plain_http_settings())
+                .into_iter()
+                .collect()
+        };
         ProfileView {
             active: active == Some(&profile.id),
             demo,
             environment_kind,
             environment_label: self.environment_label(&profile),
             secrets: self.secret_states(&profile, demo),
+            warnings,
             profile,
         }
     }

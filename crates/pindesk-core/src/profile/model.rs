@@ -370,6 +370,24 @@ impl Profile {
         }
     }
 
+    /// The settings of this profile whose URL is plain `http://` (its requests, secrets
+    /// included, travel unencrypted: fine for a local forwarder or test server only).
+    pub fn plain_http_settings(&self) -> Vec<&'static str> {
+        let mut plain = Vec::new();
+        if self.base_url().is_ok_and(|u| u.is_plain_http()) {
+            plain.push("environment");
+        }
+        let signout = self.vault().and_then(|v| v.signout_url.as_ref());
+        if signout.is_some_and(BaseUrl::is_plain_http) {
+            plain.push("signout_url");
+        }
+        let pin = self.solid().and_then(|s| s.pin_endpoint.as_ref());
+        if pin.is_some_and(BaseUrl::is_plain_http) {
+            plain.push("pin_endpoint");
+        }
+        plain
+    }
+
     /// The provider base URL this profile calls. Fails for Vault `production`, which has no
     /// default host.
     pub fn base_url(&self) -> Result<BaseUrl, ProfileError> {

@@ -444,3 +444,21 @@ fn environments_are_badged_production_unless_documented_sandbox_loopback_or_mark
     let back: Profile = toml::from_str(&text).unwrap();
     assert_eq!(back, marked);
 }
+
+#[test]
+fn plain_http_settings_are_named() {
+    let mut v = vault("v");
+    assert!(
+        v.plain_http_settings().is_empty(),
+        "the sandbox host is https"
+    );
+    v.environment = Environment::parse("http://127.0.0.1:4010").unwrap();
+    v.vault_mut().unwrap().signout_url = Some("http://localhost:9".parse().unwrap());
+    assert_eq!(v.plain_http_settings(), ["environment", "signout_url"]);
+    let mut s = solid("s");
+    s.solid_mut().unwrap().pin_endpoint = Some("http://127.0.0.1:9".parse().unwrap());
+    assert_eq!(s.plain_http_settings(), ["pin_endpoint"]);
+    s.environment = Environment::parse("https://api.example.com").unwrap();
+    s.solid_mut().unwrap().pin_endpoint = Some("https://pin.example.com".parse().unwrap());
+    assert!(s.plain_http_settings().is_empty());
+}

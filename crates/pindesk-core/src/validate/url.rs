@@ -73,6 +73,11 @@ impl BaseUrl {
         self.0.as_str().trim_end_matches('/')
     }
 
+    /// Whether requests to it travel unencrypted (`http://`, allowed to loopback only).
+    pub fn is_plain_http(&self) -> bool {
+        self.0.scheme() == "http"
+    }
+
     /// Whether this points at the local computer (plain http is allowed only then).
     pub fn is_loopback(&self) -> bool {
         is_loopback(&self.0)
