@@ -55,6 +55,7 @@ const SET_PASSCODE: &str = "/v2/card/{id}/passcode/code/set";
 const RSA_KEY: &str = "/v2/card/rsa-public-key";
 const OAUTH: &str = "/oauth/token";
 const CARD_LIST: &str = "/v2/card/list";
+const SOLID_CARD_ROUTE: &str = "/v2/issuing/card/{card_id}";
 const PIN_TOKEN: &str = "/v2/issuing/card/{card_id}/set_pin_token";
 const SET_PIN: &str = "/v1/card/{card_id}/pin";
 
@@ -348,6 +349,46 @@ fn cases() -> Vec<Case> {
             sent: &[(SET_PASSCODE, 0)],
             applied: Some(true),
             within: Some(Duration::from_secs(3)),
+            ..ROW
+        },
+        // A read that changes nothing (sign-in, the RSA key, a card lookup) sent but not
+        // answered in time is a network failure, not an unknown outcome: nothing that changes
+        // the card was sent, and the flow is not locked.
+        Case {
+            case: "timeout on the card list (a read)",
+            fault: armed(&[json!({"route": CARD_LIST, "method": "GET", "delay_ms": 4000})]),
+            step: Step::SendCode,
+            expect: fails(Network, Outcome::Failed, &["Vault did not finish answering the request for the card list: no answer came in time. It changes nothing on the card: try again."]),
+            sent: &[(CARD_LIST, 0), (SEND_CODE, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "timeout on the RSA key (a read)",
+            fault: armed(&[json!({"route": RSA_KEY, "method": "GET", "delay_ms": 4000})]),
+            before: &[Before::VerifiedCode],
+            step: Step::SetPasscode,
+            expect: fails(Network, Outcome::Failed, &["Vault did not finish answering the request for its RSA key: no answer came in time."]),
+            sent: &[(RSA_KEY, 0), (SET_PASSCODE, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "timeout on the sign-in (a read)",
+            fault: armed(&[json!({"route": OAUTH, "method": "POST", "delay_ms": 4000})]),
+            who: Who::SignIn,
+            step: Step::SendCode,
+            expect: fails(Network, Outcome::Failed, &["Vault did not finish answering the sign-in: no answer came in time."]),
+            sent: &[(OAUTH, 0), (CARD_LIST, 0), (SEND_CODE, 0)],
+            applied: Some(false),
+            ..ROW
+        },
+        Case {
+            case: "timeout on the card lookup (a read)",
+            fault: armed(&[json!({"route": SOLID_CARD_ROUTE, "method": "GET", "delay_ms": 4000})]),
+            step: Step::PinToken,
+            expect: fails(Network, Outcome::Failed, &["Solid did not finish answering the card lookup: no answer came in time."]),
+            sent: &[(SOLID_CARD_ROUTE, 0), (PIN_TOKEN, 0)],
             ..ROW
         },
         // And no second PIN token is fetched.
@@ -1143,10 +1184,10 @@ async fn arm(sb: &Sandbox, fault: Value) {
     sandbox_post(sb, "/_sandbox/faults", fault).await;
 }
 
-/// Arms a counter on `route` (GET for the RSA key and the card list, POST for every other
+/// Arms a counter on `route` (GET for the RSA key and the card lookups, POST for every other
 /// route).
 async fn counter(sb: &Sandbox, route: &str) {
-    let method = if route == RSA_KEY || route == CARD_LIST {
+    let method = if [RSA_KEY, CARD_LIST, SOLID_CARD_ROUTE].contains(&route) {
         "GET"
     } else {
         "POST"

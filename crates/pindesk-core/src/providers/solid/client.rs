@@ -173,6 +173,14 @@ impl SolidClient {
         };
         let (status, answer) = match http::execute(&self.http, request, route).await {
             Ok(answer) => (answer.status, Some(answer)),
+            Err(HttpError::Transport(TransportError::MaybeSent { reason, .. }))
+                if matches!(call, Call::Card) =>
+            {
+                return Err(SolidError::ReadUnfinished {
+                    what: "the card lookup",
+                    reason,
+                })
+            }
             Err(HttpError::Transport(t)) => return Err(SolidError::Transport(t)),
             Err(HttpError::BodyTooLarge { status, limit }) => {
                 if refusal(status, call == Call::SetPin).is_none() {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::error::Category;
-use crate::http::TransportError;
+use crate::http::{MaybeSentReason, TransportError};
 use crate::providers::clean_opt;
 use crate::validate::ValidationError;
 
@@ -121,6 +121,16 @@ pub enum SolidError {
         /// What was wrong with the answer (never its content).
         detail: String,
     },
+    /// A call that changes nothing (the card lookup) was sent
+    /// but its answer never came in full. Category `network`: nothing on the card changed, so
+    /// the flow is not locked as if a change may have arrived.
+    #[error("Solid did not finish answering {what}: {reason}")]
+    ReadUnfinished {
+        /// The call, in words.
+        what: &'static str,
+        /// Why the answer did not come.
+        reason: MaybeSentReason,
+    },
     /// The transport failed: `network` when not sent, `unknown_outcome` when it may have
     /// arrived.
     #[error(transparent)]
@@ -141,6 +151,7 @@ impl SolidError {
             SolidError::ProviderUnavailable(_) => "provider_unavailable",
             SolidError::Unconfirmed { .. } => "unconfirmed",
             SolidError::Malformed { .. } => "malformed_answer",
+            SolidError::ReadUnfinished { .. } => "read_unfinished",
             SolidError::Transport(t) => t.code(),
         }
     }
@@ -156,6 +167,7 @@ impl SolidError {
             | SolidError::ProviderUnavailable(_)
             | SolidError::Malformed { .. } => Category::Rejected,
             SolidError::Unconfirmed { .. } => Category::UnknownOutcome,
+            SolidError::ReadUnfinished { .. } => Category::Network,
             SolidError::Transport(t) if t.may_have_been_sent() => Category::UnknownOutcome,
             SolidError::Transport(_) => Category::Network,
         }
@@ -223,6 +235,9 @@ impl SolidError {
             ),
             SolidError::Malformed { status, detail } => format!(
                 "Solid's answer could not be read (HTTP {status}, {detail}). Check the profile's base URL."
+            ),
+            SolidError::ReadUnfinished { what, reason } => format!(
+                "Solid did not finish answering {what}: {reason}. It changes nothing on the card: try again."
             ),
             SolidError::Transport(TransportError::NotSent { reason, .. }) => {
                 format!("Could not reach Solid: {reason}. Nothing was sent.")

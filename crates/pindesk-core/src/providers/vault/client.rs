@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::errors::refused;
 use super::{VaultError, VaultRejection};
-use crate::http::{self, Answer, HttpError};
+use crate::http::{self, Answer, HttpError, TransportError};
 use crate::providers::status::refusal;
 use crate::secret::AccessToken;
 use crate::validate::{BaseUrl, ValidationError};
@@ -35,6 +35,20 @@ impl Call {
             Call::SetCardPin => "/v2/card/{id}/pin",
             Call::SignOut => "/signout",
             Call::CardList => "/v2/card/list",
+        }
+    }
+
+    /// The call in words, for a message.
+    pub(super) fn words(self) -> &'static str {
+        match self {
+            Call::SignIn => "the sign-in",
+            Call::SendCode => "sending the SMS code",
+            Call::VerifyCode => "the code check",
+            Call::RsaKey => "the request for its RSA key",
+            Call::SetPasscode => "the passcode change",
+            Call::SetCardPin => "the card PIN change",
+            Call::SignOut => "the sign-out",
+            Call::CardList => "the request for the card list",
         }
     }
 
@@ -143,6 +157,14 @@ impl VaultClient {
     ) -> Result<Answer, VaultError> {
         let answer = match http::execute(&self.http, request, call.route()).await {
             Ok(answer) => answer,
+            Err(HttpError::Transport(TransportError::MaybeSent { reason, .. }))
+                if !call.changes_state() =>
+            {
+                return Err(VaultError::ReadUnfinished {
+                    what: call.words(),
+                    reason,
+                })
+            }
             Err(HttpError::Transport(t)) => return Err(VaultError::Transport(t)),
             Err(HttpError::BodyTooLarge { status, limit }) => {
                 let detail = format!("an answer larger than {limit} bytes");

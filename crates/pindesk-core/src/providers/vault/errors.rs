@@ -8,7 +8,7 @@ use thiserror::Error;
 use super::client::Call;
 use super::sign_in::SignInRefusal;
 use crate::error::Category;
-use crate::http::TransportError;
+use crate::http::{MaybeSentReason, TransportError};
 use crate::providers::clean_opt;
 use crate::providers::status::{refusal, Refusal};
 use crate::validate::ValidationError;
@@ -182,6 +182,16 @@ pub enum VaultError {
         /// What was wrong with the answer (never its content).
         detail: String,
     },
+    /// A call that changes nothing (a sign-in, the RSA key, the card list) was sent
+    /// but its answer never came in full. Category `network`: nothing on the card changed, so
+    /// the flow is not locked as if a change may have arrived.
+    #[error("Vault did not finish answering {what}: {reason}")]
+    ReadUnfinished {
+        /// The call, in words.
+        what: &'static str,
+        /// Why the answer did not come.
+        reason: MaybeSentReason,
+    },
     /// The transport failed: `network` when not sent, `unknown_outcome` when it may have
     /// arrived.
     #[error(transparent)]
@@ -201,6 +211,7 @@ impl VaultError {
             VaultError::ProviderUnavailable(_) => "provider_unavailable",
             VaultError::Unconfirmed { .. } => "unconfirmed",
             VaultError::Malformed { .. } => "malformed_answer",
+            VaultError::ReadUnfinished { .. } => "read_unfinished",
             VaultError::Transport(t) => t.code(),
         }
     }
@@ -216,6 +227,7 @@ impl VaultError {
             VaultError::Unauthorized(_) | VaultError::InvalidCredential => Category::Credentials,
             VaultError::SignInRefused { reason, .. } => reason.category(),
             VaultError::Unconfirmed { .. } => Category::UnknownOutcome,
+            VaultError::ReadUnfinished { .. } => Category::Network,
             VaultError::Transport(t) if t.may_have_been_sent() => Category::UnknownOutcome,
             VaultError::Transport(_) => Category::Network,
         }
@@ -276,6 +288,9 @@ impl VaultError {
             ),
             VaultError::Malformed { status, detail } => format!(
                 "Vault's answer could not be read (HTTP {status}, {detail}). Check the profile's base URL."
+            ),
+            VaultError::ReadUnfinished { what, reason } => format!(
+                "Vault did not finish answering {what}: {reason}. It changes nothing on the card: try again."
             ),
             VaultError::Transport(TransportError::NotSent { reason, .. }) => {
                 format!("Could not reach Vault: {reason}. Nothing was sent.")

@@ -215,9 +215,8 @@ fn retryable(e: &VaultError) -> bool {
     match e {
         VaultError::Transport(TransportError::NotSent { .. })
         | VaultError::ProviderUnavailable(_) => true,
-        VaultError::Transport(TransportError::MaybeSent { reason, .. }) => {
-            *reason != MaybeSentReason::Timeout
-        }
+        VaultError::Transport(TransportError::MaybeSent { reason, .. })
+        | VaultError::ReadUnfinished { reason, .. } => *reason != MaybeSentReason::Timeout,
         _ => false,
     }
 }
