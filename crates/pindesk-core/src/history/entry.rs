@@ -154,13 +154,27 @@ pub struct Entry {
     pub duration_ms: Option<u64>,
 }
 
-/// The operator's OS account name from the environment (`USER`, `USERNAME`, `LOGNAME`), or
-/// `unknown`.
+/// The operator's OS account: on Unix the name of the process's real uid (`uid:N` when the
+/// account database has no name for it), never the `USER` an environment can forge. Windows
+/// still reads `USERNAME` (not yet the account API).
 pub fn os_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .map(|s| truncate(&s, MAX_FIELD_CHARS))
+    truncate(&account_name(), MAX_FIELD_CHARS)
+}
+
+#[cfg(unix)]
+fn account_name() -> String {
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) if !user.name.is_empty() => user.name,
+        _ => format!("uid:{uid}"),
+    }
+}
+
+#[cfg(not(unix))]
+fn account_name() -> String {
+    std::env::var("USERNAME")
+        .ok()
+        .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
