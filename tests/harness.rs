@@ -6,9 +6,10 @@
 //! Dropping the [`App`] saves `target/e2e-screenshots/<test>.png` (also when the test failed),
 //! ends the session and kills the process group.
 //!
-//! The scenarios only run when `PINDESK_E2E=1` (as `make test` sets it, under Xvfb and a private
-//! D-Bus session); otherwise [`App::launch`] prints that the test was skipped and returns `None`.
-//! With `PINDESK_E2E=1`, any missing piece is a failure, never a skip.
+//! The scenarios are `#[ignore]`d, so a plain `cargo test` reports them ignored; the test
+//! command runs them with `--include-ignored` and `PINDESK_E2E=1`, under Xvfb and a private
+//! D-Bus session. A scenario asked for without `PINDESK_E2E=1`, or missing any piece, fails:
+//! it never passes without having driven the app.
 
 use crate::paths;
 use crate::webdriver::{Client, Session};
@@ -29,6 +30,16 @@ pub fn enabled() -> bool {
     std::env::var(ENABLE_VAR).as_deref() == Ok("1")
 }
 
+/// Fails the scenario `name` when the E2E environment is not set up. The scenarios are
+/// `#[ignore]`d, so this is reached only when one is asked for (`--include-ignored`): then not
+/// running it is a failure, never a pass.
+pub fn require_enabled(name: &str) {
+    assert!(
+        enabled(),
+        "e2e {name}: {ENABLE_VAR}=1 is not set; `make test` runs the E2E scenarios under Xvfb"
+    );
+}
+
 /// A running `pindesk` under WebDriver. Derefs to its [`Session`].
 pub struct App {
     name: String,
@@ -40,29 +51,23 @@ pub struct App {
 }
 
 impl App {
-    /// Starts `pindesk` with `args` for the test called `name`, or returns `None` (saying so on
-    /// stderr) when the E2E scenarios are not enabled.
-    pub fn launch(name: &str, args: &[&str]) -> Option<App> {
+    /// Starts `pindesk` with `args` for the test called `name`; fails the test when the E2E
+    /// environment is not set up (see [`require_enabled`]).
+    pub fn launch(name: &str, args: &[&str]) -> App {
         Self::launch_with(name, args, &[])
     }
 
     /// [`launch`](Self::launch) with extra environment variables for the app (for example
     /// `PINDESK_SYSTEM_CONFIG`).
-    pub fn launch_with(name: &str, args: &[&str], env: &[(&str, &OsStr)]) -> Option<App> {
-        if !enabled() {
-            announce(&format!(
-                "e2e: SKIPPED {name}: {ENABLE_VAR}=1 is not set \
-                 (`make test` runs the E2E tests under Xvfb)"
-            ));
-            return None;
-        }
+    pub fn launch_with(name: &str, args: &[&str], env: &[(&str, &OsStr)]) -> App {
+        require_enabled(name);
         let app = Self::start(name, args, env).unwrap_or_else(|e| panic!("e2e {name}: {e}"));
         announce(&format!(
             "e2e: RUNNING {name} against {} {}",
             paths::app_binary().display(),
             args.join(" ")
         ));
-        Some(app)
+        app
     }
 
     fn start(name: &str, args: &[&str], env: &[(&str, &OsStr)]) -> Result<App, String> {

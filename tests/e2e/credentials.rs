@@ -190,17 +190,12 @@ fn status_bar_profile(app: &App) -> String {
 }
 
 #[test]
+#[ignore = "E2E: drives the real app (the test command runs it with PINDESK_E2E=1)"]
 fn credentials_add_test_wrong_key_use_and_remove() {
-    if !pindesk_e2e::harness::enabled() {
-        let _ = App::launch("credentials_add_test_wrong_key_use_and_remove", &[]);
-        return;
-    }
+    pindesk_e2e::harness::require_enabled("credentials_add_test_wrong_key_use_and_remove");
     ensure_secret_service();
     let sandbox = SandboxProcess::start();
-    let Some(app) = App::launch("credentials_add_test_wrong_key_use_and_remove", &["--demo"])
-    else {
-        return;
-    };
+    let app = App::launch("credentials_add_test_wrong_key_use_and_remove", &["--demo"]);
     record_replies(&app);
     app.click(&app.find("[data-nav=\"credentials\"]"));
     profile_item(&app, "demo-vault");

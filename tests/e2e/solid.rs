@@ -35,11 +35,9 @@ fn token_text(app: &App) -> String {
 }
 
 #[test]
+#[ignore = "E2E: drives the real app (the test command runs it with PINDESK_E2E=1)"]
 fn solid_token_in_two_actions_reveal_and_set_pin() {
-    let Some(app) = App::launch("solid_token_in_two_actions_reveal_and_set_pin", &["--demo"])
-    else {
-        return;
-    };
+    let app = App::launch("solid_token_in_two_actions_reveal_and_set_pin", &["--demo"]);
     record_replies(&app);
     open_solid(&app);
     app.screenshot("1-start");
@@ -164,10 +162,9 @@ fn solid_token_in_two_actions_reveal_and_set_pin() {
 }
 
 #[test]
+#[ignore = "E2E: drives the real app (the test command runs it with PINDESK_E2E=1)"]
 fn solid_weak_pin_shown_live_and_refused() {
-    let Some(app) = App::launch("solid_weak_pin_shown_live_and_refused", &["--demo"]) else {
-        return;
-    };
+    let app = App::launch("solid_weak_pin_shown_live_and_refused", &["--demo"]);
     record_replies(&app);
     open_solid(&app);
     let mut op = Operator::new(&app);

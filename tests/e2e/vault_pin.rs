@@ -18,10 +18,9 @@ const PIN: &str = "7391";
 const MAX_ACTIONS: u32 = 3;
 
 #[test]
+#[ignore = "E2E: drives the real app (the test command runs it with PINDESK_E2E=1)"]
 fn vault_card_pin_in_three_actions() {
-    let Some(app) = App::launch("vault_card_pin_in_three_actions", &["--demo"]) else {
-        return;
-    };
+    let app = App::launch("vault_card_pin_in_three_actions", &["--demo"]);
     record_replies(&app);
     app.chord(keys::ALT, '3');
     app.find("[data-screen=\"vault-pin\"]");
