@@ -10,6 +10,22 @@ macro_rules! command_handler {
     };
 }
 
+/// The names of the listed commands a kiosk may call (`kiosk: true`).
+macro_rules! kiosk_command_names {
+    ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty, kiosk: $kiosk:literal;)*) => {
+        &[$(($kiosk, stringify!($name))),*]
+    };
+}
+
+/// Whether a kiosk may call the app's command `name`, as the list says; any other name
+/// (including one the list does not know) is refused.
+pub fn kiosk_allows(name: &str) -> bool {
+    const LISTED: &[(bool, &str)] = for_each_command!(kiosk_command_names);
+    LISTED
+        .iter()
+        .any(|&(kiosk, listed)| kiosk && listed == name)
+}
+
 #[cfg(test)]
 mod tests {
     //! `export_bindings_capabilities` and `export_bindings_commands` fail when the committed

@@ -37,15 +37,20 @@ pub fn idle_timeout(mode: Mode, configured: u64, system: &SystemConfig) -> u64 {
 /// an administrator with `pindesk-cli`).
 pub fn refuse_in_kiosk(state: &AppState) -> Result<(), ErrorReport> {
     if state.mode == Mode::Kiosk {
-        return Err(ErrorReport {
-            code: "kiosk".into(),
-            ..ErrorReport::new(
-                Category::Validation,
-                "this is a kiosk: profiles and settings are managed by an administrator",
-            )
-        });
+        return Err(refusal());
     }
     Ok(())
+}
+
+/// What a kiosk answers a command it does not offer.
+pub fn refusal() -> ErrorReport {
+    ErrorReport {
+        code: "kiosk".into(),
+        ..ErrorReport::new(
+            Category::Validation,
+            "this is a kiosk: profiles, settings and the history are managed by an administrator",
+        )
+    }
 }
 
 #[cfg(test)]

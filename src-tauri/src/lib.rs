@@ -122,13 +122,24 @@ pub fn configure_with<R: Runtime>(
     state: AppState,
     system: SystemConfig,
 ) -> Builder<R> {
+    let kiosk = state.mode == ipc::Mode::Kiosk;
+    let handler: Box<dyn Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync> =
+        Box::new(for_each_command!(command_handler));
     builder
         .plugin(shortcuts::plugin())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .manage(system)
-        .invoke_handler(for_each_command!(command_handler))
+        .invoke_handler(move |invoke| {
+            // A kiosk's limits hold in Rust too, whatever the page calls: every command the
+            // list does not mark `kiosk: true` is refused before it runs.
+            if kiosk && !command_gen::kiosk_allows(invoke.message.command()) {
+                invoke.resolver.reject(kiosk::refusal());
+                return true;
+            }
+            handler(invoke)
+        })
 }
 
 #[cfg(test)]
@@ -225,6 +236,29 @@ mod tests {
             .unwrap_err();
         assert_eq!(err["category"], "validation");
         assert!(err["message"].as_str().unwrap().contains("kiosk"));
+    }
+
+    #[test]
+    fn a_kiosk_refuses_every_command_the_list_keeps_from_it() {
+        let kiosk = app(Mode::Kiosk);
+        for (name, args) in [
+            ("use_profile", json!({"id": "demo-vault"})),
+            ("test_profile", json!({"id": "demo-vault", "card": null})),
+            ("history_page", json!({"query": {}})),
+            ("history_export_csv", json!({"query": {}})),
+            ("about_info", json!({})),
+            ("sign_out_profile", json!({"id": "demo-vault"})),
+        ] {
+            let err = kiosk.call(name, args.clone()).unwrap_err();
+            assert_eq!(err["code"], "kiosk", "{name}: {err}");
+            assert!(err["message"].as_str().unwrap().contains("kiosk"), "{name}");
+        }
+        // What a kiosk needs still answers, and outside a kiosk nothing is refused so.
+        kiosk.ok("list_profiles", json!({}));
+        let normal = app(Mode::Demo);
+        if let Err(e) = normal.call("use_profile", json!({"id": "demo-vault"})) {
+            assert_ne!(e["code"], "kiosk", "{e}");
+        }
     }
 
     #[test]
