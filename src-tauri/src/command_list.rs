@@ -72,12 +72,15 @@ macro_rules! for_each_command {
             /// Solid: requests a one-time PIN token, held by the app; returns everything but the token.
             solid_pin_token(profile: Option<String>, card: String) -> CmdResult<PinTokenInfo>,
                 kiosk: true;
-            /// Solid: shows the held token (the operator pressed Reveal).
-            solid_reveal_token(card: String) -> CmdResult<String>, kiosk: true;
+            /// Solid: shows the token held for the profile and card (the operator pressed Reveal).
+            solid_reveal_token(profile: Option<String>, card: String) -> CmdResult<String>,
+                kiosk: true;
             /// Solid: copies the held token to the clipboard; returns the seconds until it is cleared there.
-            solid_copy_token(card: String) -> CmdResult<u32>, kiosk: true;
-            /// Solid: forgets the held token.
-            solid_discard_token(card: String) -> (), kiosk: true;
+            solid_copy_token(profile: Option<String>, card: String) -> CmdResult<u32>,
+                kiosk: true;
+            /// Solid: forgets the token held for the profile and card.
+            solid_discard_token(profile: Option<String>, card: String) -> CmdResult<()>,
+                kiosk: true;
             /// Solid: sets the PIN through the profile's PIN endpoint.
             solid_set_pin(profile: Option<String>, card: String, pin: String, expiry: Option<String>, last4: Option<String>)
                 -> CmdResult<OpDone>, kiosk: true;

@@ -120,19 +120,19 @@ export function solidPinToken(profile: string | null, card: string): Promise<Pin
   return invoke<PinTokenInfo>("solid_pin_token", { profile, card });
 }
 
-/** Solid: shows the held token (the operator pressed Reveal). */
-export function solidRevealToken(card: string): Promise<string> {
-  return invoke<string>("solid_reveal_token", { card });
+/** Solid: shows the token held for the profile and card (the operator pressed Reveal). */
+export function solidRevealToken(profile: string | null, card: string): Promise<string> {
+  return invoke<string>("solid_reveal_token", { profile, card });
 }
 
 /** Solid: copies the held token to the clipboard; returns the seconds until it is cleared there. */
-export function solidCopyToken(card: string): Promise<number> {
-  return invoke<number>("solid_copy_token", { card });
+export function solidCopyToken(profile: string | null, card: string): Promise<number> {
+  return invoke<number>("solid_copy_token", { profile, card });
 }
 
-/** Solid: forgets the held token. */
-export function solidDiscardToken(card: string): Promise<void> {
-  return invoke<void>("solid_discard_token", { card });
+/** Solid: forgets the token held for the profile and card. */
+export function solidDiscardToken(profile: string | null, card: string): Promise<void> {
+  return invoke<void>("solid_discard_token", { profile, card });
 }
 
 /** Solid: sets the PIN through the profile's PIN endpoint. */

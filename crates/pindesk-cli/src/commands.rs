@@ -322,12 +322,14 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
         SolidCommand::PinToken(CardArgs { profile, card }) => {
             card.parse::<SolidCardId>().map_err(invalid)?;
             let info = desk.solid_pin_token(profile.as_deref(), &card).await?;
-            let token = desk.reveal_pin_token(&card).ok_or_else(|| {
-                Failure::new(
-                    Category::Internal,
-                    "the PIN token was not held after it was issued",
-                )
-            })?;
+            let token = desk
+                .reveal_pin_token(Some(&info.profile), &card)?
+                .ok_or_else(|| {
+                    Failure::new(
+                        Category::Internal,
+                        "the PIN token was not held after it was issued",
+                    )
+                })?;
             let expires = info.expires_at;
             let report = Report::new(
                 json!({"card_id": card, "set_pin_token": token.expose(), "expires_at": expires, "card": info.card}),

@@ -267,7 +267,11 @@ async fn demo_solid_flow_uses_the_held_token_once() {
         .unwrap();
     assert_eq!(info.card_id, SOLID_CARD);
     assert_eq!(info.lifetime_secs, 300);
-    assert!(f.desk.reveal_pin_token(SOLID_CARD).is_some());
+    assert!(f
+        .desk
+        .reveal_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+        .unwrap()
+        .is_some());
     f.desk
         .solid_set_pin(
             Some(DEMO_SOLID_PROFILE),
@@ -279,12 +283,77 @@ async fn demo_solid_flow_uses_the_held_token_once() {
         .await
         .unwrap();
     assert!(
-        f.desk.reveal_pin_token(SOLID_CARD).is_none(),
+        f.desk
+            .reveal_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+            .unwrap()
+            .is_none(),
         "the token is spent"
     );
     assert!(pin_matches(sb, SOLID_CARD, "6644").await);
     let ops: Vec<_> = history(&f.desk).into_iter().map(|e| e.operation).collect();
     assert_eq!(ops, vec!["solid.set_pin", "solid.pin_token"]);
+}
+
+/// Item 9 of the hardening: a PIN token is held for the profile it was issued through and
+/// the card, and only handed out for both.
+#[tokio::test]
+async fn a_pin_token_is_held_per_profile_and_card() {
+    let f = fixture(true).await;
+    let sb = &f.sandbox;
+    let profile = solid_profile(
+        "solid-main",
+        "Solid",
+        Environment::parse(&sb.base_url()).unwrap(),
+    );
+    f.desk
+        .add_profile(
+            profile,
+            NewCredentials::SolidApiKey(ApiKey::new(sb.config().solid_api_key.clone())),
+        )
+        .unwrap();
+    let held = |profile: &str, card: &str| {
+        f.desk
+            .reveal_pin_token(Some(profile), card)
+            .unwrap()
+            .map(|t| t.expose().to_owned())
+    };
+
+    f.desk
+        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+        .await
+        .unwrap();
+    let demo_token = held(DEMO_SOLID_PROFILE, SOLID_CARD).expect("held for the demo profile");
+    assert_eq!(
+        held("solid-main", SOLID_CARD),
+        None,
+        "not for another profile"
+    );
+    assert_eq!(
+        held(DEMO_SOLID_PROFILE, "card-other"),
+        None,
+        "not for another card"
+    );
+
+    f.desk
+        .solid_pin_token(Some("solid-main"), SOLID_CARD)
+        .await
+        .unwrap();
+    let main_token = held("solid-main", SOLID_CARD).expect("held for solid-main");
+    assert_ne!(main_token, demo_token, "two tokens, one per profile");
+    assert_eq!(
+        held(DEMO_SOLID_PROFILE, SOLID_CARD).as_deref(),
+        Some(demo_token.as_str()),
+        "a token for the same card through another profile does not replace it"
+    );
+
+    f.desk
+        .discard_pin_token(Some("solid-main"), SOLID_CARD)
+        .unwrap();
+    assert_eq!(held("solid-main", SOLID_CARD), None);
+    assert!(
+        held(DEMO_SOLID_PROFILE, SOLID_CARD).is_some(),
+        "the other one stays"
+    );
 }
 
 #[tokio::test]

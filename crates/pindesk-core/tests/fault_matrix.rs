@@ -233,6 +233,8 @@ struct Seen {
     message: Option<String>,
     /// The profile's stored access token just before the fault.
     token_before: Option<Zeroizing<String>>,
+    /// The profile the step ran with.
+    profile: &'static str,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -724,9 +726,12 @@ fn new_token_stored(f: &Fx, seen: &Seen) {
 }
 
 /// The refused PIN token is not kept.
-fn spent_token_forgotten(f: &Fx, _: &Seen) {
+fn spent_token_forgotten(f: &Fx, seen: &Seen) {
     assert!(
-        f.desk.reveal_pin_token(SOLID_CARD).is_none(),
+        f.desk
+            .reveal_pin_token(Some(seen.profile), SOLID_CARD)
+            .unwrap()
+            .is_none(),
         "the spent token is gone"
     );
 }
@@ -1010,6 +1015,7 @@ async fn run(case: &Case) {
             &Seen {
                 message,
                 token_before,
+                profile,
             },
         );
     }

@@ -95,7 +95,10 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
     desk.solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
         .await
         .unwrap();
-    let pin_token = desk.reveal_pin_token(SOLID_CARD).unwrap();
+    let pin_token = desk
+        .reveal_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+        .unwrap()
+        .unwrap();
     let pin_token = pin_token.expose().to_owned();
     desk.solid_set_pin(
         Some(DEMO_SOLID_PROFILE),

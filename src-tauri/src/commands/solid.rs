@@ -5,7 +5,7 @@ use super::{internal, CmdResult};
 use crate::clipboard;
 use crate::state::AppState;
 use pindesk_core::api::{OpDone, PinTokenInfo, PolicyRule};
-use pindesk_core::secret::Pin;
+use pindesk_core::secret::{Pin, PinToken};
 use tauri::{AppHandle, Runtime, State};
 
 /// Requests a one-time PIN token and holds it in the app; returns everything but the token.
@@ -21,28 +21,27 @@ pub async fn solid_pin_token(
         .await?)
 }
 
-/// Shows the held token (the operator pressed "Reveal"). The one command that returns a
-/// secret, and only this one.
+/// Shows the token held for the profile and card (the operator pressed "Reveal"). The one
+/// command that returns a secret, and only this one.
 #[tauri::command]
-pub fn solid_reveal_token(state: State<'_, AppState>, card: String) -> CmdResult<String> {
-    state
-        .desk
-        .reveal_pin_token(&card)
-        .map(|t| t.expose().to_owned())
-        .ok_or_else(|| super::invalid("token", "no usable PIN token for this card: get a new one"))
+pub fn solid_reveal_token(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+) -> CmdResult<String> {
+    Ok(held_token(&state, profile, &card)?.expose().to_owned())
 }
 
-/// Copies the held token to the clipboard and clears it there after the configured time if it
-/// still holds the token. The token never crosses the IPC bridge.
+/// Copies the token held for the profile and card to the clipboard and clears it there after
+/// the configured time if it still holds the token. The token never crosses the IPC bridge.
 #[tauri::command]
 pub fn solid_copy_token<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    profile: Option<String>,
     card: String,
 ) -> CmdResult<u32> {
-    let token = state.desk.reveal_pin_token(&card).ok_or_else(|| {
-        super::invalid("token", "no usable PIN token for this card: get a new one")
-    })?;
+    let token = held_token(&state, profile, &card)?;
     let secs = state
         .desk
         .profiles_file()
@@ -52,10 +51,27 @@ pub fn solid_copy_token<R: Runtime>(
     Ok(u32::try_from(secs).unwrap_or(u32::MAX))
 }
 
-/// Forgets the held token for the card.
+/// Forgets the token held for the profile and card.
 #[tauri::command]
-pub fn solid_discard_token(state: State<'_, AppState>, card: String) {
-    state.desk.discard_pin_token(&card);
+pub fn solid_discard_token(
+    state: State<'_, AppState>,
+    profile: Option<String>,
+    card: String,
+) -> CmdResult<()> {
+    Ok(state.desk.discard_pin_token(profile.as_deref(), &card)?)
+}
+
+/// The usable token held for the profile and card, or the error the UI drops its own on.
+fn held_token(state: &AppState, profile: Option<String>, card: &str) -> CmdResult<PinToken> {
+    state
+        .desk
+        .reveal_pin_token(profile.as_deref(), card)?
+        .ok_or_else(|| {
+            super::invalid(
+                "token",
+                "no usable PIN token for this profile and card: get a new one",
+            )
+        })
 }
 
 /// Sets the PIN through the profile's PIN endpoint with the held (or a new) token.

@@ -74,8 +74,9 @@ beforeEach(() => {
     look_up_card: ({ card }) => check(String(card)),
     vault_cards: () => [summary("1234435"), summary("9990001", { status: "BLOCKED", usable: false, masked_number: "•••• 0001" })],
     vault_set_card_pin: ({ card }) => done("vault.set_card_pin", String(card)),
-    solid_pin_token: ({ card }) => ({
+    solid_pin_token: ({ card, profile }) => ({
       card_id: card,
+      profile,
       expires_at: new Date(Date.now() + 300_000).toISOString(),
       lifetime_secs: 300,
       can_set_pin: true,
@@ -306,8 +307,9 @@ describe("solid screen", () => {
 
   it("discards the token when it expires and when the operator leaves", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    handlers.solid_pin_token = ({ card }) => ({
+    handlers.solid_pin_token = ({ card, profile }) => ({
       card_id: card,
+      profile,
       expires_at: new Date(Date.now() + 2_000).toISOString(),
       lifetime_secs: 2,
       can_set_pin: true,
@@ -321,6 +323,36 @@ describe("solid screen", () => {
     expect(q<HTMLButtonElement>('[data-action="set-pin"]')!.disabled).toBe(true);
     dispose();
     expect(calls("solid_discard_token").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("asks for the token held for its profile and card, and lets it go when the app holds none", async () => {
+    await token();
+    handlers.solid_reveal_token = () => {
+      throw { category: "validation", message: "no usable PIN token for this profile and card: get a new one", field: "token", reference: null, code: "invalid" };
+    };
+    q<HTMLButtonElement>('[data-action="reveal"]')!.click();
+    await flush();
+    expect(calls("solid_reveal_token")).toEqual([["solid_reveal_token", { profile: "demo-solid", card: "crd_1" }]]);
+    expect(q("[data-countdown]")!.textContent).toBe("The app no longer holds this token: get a new one.");
+    expect(q<HTMLButtonElement>('[data-action="reveal"]')!.disabled).toBe(true);
+    expect(q<HTMLButtonElement>('[data-action="copy"]')!.disabled).toBe(true);
+    expect(q<HTMLButtonElement>('[data-action="set-pin"]')!.disabled).toBe(true);
+  });
+
+  it("lets the token go when the app says the token could not be used (invalid_pin_token)", async () => {
+    await token();
+    handlers.solid_set_pin = () => {
+      throw { category: "validation", message: "The PIN token is empty or contains characters that cannot be sent; get a new one.", field: "token", reference: null, code: "invalid_pin_token" };
+    };
+    type('[data-field="pin"]', "8264");
+    type('[data-field="confirm"]', "8264");
+    key('[data-field="last4"]', "Enter");
+    await flush();
+    expect(calls("solid_set_pin")).toHaveLength(1);
+    expect(q<HTMLButtonElement>('[data-action="copy"]')!.disabled).toBe(true);
+    q<HTMLButtonElement>('[data-action="copy"]')!.click();
+    await flush();
+    expect(calls("solid_copy_token")).toHaveLength(0);
   });
 
   it("says when the clipboard clears after a copy", async () => {

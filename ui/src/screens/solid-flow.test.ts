@@ -15,7 +15,7 @@ import {
 
 const EMPTY = { pin: "", confirm: "", expiry: "", last4: "" };
 const FULL = { pin: "8264", confirm: "8264", expiry: "11/2029", last4: "3738" };
-const token = (cardId = "crd_1", canSetPin = true): SolidEvent => ({ type: "token", cardId, canSetPin });
+const token = (cardId = "crd_1", canSetPin = true): SolidEvent => ({ type: "token", cardId, profile: "demo-solid", canSetPin });
 
 interface Case {
   name: string;

@@ -16,13 +16,15 @@ export interface SolidFlow extends Lockable {
   step: SolidStep;
   /** The card the held token is for (`null`: no token is held). */
   cardId: string | null;
+  /** The profile the held token was issued through: the app hands it out only for both. */
+  profile: string | null;
   /** The profile can set PINs: the PIN form comes with the token. */
   canSetPin: boolean;
 }
 
 /** What happened in this flow (besides the events of every flow). */
 type SolidOwnEvent =
-  | { type: "token"; cardId: string; canSetPin: boolean }
+  | { type: "token"; cardId: string; profile: string; canSetPin: boolean }
   | { type: "expired" }
   | { type: "spent" }
   | { type: "set" }
@@ -42,7 +44,7 @@ export type SolidEnterAction = "get-token" | "set" | "unusable" | { focus: PinFi
 
 /** The state a flow starts in (and returns to on cancel). */
 export function initialSolidFlow(): SolidFlow {
-  return { step: "card", cardId: null, canSetPin: false, locked: false };
+  return { step: "card", cardId: null, profile: null, canSetPin: false, locked: false };
 }
 
 /** Whether a token is held (usable or not). */
@@ -64,14 +66,14 @@ export function showsPinForm(flow: SolidFlow): boolean {
 function step(flow: SolidFlow, event: SolidOwnEvent): SolidFlow {
   switch (event.type) {
     case "token":
-      return { ...flow, step: "token", cardId: event.cardId, canSetPin: event.canSetPin };
+      return { ...flow, step: "token", cardId: event.cardId, profile: event.profile, canSetPin: event.canSetPin };
     case "expired":
     case "spent":
       return flow.step === "token" ? { ...flow, step: "stale" } : flow;
     case "set":
-      return flow.step === "token" ? { ...flow, step: "done", cardId: null } : flow;
+      return flow.step === "token" ? { ...flow, step: "done", cardId: null, profile: null } : flow;
     case "discard":
-      return holdsToken(flow) ? { ...flow, step: "card", cardId: null } : flow;
+      return holdsToken(flow) ? { ...flow, step: "card", cardId: null, profile: null } : flow;
   }
 }
 

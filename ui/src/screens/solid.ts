@@ -159,7 +159,7 @@ function mountSolid(section: HTMLElement): () => void {
     hideToken();
     lifetime?.stop();
     lifetime = null;
-    if (flow.cardId !== null && tellApp) void solidDiscardToken(flow.cardId).catch(() => undefined);
+    if (flow.cardId !== null && tellApp) void solidDiscardToken(flow.profile, flow.cardId).catch(() => undefined);
   };
 
   /** Everything about the token gone from the page (the flow says what comes next). */
@@ -181,7 +181,17 @@ function mountSolid(section: HTMLElement): () => void {
     update();
   };
 
+  /** The app no longer holds the token (it answered so): the page lets it go too. */
+  const gone = () => {
+    dropToken(false);
+    flow = advance(flow, { type: "spent" });
+    lifeText.textContent = "The app no longer holds this token: get a new one.";
+    lifeText.setAttribute("data-expired", "true");
+    update();
+  };
+
   const failed = (what: string, error: ErrorReport) => {
+    if (error.field === "token" && tokenUsable(flow)) gone();
     if (error.category === "unknown_outcome") {
       dropToken(true);
       flow = advance(flow, { type: "unknown" });
@@ -231,7 +241,7 @@ function mountSolid(section: HTMLElement): () => void {
       dropToken(false);
       stopClipboardNote();
     }
-    flow = advance(flow, { type: "token", cardId: token.card_id, canSetPin: token.can_set_pin });
+    flow = advance(flow, { type: "token", cardId: token.card_id, profile: token.profile, canSetPin: token.can_set_pin });
     result.hidden = true;
     tokenTitle.textContent = `PIN token for card ${token.card_id}`;
     tokenPanel.hidden = false;
@@ -257,7 +267,7 @@ function mountSolid(section: HTMLElement): () => void {
       hideToken();
       return;
     }
-    const outcome = await busy.run(() => settle(solidRevealToken(cardId)));
+    const outcome = await busy.run(() => settle(solidRevealToken(flow.profile, cardId)));
     if (!outcome || disposed || !tokenUsable(flow)) return;
     if (!outcome.ok) {
       failed("Revealing the token", outcome.error);
@@ -274,7 +284,7 @@ function mountSolid(section: HTMLElement): () => void {
   const copy = async () => {
     const cardId = flow.cardId;
     if (cardId === null || !tokenUsable(flow)) return;
-    const outcome = await busy.run(() => settle(solidCopyToken(cardId)));
+    const outcome = await busy.run(() => settle(solidCopyToken(flow.profile, cardId)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Copying the token", outcome.error);

@@ -47,7 +47,7 @@ pub struct Desk {
     /// live only as long as demo mode, so the choice is kept here, never in the file.
     demo_active: Mutex<Option<ProfileId>>,
     vault_sessions: Mutex<HashMap<String, vault::Session>>,
-    pin_tokens: Mutex<HashMap<String, HeldPinToken>>,
+    pin_tokens: Mutex<HashMap<solid::TokenKey, HeldPinToken>>,
 }
 
 impl Desk {

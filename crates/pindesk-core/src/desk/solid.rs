@@ -1,8 +1,8 @@
 //! The Solid PIN services: get a one-time PIN token, and set a PIN through the PIN endpoint.
 //!
-//! A PIN token is a secret held here, per card, until it expires (the profile's token
-//! lifetime), is used once, or the desk forgets its secrets. It is handed out only when the
-//! operator asks to reveal or copy it.
+//! A PIN token is a secret held here, per profile and card, until it expires (the profile's
+//! token lifetime), is used once, or the desk forgets its secrets. It is handed out only when
+//! the operator asks to reveal or copy it, for the profile and the card it was issued for.
 
 use super::{lock, solid_settings, Desk, Error};
 use crate::api::{rfc3339, CardSummary, OpDone, PinTokenInfo};
@@ -13,11 +13,17 @@ use crate::secret::{ApiKey, Pin, PinToken};
 use crate::validate::{Expiry, Last4, SolidCardId};
 use time::OffsetDateTime;
 
-/// A PIN token held for a card, with when it stops being usable.
+/// A PIN token held for a profile and card, with when it stops being usable.
 pub struct HeldPinToken {
     token: PinToken,
-    profile: String,
     expires_at: OffsetDateTime,
+}
+
+/// What a held token is held under: the profile it was issued through and the card.
+pub(super) type TokenKey = (String, String);
+
+fn token_key(profile: &Profile, card: &str) -> TokenKey {
+    (profile.id.to_string(), card.to_owned())
 }
 
 impl Desk {
@@ -40,23 +46,32 @@ impl Desk {
         Ok(self.hold(&profile, &card, token, found.summary))
     }
 
-    /// The held token for the card, if still usable: for "reveal", "copy" and the CLI.
-    pub fn reveal_pin_token(&self, card: &str) -> Option<PinToken> {
+    /// The token held for the profile (the active one when `None`) and card, if still
+    /// usable: for "reveal", "copy" and the CLI. A token issued through another profile, or
+    /// for another card, is never handed out.
+    pub fn reveal_pin_token(
+        &self,
+        profile: Option<&str>,
+        card: &str,
+    ) -> Result<Option<PinToken>, Error> {
+        let key = token_key(&self.resolve_profile(profile)?, card);
         let now = OffsetDateTime::now_utc();
         let mut held = lock(&self.pin_tokens);
-        match held.get(card) {
+        Ok(match held.get(&key) {
             Some(t) if now < t.expires_at => Some(t.token.clone()),
             Some(_) => {
-                held.remove(card);
+                held.remove(&key);
                 None
             }
             None => None,
-        }
+        })
     }
 
-    /// Forgets the held token for the card.
-    pub fn discard_pin_token(&self, card: &str) {
-        lock(&self.pin_tokens).remove(card);
+    /// Forgets the token held for the profile (the active one when `None`) and card.
+    pub fn discard_pin_token(&self, profile: Option<&str>, card: &str) -> Result<(), Error> {
+        let key = token_key(&self.resolve_profile(profile)?, card);
+        lock(&self.pin_tokens).remove(&key);
+        Ok(())
     }
 
     /// Sets the card's PIN through the profile's PIN endpoint, once Solid has confirmed the
@@ -160,12 +175,8 @@ impl Desk {
         let lifetime_secs = profile.solid().map_or(0, |s| s.token_lifetime_secs);
         let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(lifetime_secs as i64);
         lock(&self.pin_tokens).insert(
-            card.to_string(),
-            HeldPinToken {
-                token,
-                profile: profile.id.to_string(),
-                expires_at,
-            },
+            token_key(profile, card.as_str()),
+            HeldPinToken { token, expires_at },
         );
         PinTokenInfo {
             card_id: card.to_string(),
@@ -177,12 +188,10 @@ impl Desk {
         }
     }
 
-    /// Removes and returns the held token for the card when it is usable and was obtained
-    /// through this profile.
+    /// Removes and returns the token held for the profile and card when it is usable.
     fn take_token(&self, profile: &Profile, card: &SolidCardId) -> Option<PinToken> {
-        let held = lock(&self.pin_tokens).remove(card.as_str())?;
-        (held.profile == profile.id.as_str() && OffsetDateTime::now_utc() < held.expires_at)
-            .then(|| held.token.clone())
+        let held = lock(&self.pin_tokens).remove(&token_key(profile, card.as_str()))?;
+        (OffsetDateTime::now_utc() < held.expires_at).then(|| held.token.clone())
     }
 }
 

@@ -182,6 +182,8 @@ impl SolidError {
     pub fn field(&self) -> Option<&str> {
         match self {
             SolidError::Invalid(v) => Some(v.field),
+            // The token was taken for this attempt: the UI lets it go too.
+            SolidError::InvalidPinToken => Some("token"),
             SolidError::Rejected(r)
             | SolidError::Unauthorized(r)
             | SolidError::PinTokenRefused(r) => r.field_name.as_deref(),
