@@ -195,8 +195,10 @@ pub fn log_file(paths: &Paths, program: &str) -> Result<PathBuf, LogError> {
 
 /// Starts logging for the process: creates the log folder (0700), opens `<program>.log` in
 /// it for appending (0600), and installs the redacting subscriber as the global default with
-/// the filter from [`LOG_ENV`]. Returns the log file's path. Call it once; a second call fails
-/// with [`LogError::AlreadyInitialized`].
+/// the filter from [`LOG_ENV`], with the `log` bridge, so the events of the crates that log
+/// through `log` (reqwest, rustls, keyring, tauri) go through the same redaction into the
+/// same file. Returns the log file's path. Call it once; a second call fails with
+/// [`LogError::AlreadyInitialized`].
 pub fn init(paths: &Paths, program: &str) -> Result<PathBuf, LogError> {
     let file_path = log_file(paths, program)?;
     let dir = paths.log_dir();
@@ -221,8 +223,11 @@ pub fn init(paths: &Paths, program: &str) -> Result<PathBuf, LogError> {
         file.set_permissions(fs::Permissions::from_mode(0o600))
             .map_err(io(&file_path))?;
     }
-    tracing::subscriber::set_global_default(subscriber(Mutex::new(file), env_filter()))
-        .map_err(|_| LogError::AlreadyInitialized)?;
+    tracing_subscriber::util::SubscriberInitExt::try_init(subscriber(
+        Mutex::new(file),
+        env_filter(),
+    ))
+    .map_err(|_| LogError::AlreadyInitialized)?;
     Ok(file_path)
 }
 
