@@ -11,6 +11,11 @@
 //! - devtools are off in release: no `devtools` feature on the `tauri` dependency (directly,
 //!   in the workspace, or through a default feature) and no `"devtools": true` window.
 //!
+//! Every check reads the configuration as Tauri does on each platform: `tauri.conf.json`
+//! with that platform's overlay (`tauri.linux.conf.json`, `tauri.windows.conf.json`,
+//! `tauri.macos.conf.json`) merged over it as a JSON Merge Patch (RFC 7396), so an overlay
+//! cannot reopen what the base file closes.
+//!
 //! Each check is a function returning the problems it finds; the last tests feed them bad
 //! configurations to prove each rule can fail.
 
@@ -27,6 +32,61 @@ fn read(path: &Path) -> String {
 
 fn tauri_conf() -> Value {
     serde_json::from_str(&read(&repo().join("src-tauri/tauri.conf.json"))).unwrap()
+}
+
+/// The platforms Tauri reads an overlay for, by the overlay's file-name part.
+const PLATFORMS: &[&str] = &["linux", "windows", "macos"];
+
+/// `patch` merged over `base` as a JSON Merge Patch (RFC 7396), as Tauri merges an overlay.
+fn merge_patch(base: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *base = patch.clone();
+        return;
+    };
+    if !base.is_object() {
+        *base = json!({});
+    }
+    let target = base.as_object_mut().expect("an object");
+    for (key, value) in patch {
+        if value.is_null() {
+            target.remove(key);
+        } else {
+            merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
+        }
+    }
+}
+
+/// The configuration each platform runs with: `(platform, merged)`; the base alone where a
+/// platform has no overlay.
+fn platform_confs_in(dir: &Path) -> Vec<(&'static str, Value)> {
+    let base: Value = serde_json::from_str(&read(&dir.join("tauri.conf.json"))).unwrap();
+    PLATFORMS
+        .iter()
+        .map(|platform| {
+            let mut conf = base.clone();
+            let overlay = dir.join(format!("tauri.{platform}.conf.json"));
+            if overlay.exists() {
+                merge_patch(&mut conf, &serde_json::from_str(&read(&overlay)).unwrap());
+            }
+            (*platform, conf)
+        })
+        .collect()
+}
+
+fn platform_confs() -> Vec<(&'static str, Value)> {
+    platform_confs_in(&repo().join("src-tauri"))
+}
+
+/// Every problem `check` finds in any platform's configuration, named by platform.
+fn on_every_platform(check: impl Fn(&Value) -> Vec<String>) -> Vec<String> {
+    platform_confs()
+        .iter()
+        .flat_map(|(platform, conf)| {
+            check(conf)
+                .into_iter()
+                .map(move |p| format!("{platform}: {p}"))
+        })
+        .collect()
 }
 
 fn capabilities() -> Vec<(PathBuf, Value)> {
@@ -279,7 +339,7 @@ fn devtools_problems(
 
 #[test]
 fn the_csp_allows_no_inline_or_remote_script() {
-    let problems = csp_problems(&tauri_conf());
+    let problems = on_every_platform(csp_problems);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -292,12 +352,16 @@ fn no_capability_grants_filesystem_shell_http_or_opener_access() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         problems.extend(capability_problems(&name, cap));
     }
-    // Capabilities inlined in tauri.conf.json count too.
-    if let Some(inline) = tauri_conf()["app"]["security"]["capabilities"].as_array() {
-        for cap in inline.iter().filter(|c| c.is_object()) {
-            problems.extend(capability_problems("tauri.conf.json", cap));
-        }
-    }
+    // Capabilities inlined in the configuration (or an overlay) count too.
+    problems.extend(on_every_platform(|conf| {
+        conf["app"]["security"]["capabilities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c.is_object())
+            .flat_map(|cap| capability_problems("tauri.conf.json", cap))
+            .collect()
+    }));
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -306,7 +370,7 @@ fn devtools_are_off_in_release() {
     let app_cargo: toml::Value =
         toml::from_str(&read(&repo().join("src-tauri/Cargo.toml"))).unwrap();
     let root_cargo: toml::Value = toml::from_str(&read(&repo().join("Cargo.toml"))).unwrap();
-    let problems = devtools_problems(&tauri_conf(), &app_cargo, &root_cargo);
+    let problems = on_every_platform(|conf| devtools_problems(conf, &app_cargo, &root_cargo));
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -331,6 +395,54 @@ fn no_plugin_for_filesystem_shell_or_http_is_linked() {
 // ---------------------------------------------------------------------------------------
 // Each rule can fail.
 // ---------------------------------------------------------------------------------------
+
+#[test]
+fn every_platform_overlay_is_read_as_tauri_merges_it() {
+    let confs = platform_confs();
+    assert_eq!(confs.len(), PLATFORMS.len());
+    // The Linux overlay in the repository is merged in: its bundle settings are there, and
+    // the base file's CSP is still there beside them.
+    let (_, linux) = confs.iter().find(|(p, _)| *p == "linux").unwrap();
+    assert!(linux["bundle"]["linux"]["deb"]["desktopTemplate"].is_string());
+    assert!(
+        linux["app"]["security"]["csp"].is_object() || linux["app"]["security"]["csp"].is_string()
+    );
+
+    // An overlay that reopens the CSP, turns devtools on or drops the CSP is caught.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo().join("src-tauri/tauri.conf.json"),
+        dir.path().join("tauri.conf.json"),
+    )
+    .unwrap();
+    let overlays = [
+        (
+            "windows",
+            json!({"app": {"security": {"csp": {"script-src": "'self' 'unsafe-inline'"}}}}),
+        ),
+        (
+            "macos",
+            json!({"app": {"windows": [{"label": "main", "devtools": true}]}}),
+        ),
+        ("linux", json!({"app": {"security": {"csp": null}}})),
+    ];
+    let plain: toml::Value = toml::from_str("[dependencies]\ntauri = \"2\"\n").unwrap();
+    for (platform, overlay) in &overlays {
+        std::fs::write(
+            dir.path().join(format!("tauri.{platform}.conf.json")),
+            overlay.to_string(),
+        )
+        .unwrap();
+    }
+    for (platform, conf) in platform_confs_in(dir.path()) {
+        let problems = [
+            csp_problems(&conf),
+            devtools_problems(&conf, &plain, &plain),
+        ]
+        .concat();
+        assert!(!problems.is_empty(), "the {platform} overlay passed");
+    }
+}
 
 fn conf_with_csp(csp: Value) -> Value {
     json!({"app": {"security": {"csp": csp}, "windows": [{"label": "main"}]}})
