@@ -64,6 +64,22 @@ workspace_tests() {
   scripts/with-secret-service.sh cargo test --workspace --no-fail-fast "${FEATURES[@]}"
 }
 
+# The tests that need an X display (the clipboard's selection), under their own X server. They
+# are #[ignore]d elsewhere; here each must have run.
+x11_tests() {
+  local log
+  log=$(mktemp)
+  if ! xvfb-run -a -s "-screen 0 1280x800x24" \
+    cargo test --workspace --lib "${FEATURES[@]}" -- --ignored clipboard 2>&1 | tee "$log"; then
+    rm -f "$log"
+    return 1
+  fi
+  local passed
+  passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{ n += $1 } END { print n + 0 }')
+  rm -f "$log"
+  ((passed > 0)) || { echo "x11: no test ran" >&2; return 1; }
+}
+
 e2e() {
   local log
   log=$(mktemp)
@@ -137,6 +153,7 @@ stage "bindings" cargo test --workspace --lib "${FEATURES[@]}" export_bindings
 stage "clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 stage "cargo deny" supply_chain
 stage "workspace tests" workspace_tests
+stage "x11 tests" x11_tests
 # The short fuzz run: every target for a few seconds, after an optimised ASan build of its own
 # (fuzz/ is its own workspace with its own target dir). A crash fails the stage.
 stage "fuzz" scripts/fuzz.sh "${PINDESK_FUZZ_SECONDS:-10}"

@@ -84,7 +84,8 @@ fn load_system_config() -> SystemConfig {
 
 /// Builds the app from `builder` with the real context (window, CSP, capabilities, embedded
 /// UI) and runs it: a single instance per session, the window shaped for the mode. On quitting,
-/// stored Vault sign-ins are signed out (best effort, at most two seconds).
+/// a PIN token PinDesk copied is cleared from the clipboard and stored Vault sign-ins are
+/// signed out (best effort, at most two seconds).
 pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemConfig) {
     let mut context = tauri::generate_context!();
     let mode = state.mode;
@@ -101,6 +102,8 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemC
         .expect("PinDesk failed to start")
         .run(|app, event| {
             if let tauri::RunEvent::ExitRequested { .. } = event {
+                // Here, not at `Exit`: by then the clipboard plugin has let the clipboard go.
+                clipboard::clear_ours(app, "the app is quitting");
                 let state = app.state::<AppState>();
                 tauri::async_runtime::block_on(
                     state
@@ -131,6 +134,7 @@ pub fn configure_with<R: Runtime>(
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .manage(system)
+        .manage(clipboard::ClipboardGuard::default())
         .invoke_handler(move |invoke| {
             // A kiosk's limits hold in Rust too, whatever the page calls: every command the
             // list does not mark `kiosk: true` is refused before it runs.
@@ -311,6 +315,59 @@ mod tests {
             !all.contains("Canary42") && !all.contains(&code),
             "no secret in a reply"
         );
+    }
+
+    /// Item 1 of the hardening: the copied PIN token is cleared from the X selection when its
+    /// time is up, when the app forgets its secrets and when it is asked to quit — and only
+    /// while the clipboard still holds it.
+    #[test]
+    #[ignore = "needs an X display: the test command runs it under xvfb-run"]
+    fn the_copied_token_leaves_the_clipboard_on_every_event_and_only_if_still_there() {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no X display: run it under xvfb-run"
+        );
+        let app = app(Mode::Demo);
+        let mut settings =
+            serde_json::to_value(pindesk_core::profile::AppSettings::default()).unwrap();
+        settings["clipboard_clear_secs"] = json!(5);
+        app.ok("save_settings", json!({ "settings": settings }));
+        let card = "crd_7948d9a96706dd05360a340002de725f";
+        let args = json!({"profile": "demo-solid", "card": card});
+        let mut selection = arboard::Clipboard::new().expect("the X clipboard");
+        let copy = || -> String {
+            app.ok("solid_pin_token", args.clone());
+            assert_eq!(app.ok("solid_copy_token", args.clone()), json!(5));
+            app.ok("solid_reveal_token", args.clone())
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let mut holds = |want: Option<&str>| {
+            let text = selection.get_text().ok().filter(|t| !t.is_empty());
+            assert_eq!(text.as_deref(), want);
+        };
+
+        let token = copy();
+        holds(Some(&token));
+        app.ok("forget_secrets", json!({}));
+        holds(None);
+
+        let token = copy();
+        holds(Some(&token));
+        std::thread::sleep(std::time::Duration::from_millis(5_500));
+        holds(None);
+
+        copy();
+        clipboard::clear_ours(app.window.app_handle(), "the app is quitting");
+        holds(None);
+
+        // The operator's own copy over it is left alone.
+        copy();
+        let mut own = arboard::Clipboard::new().unwrap();
+        own.set_text("the operator's own text").unwrap();
+        app.ok("forget_secrets", json!({}));
+        holds(Some("the operator's own text"));
     }
 
     #[test]

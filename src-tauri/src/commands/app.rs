@@ -6,7 +6,7 @@ use crate::state::AppState;
 use crate::system_config::SystemConfig;
 use pindesk_core::api::ProfileSummary;
 use pindesk_core::profile::AppSettings;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 /// The app's version, mode, active profile and idle timeout, for the shell and its status bar.
 #[tauri::command]
@@ -64,9 +64,11 @@ pub fn save_settings(state: State<'_, AppState>, settings: AppSettings) -> CmdRe
     Ok(())
 }
 
-/// Forgets every secret the app holds (idle timeout, end of a kiosk session).
+/// Forgets every secret the app holds (idle timeout, end of a kiosk session), a PIN token it
+/// copied to the clipboard included.
 #[tauri::command]
-pub fn forget_secrets(state: State<'_, AppState>) {
+pub fn forget_secrets<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     state.desk.forget_secrets();
+    crate::clipboard::clear_ours(&app, "the app forgot its secrets");
     tracing::info!("secrets held in memory cleared");
 }
