@@ -257,9 +257,9 @@ mod tests {
         serde_json::to_string_pretty(&capability).expect("capability as JSON") + "\n"
     }
 
-    /// `capabilities/*.json` by file name: `default` grants every command to the main window
-    /// (what `tauri.conf.json` enables); `kiosk` grants the kiosk's commands only, to a window
-    /// labelled `kiosk`, and is not enabled yet.
+    /// `capabilities/*.json` by file name: `default` grants every command to the main
+    /// window; `kiosk` grants the kiosk's commands only, to a kiosk's window (labelled
+    /// `kiosk`). `tauri.conf.json` enables both.
     fn capabilities(commands: &[Command]) -> BTreeMap<String, String> {
         let default = capability(
             "default",
@@ -269,8 +269,8 @@ mod tests {
         );
         let kiosk = capability(
             "kiosk",
-            "What a kiosk's UI may call: the commands of the Vault and Solid screens (none of the credentials, settings or history commands). Not enabled yet: tauri.conf.json enables only 'default', and a kiosk's window is still labelled 'main'.",
-            vec!["kiosk"],
+            "What a kiosk's UI may call: the commands of the Vault and Solid screens (none of the credentials, settings or history commands). A kiosk's window is labelled 'kiosk', so the page cannot even call the others.",
+            vec![crate::window::KIOSK],
             commands.iter().filter(|c| c.kiosk).map(|c| c.name),
         );
         BTreeMap::from([

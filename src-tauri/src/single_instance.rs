@@ -7,10 +7,10 @@
 //! are different apps (this is what lets test runs start several side by side). Without a
 //! session bus there is no way to find another instance and the app starts normally.
 
-use crate::window::MAIN;
+use crate::window::the_window;
 use std::hash::{Hash, Hasher};
 use tauri::plugin::TauriPlugin;
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Runtime};
 
 /// The app's identifier (as in `tauri.conf.json`), the base of the D-Bus name.
 pub const IDENTIFIER: &str = "app.pindesk.desktop";
@@ -38,7 +38,7 @@ pub fn dbus_id(data_dir: Option<&std::ffi::OsStr>) -> String {
 
 /// Brings the main window to the front (a second start asked for it).
 fn focus_main<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window(MAIN) {
+    if let Some(window) = the_window(app) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();

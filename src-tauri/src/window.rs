@@ -5,20 +5,30 @@
 //!   always right, since a secret may be on screen at any moment of a flow). It keeps the window
 //!   out of screenshots and screen sharing on Windows and macOS; on Linux (X11 and Wayland) the
 //!   toolkit has no such feature and the call does nothing.
-//! - kiosk: fullscreen, without decorations, not resizable, and without devtools.
+//! - kiosk: fullscreen, without decorations, not resizable, without devtools, and labelled
+//!   [`KIOSK`], the window the kiosk capability grants its few commands to: the page of a
+//!   kiosk cannot even call the others (the invoke handler refuses them too).
 
 use crate::ipc::Mode;
 use tauri::utils::config::WindowConfig;
 use tauri::{Manager, Runtime};
 
-/// The label of the app's one window.
+/// The label of the app's one window (`tauri.conf.json`), outside a kiosk.
 pub const MAIN: &str = "main";
+
+/// The label of a kiosk's window, which only the kiosk capability covers.
+pub const KIOSK: &str = "kiosk";
 
 /// Shapes the main window's config for `mode`.
 pub fn shape(config: &mut tauri::Config, mode: Mode) {
     for window in config.app.windows.iter_mut().filter(|w| w.label == MAIN) {
         shape_window(window, mode);
     }
+}
+
+/// The app's one window, whatever its label.
+pub fn the_window<R: Runtime, M: Manager<R>>(app: &M) -> Option<tauri::WebviewWindow<R>> {
+    app.webview_windows().into_values().next()
 }
 
 fn shape_window(window: &mut WindowConfig, mode: Mode) {
@@ -28,6 +38,7 @@ fn shape_window(window: &mut WindowConfig, mode: Mode) {
         window.decorations = false;
         window.resizable = false;
         window.devtools = Some(false);
+        window.label = KIOSK.to_owned();
     }
 }
 
@@ -35,7 +46,7 @@ fn shape_window(window: &mut WindowConfig, mode: Mode) {
 /// manager; a kiosk session often runs without one (a bare X session), where the request is
 /// ignored, so the window is also placed and sized to the monitor itself.
 pub fn cover_monitor<R: Runtime>(app: &tauri::App<R>) {
-    let Some(window) = app.get_webview_window(MAIN) else {
+    let Some(window) = the_window(app) else {
         return;
     };
     let monitor = window
@@ -58,7 +69,7 @@ pub fn cover_monitor<R: Runtime>(app: &tauri::App<R>) {
 
 /// Logs the main window's state as the window system reports it (the E2E tests read it).
 pub fn log_state<R: Runtime>(app: &tauri::App<R>) {
-    let Some(window) = app.get_webview_window(MAIN) else {
+    let Some(window) = the_window(app) else {
         tracing::warn!("no main window");
         return;
     };
@@ -78,7 +89,8 @@ mod tests {
     }
 
     fn main_window(config: &tauri::Config) -> &WindowConfig {
-        config.app.windows.iter().find(|w| w.label == MAIN).unwrap()
+        assert_eq!(config.app.windows.len(), 1, "one window");
+        &config.app.windows[0]
     }
 
     #[test]
@@ -89,6 +101,10 @@ mod tests {
         assert!(window.fullscreen && !window.decorations && !window.resizable);
         assert_eq!(window.devtools, Some(false));
         assert!(window.content_protected);
+        assert_eq!(
+            window.label, KIOSK,
+            "the window only the kiosk capability covers"
+        );
     }
 
     #[test]
@@ -99,6 +115,7 @@ mod tests {
             let window = main_window(&config);
             assert!(!window.fullscreen && window.decorations);
             assert!(window.content_protected);
+            assert_eq!(window.label, MAIN);
         }
     }
 }

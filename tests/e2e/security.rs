@@ -68,3 +68,50 @@ fn commands_outside_the_capability_are_refused() {
         "a command outside the capability was allowed: {refused}"
     );
 }
+
+/// Item 3 of the hardening: in a kiosk, the page itself cannot call what the kiosk does not
+/// offer. Each command is called straight through `__TAURI_INTERNALS__` and refused by the
+/// kiosk capability (the window is labelled `kiosk`); what a kiosk needs still answers.
+#[test]
+#[ignore = "E2E: drives the real app (the test command runs it with PINDESK_E2E=1)"]
+fn a_kiosk_page_cannot_call_the_commands_a_kiosk_does_not_offer() {
+    let app = App::launch(
+        "a_kiosk_page_cannot_call_the_commands_a_kiosk_does_not_offer",
+        &["--kiosk", "--demo"],
+    );
+    app.find("[data-status-bar] [data-mode=\"kiosk\"]");
+    let invoke = "const [cmd, args, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];\
+                  window.__TAURI_INTERNALS__.invoke(cmd, args)\
+                    .then((v) => done({ ok: v === undefined ? null : v }), (e) => done({ err: e }));";
+    let call =
+        |cmd: &str, args: Value| app.execute_async_with(invoke, vec![Value::from(cmd), args]);
+
+    for (cmd, args) in [
+        ("use_profile", serde_json::json!({"id": "demo-solid"})),
+        (
+            "test_profile",
+            serde_json::json!({"id": "demo-vault", "card": null}),
+        ),
+        ("history_page", serde_json::json!({"query": {}})),
+        ("history_export_csv", serde_json::json!({"query": {}})),
+        ("about_info", serde_json::json!({})),
+        ("save_settings", serde_json::json!({"settings": {}})),
+        ("remove_profile", serde_json::json!({"id": "demo-vault"})),
+        ("sign_out_profile", serde_json::json!({"id": "demo-vault"})),
+    ] {
+        let answer = call(cmd, args);
+        let err = answer
+            .get("err")
+            .unwrap_or_else(|| panic!("{cmd} was allowed in a kiosk: {answer}"));
+        assert!(
+            err.to_string().contains("not allowed"),
+            "{cmd} was not refused by the kiosk capability: {err}"
+        );
+    }
+    // The active profile did not change, and what the kiosk needs still answers.
+    let info = call("app_info", serde_json::json!({}));
+    assert_eq!(info["ok"]["mode"], "kiosk", "{info}");
+    assert_eq!(info["ok"]["active_profile"]["provider"], "vault", "{info}");
+    let profiles = call("list_profiles", serde_json::json!({}));
+    assert!(profiles["ok"].is_array(), "{profiles}");
+}
