@@ -34,6 +34,8 @@ macro_rules! for_each_command {
             save_settings(settings: AppSettings) -> CmdResult<()>, kiosk: false;
             /// Makes the app forget every secret it holds (idle timeout).
             forget_secrets() -> (), kiosk: true;
+            /// The operator is there: the app's own idle deadline starts again (sent at most every few seconds).
+            still_active() -> (), kiosk: true;
             /// Every profile, with the state of its secrets (never their values).
             list_profiles() -> CmdResult<Vec<ProfileView>>, kiosk: true;
             /// Adds (`isNew`) or edits a profile; the secrets go to the keyring and never come back.

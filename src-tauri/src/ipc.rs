@@ -25,6 +25,9 @@ pub struct AppInfo {
     pub active_profile: Option<ProfileSummary>,
     /// Idle seconds before the UI clears every field and the app forgets every secret.
     pub idle_timeout_secs: u32,
+    /// The longest the page may wait between two `still_active` pings while the operator is
+    /// there; the app's own idle deadline counts on it.
+    pub activity_ping_secs: u32,
 }
 
 /// How the app was started.

@@ -14,6 +14,7 @@ mod args;
 mod clipboard;
 pub mod commands;
 mod export;
+mod idle;
 pub mod ipc;
 mod kiosk;
 mod logging;
@@ -95,6 +96,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemC
             if mode == ipc::Mode::Kiosk {
                 window::cover_monitor(app);
             }
+            idle::watch(app.handle().clone());
             window::log_state(app);
             Ok(())
         })
@@ -135,7 +137,12 @@ pub fn configure_with<R: Runtime>(
         .manage(state)
         .manage(system)
         .manage(clipboard::ClipboardGuard::default())
+        .manage(idle::Activity::default())
         .invoke_handler(move |invoke| {
+            // Any command the page calls shows the operator is there.
+            if let Some(activity) = invoke.message.webview().try_state::<idle::Activity>() {
+                activity.touch();
+            }
             // A kiosk's limits hold in Rust too, whatever the page calls: every command the
             // list does not mark `kiosk: true` is refused before it runs.
             if kiosk && !command_gen::kiosk_allows(invoke.message.command()) {
@@ -368,6 +375,30 @@ mod tests {
         own.set_text("the operator's own text").unwrap();
         app.ok("forget_secrets", json!({}));
         holds(Some("the operator's own text"));
+    }
+
+    /// Item 3 of the hardening: the app forgets a held PIN token at its own idle deadline
+    /// even if the page's timer never fires, and not while the page shows activity.
+    #[test]
+    fn the_apps_idle_deadline_forgets_held_secrets_without_the_page() {
+        let app = app(Mode::Demo);
+        let args = json!({"profile": "demo-solid", "card": "crd_7948d9a96706dd05360a340002de725f"});
+        let held = || app.call("solid_reveal_token", args.clone()).is_ok();
+        idle::watch_with(
+            app.window.app_handle().clone(),
+            std::time::Duration::from_millis(50),
+            |_| std::time::Duration::from_millis(1_500),
+        );
+        app.ok("solid_pin_token", args.clone());
+        // Active: a ping every 300 ms keeps the deadline away.
+        for _ in 0..8 {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            app.ok("still_active", json!({}));
+        }
+        assert!(held(), "forgotten while the operator was there");
+        // Then nothing comes from the page at all.
+        std::thread::sleep(std::time::Duration::from_millis(2_000));
+        assert!(!held(), "the token outlived the app's idle deadline");
     }
 
     #[test]

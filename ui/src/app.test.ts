@@ -11,6 +11,7 @@ const INFO: AppInfo = {
   mode: "normal",
   demo: false,
   idle_timeout_secs: 300,
+  activity_ping_secs: 5,
   active_profile: null,
 };
 

@@ -5,9 +5,9 @@
  */
 import type { AppInfo } from "./bindings/AppInfo";
 import { h } from "./dom";
-import { appInfo, forgetSecrets, uiReady } from "./ipc";
+import { appInfo, forgetSecrets, stillActive, uiReady } from "./ipc";
 import { SCREENS } from "./screens";
-import { clearAfterIdle } from "./shell/idle";
+import { clearAfterIdle, reportActivity } from "./shell/idle";
 import { screensFor } from "./shell/kiosk";
 import { mountShell, type Shell } from "./shell/shell";
 import { asErrorReport, errorView } from "./widgets/error-view";
@@ -49,6 +49,7 @@ export async function start(root: HTMLElement): Promise<Shell | null> {
     { document: root.ownerDocument, show: shell.show, start, forgetSecrets },
     info.idle_timeout_secs,
   );
+  reportActivity(root.ownerDocument, info.activity_ping_secs, stillActive);
   // Let the browser lay out and paint the shell before reporting ready.
   await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
   await uiReady().catch((error: unknown) => console.error("ui_ready failed", error));

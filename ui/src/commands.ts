@@ -45,6 +45,11 @@ export function forgetSecrets(): Promise<void> {
   return invoke<void>("forget_secrets");
 }
 
+/** The operator is there: the app's own idle deadline starts again (sent at most every few seconds). */
+export function stillActive(): Promise<void> {
+  return invoke<void>("still_active");
+}
+
 /** Every profile, with the state of its secrets (never their values). */
 export function listProfiles(): Promise<ProfileView[]> {
   return invoke<ProfileView[]>("list_profiles");

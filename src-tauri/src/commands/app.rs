@@ -6,7 +6,7 @@ use crate::state::AppState;
 use crate::system_config::SystemConfig;
 use pindesk_core::api::ProfileSummary;
 use pindesk_core::profile::AppSettings;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 /// The app's version, mode, active profile and idle timeout, for the shell and its status bar.
 #[tauri::command]
@@ -16,19 +16,34 @@ pub fn app_info(state: State<'_, AppState>, system: State<'_, SystemConfig>) -> 
         .active_profile_view()
         .ok()
         .map(|view| ProfileSummary::from(&view));
-    let idle = state
-        .desk
-        .profiles_file()
-        .map(|f| f.settings.idle_timeout_secs)
-        .unwrap_or(AppSettings::default().idle_timeout_secs);
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         mode: state.mode,
         demo: state.desk.is_demo(),
         active_profile,
-        idle_timeout_secs: u32::try_from(crate::kiosk::idle_timeout(state.mode, idle, &system))
-            .unwrap_or(u32::MAX),
+        idle_timeout_secs: u32::try_from(idle_secs_of(&state, &system)).unwrap_or(u32::MAX),
+        activity_ping_secs: crate::idle::PING_EVERY_SECS as u32,
     }
+}
+
+/// The idle timeout in force, in seconds (the settings, or a kiosk's machine config).
+pub fn idle_secs<R: Runtime>(app: &AppHandle<R>) -> u64 {
+    idle_secs_of(&app.state::<AppState>(), &app.state::<SystemConfig>())
+}
+
+fn idle_secs_of(state: &AppState, system: &SystemConfig) -> u64 {
+    let configured = state
+        .desk
+        .profiles_file()
+        .map(|f| f.settings.idle_timeout_secs)
+        .unwrap_or(AppSettings::default().idle_timeout_secs);
+    crate::kiosk::idle_timeout(state.mode, configured, system)
+}
+
+/// The page's operator is there (typing, pointing): the app's own idle deadline starts again.
+#[tauri::command]
+pub fn still_active(activity: State<'_, crate::idle::Activity>) {
+    activity.touch();
 }
 
 /// Called by the UI once its first screen is rendered; logs the time since process start

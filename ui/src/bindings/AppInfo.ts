@@ -26,4 +26,9 @@ active_profile: ProfileSummary | null,
 /**
  * Idle seconds before the UI clears every field and the app forgets every secret.
  */
-idle_timeout_secs: number, };
+idle_timeout_secs: number, 
+/**
+ * The longest the page may wait between two `still_active` pings while the operator is
+ * there; the app's own idle deadline counts on it.
+ */
+activity_ping_secs: number, };

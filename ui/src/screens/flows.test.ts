@@ -17,6 +17,7 @@ const INFO: AppInfo = {
   mode: "demo",
   demo: true,
   idle_timeout_secs: 300,
+  activity_ping_secs: 5,
   active_profile: { name: "demo-vault", provider: "vault", environment: "demo" },
 };
 

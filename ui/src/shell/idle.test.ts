@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SCREENS } from "../screens";
-import { CLEARED_NOTE, clearAfterIdle, FALLBACK_TIMEOUT_SECS, MAX_TIMEOUT_SECS, watchIdle } from "./idle";
+import { CLEARED_NOTE, clearAfterIdle, FALLBACK_TIMEOUT_SECS, MAX_TIMEOUT_SECS, reportActivity, watchIdle } from "./idle";
 import { mountShell } from "./shell";
 
 beforeEach(() => {
@@ -50,6 +50,27 @@ describe("watchIdle", () => {
     document.dispatchEvent(new KeyboardEvent("keydown"));
     vi.advanceTimersByTime(10_000);
     expect(onIdle).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("reportActivity", () => {
+  it("tells the app on activity, at most once per interval, and never once stopped", () => {
+    const ping = vi.fn(async () => {});
+    const watch = reportActivity(document, 5, ping);
+    expect(ping).not.toHaveBeenCalled();
+    document.dispatchEvent(new KeyboardEvent("keydown"));
+    document.dispatchEvent(new Event("input"));
+    vi.advanceTimersByTime(4_999);
+    document.dispatchEvent(new PointerEvent("pointermove"));
+    expect(ping).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1);
+    document.dispatchEvent(new PointerEvent("pointermove"));
+    expect(ping).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(60_000);
+    expect(ping).toHaveBeenCalledTimes(2);
+    watch.stop();
+    document.dispatchEvent(new KeyboardEvent("keydown"));
+    expect(ping).toHaveBeenCalledTimes(2);
   });
 });
 

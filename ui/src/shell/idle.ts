@@ -52,6 +52,30 @@ export function watchIdle(target: EventTarget, timeoutMs: number, onIdle: () => 
   };
 }
 
+/**
+ * Tells the app the operator is there (`ping`) on activity on `target`, at most once every
+ * `everySecs` (`AppInfo.activity_ping_secs`): the app's own idle deadline, which forgets its
+ * secrets even if this page's timer never fires, counts on it.
+ */
+export function reportActivity(target: EventTarget, everySecs: number, ping: () => Promise<void>): IdleWatch {
+  const every = Math.max(1, everySecs) * 1000;
+  let last = -Infinity;
+  const onActivity = (): void => {
+    const now = Date.now();
+    if (now - last < every) return;
+    last = now;
+    ping().catch((error: unknown) => console.error("still_active failed", error));
+  };
+  const options = { capture: true, passive: true };
+  for (const name of ACTIVITY_EVENTS) target.addEventListener(name, onActivity, options);
+  return {
+    reset: onActivity,
+    stop() {
+      for (const name of ACTIVITY_EVENTS) target.removeEventListener(name, onActivity, options);
+    },
+  };
+}
+
 /** What clearing after inactivity needs from the rest of the UI. */
 export interface ClearTarget {
   /** The page (its events are watched, its `<main>` gets the note). */

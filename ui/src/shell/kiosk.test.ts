@@ -8,6 +8,7 @@ const info = (mode: AppInfo["mode"]): AppInfo => ({
   mode,
   demo: true,
   idle_timeout_secs: 120,
+  activity_ping_secs: 5,
   active_profile: null,
 });
 

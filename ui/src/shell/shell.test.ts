@@ -65,6 +65,7 @@ describe("shell", () => {
       mode: "demo",
       demo: true,
       idle_timeout_secs: 300,
+      activity_ping_secs: 5,
       active_profile: { name: "Demo", provider: "vault", environment: "demo" },
     });
     for (const screen of SCREENS) {

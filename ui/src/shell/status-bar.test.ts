@@ -7,6 +7,7 @@ const demo: AppInfo = {
   mode: "demo",
   demo: true,
   idle_timeout_secs: 300,
+  activity_ping_secs: 5,
   active_profile: { name: "Demo", provider: "vault", environment: "demo" },
 };
 
@@ -26,6 +27,7 @@ describe("status bar", () => {
       mode: "normal",
       demo: false,
       idle_timeout_secs: 300,
+      activity_ping_secs: 5,
       active_profile: { name: "Live", provider: "solid", environment: "production" },
     });
     expect(bar.querySelector("[data-environment]")?.textContent).toBe("PRODUCTION");
