@@ -401,6 +401,47 @@ mod tests {
         assert!(!held(), "the token outlived the app's idle deadline");
     }
 
+    /// Item 2 of the hardening, from the desktop form: an edit that moves the profile to
+    /// another server with the secret left blank (kept) is refused naming why, and the
+    /// profile stays where it was (so nothing can later go to the other server).
+    #[test]
+    fn a_desktop_edit_to_another_server_with_the_secret_kept_is_refused() {
+        let app = app(Mode::Demo);
+        let input = |env: String| {
+            json!({"id": "front", "display_name": "Front", "provider": "solid", "environment": env,
+                   "merchant_id": null, "rsa_padding": null, "sign_in": false,
+                   "pin_endpoint": null, "token_lifetime_secs": null})
+        };
+        let here = "http://127.0.0.1:9".to_owned();
+        app.ok(
+            "save_profile",
+            json!({"input": input(here.clone()), "secrets": {"api_key": "key-for-here"}, "isNew": true}),
+        );
+        let err = app
+            .call(
+                "save_profile",
+                json!({"input": input("http://127.0.0.1:10".into()), "secrets": {}, "isNew": false}),
+            )
+            .unwrap_err();
+        assert_eq!(err["field"], "credentials", "{err}");
+        assert!(
+            err["message"].as_str().unwrap().contains("type them again"),
+            "{err}"
+        );
+        let profiles = app.ok("list_profiles", json!({}));
+        let front = profiles
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["profile"]["id"] == "front")
+            .unwrap();
+        assert_eq!(
+            front["profile"]["environment"],
+            json!(here),
+            "the refused edit was saved"
+        );
+    }
+
     #[test]
     fn a_bad_card_id_is_a_validation_error_naming_the_field() {
         let err = app(Mode::Demo)

@@ -65,6 +65,12 @@ pub enum ProfileCommand {
     /// Vault reads an access token, or with --sign-in a phone number then a password.
     /// Solid reads an API key.
     Add(ProfileAddArgs),
+    /// Change a stored profile: its settings are given anew, with the same flags as `add`.
+    ///
+    /// The stored secret is kept, unless --new-secrets asks for it again or the edit changes
+    /// where it is sent (the base URL, a sign-in's merchant id or sign-out URL, Solid's PIN
+    /// endpoint), or the sign-in kind: then it is read again, as `add` reads it.
+    Edit(ProfileEditArgs),
     /// List the profiles (the active one is marked).
     List,
     /// Show one profile; secrets show only as "stored" or "missing".
@@ -134,6 +140,17 @@ pub struct ProfileAddArgs {
     /// Solid: the base URL of the PCI PIN endpoint (enables `solid set-pin`).
     #[arg(long)]
     pub pin_endpoint: Option<String>,
+}
+
+/// `profile edit` arguments.
+#[derive(Debug, Args)]
+pub struct ProfileEditArgs {
+    /// The profile's settings, as `profile add` takes them.
+    #[command(flatten)]
+    pub settings: ProfileAddArgs,
+    /// Read the profile's secret again even if the edit does not need it.
+    #[arg(long)]
+    pub new_secrets: bool,
 }
 
 /// Which card, through which profile.

@@ -2,8 +2,8 @@
 //! any secret is asked for, so bad input fails at once with exit code 2 and nothing sent.
 
 use crate::args::{
-    CardArgs, Command, HistoryArgs, ProfileAddArgs, ProfileCommand, SetPinArgs, SolidCommand,
-    VaultCommand,
+    CardArgs, Command, HistoryArgs, ProfileAddArgs, ProfileCommand, ProfileEditArgs, SetPinArgs,
+    SolidCommand, VaultCommand,
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
@@ -111,6 +111,44 @@ async fn profile(
                     "Profile {name} added; its secret is in the keyring ({}).",
                     desk.secret_backend()
                 ),
+            ))
+        }
+        ProfileCommand::Edit(ProfileEditArgs {
+            settings,
+            new_secrets,
+        }) => {
+            let profile = profile_from_args(&settings)?;
+            let needed = desk.stored_edit_needs_credentials(&profile)?;
+            let credentials = match (&needed, new_secrets) {
+                (None, false) => None,
+                (Some(why), _) => {
+                    input.note(&format!("The secret is needed again: {why}."));
+                    match read_credentials(&profile, input) {
+                        Ok(credentials) => Some(credentials),
+                        // Nothing on stdin: the refusal says why the secret was needed.
+                        Err(_) if !input.is_interactive() => {
+                            return Err(Failure::validation(
+                                "credentials",
+                                format!("{why} (pass the secret on stdin)"),
+                            ))
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                (None, true) => Some(read_credentials(&profile, input)?),
+            };
+            let replaced = credentials.is_some();
+            let name = profile.id.to_string();
+            desk.update_profile(profile, credentials).await?;
+            let view = desk.show_profile(&name)?;
+            let secret = if replaced {
+                "its new secret is in the keyring"
+            } else {
+                "its stored secret is kept"
+            };
+            Ok(Report::new(
+                &view,
+                format!("Profile {name} changed; {secret}."),
             ))
         }
         ProfileCommand::List => {

@@ -86,6 +86,19 @@ impl SecretInput {
         Ok(first)
     }
 
+    /// Tells the operator at a terminal why a secret is about to be asked for (stdin gets no
+    /// prompt, so no note either).
+    pub fn note(&self, text: &str) {
+        if self.interactive {
+            eprintln!("{text}");
+        }
+    }
+
+    /// Whether secrets are typed at a terminal (else read from stdin lines).
+    pub fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
     /// Reads a value that is not secret but still private (a phone number): echoed on a terminal.
     pub fn read_plain(
         &mut self,

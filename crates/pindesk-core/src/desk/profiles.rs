@@ -176,9 +176,12 @@ impl Desk {
     }
 
     /// Replaces a stored profile's settings, and its secrets when new ones are given. The
-    /// settings only the file holds (policies, usable statuses) are kept unless replaced. A
-    /// stored sign-in whose credentials are replaced (or whose kind changes) is signed out
-    /// first; a refresh token older builds kept is deleted.
+    /// settings only the file holds (policies, usable statuses) are kept unless replaced. An
+    /// edit that changes where the secrets go (the base URL, a sign-in's merchant id or
+    /// sign-out URL, Solid's PIN endpoint) is refused unless the secrets are given again, so
+    /// stored secrets are never sent anywhere they were not typed for. A stored sign-in whose
+    /// credentials are replaced (or whose kind changes) is signed out first and its obtained
+    /// token deleted; a refresh token older builds kept is deleted.
     pub async fn update_profile(
         &self,
         mut profile: Profile,
@@ -187,18 +190,17 @@ impl Desk {
         profile.validate()?;
         let old = self.profiles.get(&profile.id)?;
         profile.keep_file_only_settings(&old);
+        if credentials.is_none() {
+            if let Some(why) = self.edit_needs_credentials(&old, &profile) {
+                return Err(crate::validate::ValidationError::new("credentials", why).into());
+            }
+        }
         if credentials.is_some() || old.vault_auth() != profile.vault_auth() {
             self.sign_out_quietly(&old).await;
         }
         if let Some(credentials) = &credentials {
             credentials.fits(&profile)?;
             self.store_secrets(&profile.id, credentials)?;
-        } else if old.vault_auth() != profile.vault_auth() {
-            return Err(crate::validate::ValidationError::new(
-                "credentials",
-                "changing the provider or the sign-in kind needs the new credentials",
-            )
-            .into());
         }
         if old.vault_auth() != profile.vault_auth() {
             // Secrets of the old kind must not linger, nor tokens a sign-in obtained.
@@ -271,6 +273,29 @@ impl Desk {
                 .await
             }
         }
+    }
+
+    /// Why editing the stored profile into `edited` needs its credentials typed again, if it
+    /// does: another provider or sign-in kind, or another place the secrets go.
+    pub fn edit_needs_credentials(&self, old: &Profile, edited: &Profile) -> Option<String> {
+        if old.vault_auth() != edited.vault_auth() {
+            return Some(
+                "changing the provider or the sign-in kind needs the new credentials".to_owned(),
+            );
+        }
+        let moved = old.moved_destinations(edited);
+        (!moved.is_empty()).then(|| {
+            format!(
+                "this edit changes where the profile's credentials are sent ({}): type them again, so they go only where they were typed for",
+                moved.join(", ")
+            )
+        })
+    }
+
+    /// [`Self::edit_needs_credentials`] for the stored profile of the same name.
+    pub fn stored_edit_needs_credentials(&self, edited: &Profile) -> Result<Option<String>, Error> {
+        let old = self.profiles.get(&edited.id)?;
+        Ok(self.edit_needs_credentials(&old, edited))
     }
 
     fn store_secrets(&self, id: &ProfileId, credentials: &NewCredentials) -> Result<(), Error> {

@@ -51,6 +51,7 @@
 //! [`ProfileStore::reset`], the operator's explicit choice, moves the damaged file aside.
 //! Two processes changing profiles at the same instant: the last write wins.
 
+mod destination;
 mod environment;
 mod error;
 mod file;
