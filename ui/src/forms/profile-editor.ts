@@ -114,6 +114,27 @@ export function plainHttpFields(v: ProfileFormValues): string[] {
   return fields.filter(([, is]) => is).map(([name]) => name);
 }
 
+/** Why an edit needs the secrets typed again (the app refuses it otherwise). */
+export const MOVED_NOTE = "This change sends the profile's credentials somewhere new";
+
+/**
+ * The fields whose change sends the profile's secrets somewhere new (as the app judges it:
+ * the base URL, a sign-in's merchant id and sign-out URL, Solid's PIN endpoint); such an edit
+ * needs them typed again.
+ */
+export function movedDestinations(before: ProfileFormValues, now: ProfileFormValues): string[] {
+  const base = (v: ProfileFormValues) => (v.environment === "custom" ? v.baseUrl.trim().replace(/\/+$/, "").toLowerCase() : v.environment);
+  const same = (a: string, b: string) => a.trim().replace(/\/+$/, "") === b.trim().replace(/\/+$/, "");
+  const other = before.provider !== now.provider;
+  const fields: [string, boolean][] = [
+    ["environment", other || base(before) !== base(now)],
+    ["merchant_id", now.provider === "vault" && (other || !same(before.merchantId, now.merchantId))],
+    ["signout_url", now.provider === "vault" && now.signIn && (other || !same(before.signoutUrl, now.signoutUrl))],
+    ["pin_endpoint", now.provider === "solid" && (other || !same(before.pinEndpoint, now.pinEndpoint))],
+  ];
+  return fields.filter(([, moved]) => moved).map(([name]) => name);
+}
+
 /** The profile's settings as the app takes them (no secret). */
 export function toInput(v: ProfileFormValues): ProfileInput {
   const vault = v.provider === "vault";

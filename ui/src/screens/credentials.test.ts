@@ -106,6 +106,21 @@ describe("Credentials screen", () => {
     expect(note.textContent).toContain("(pin_endpoint)");
   });
 
+  it("says, as it happens, that moving where the credentials go needs them typed again", () => {
+    click('[data-profile-id="acme"] [data-action="edit"]');
+    const note = $("[data-moved-credentials]");
+    expect(note.hidden).toBe(true);
+    const name = $<HTMLInputElement>("#profile-display-name");
+    name.value = "Acme desk";
+    name.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(note.hidden).toBe(true);
+    const pin = $<HTMLInputElement>("#profile-pin-endpoint");
+    pin.value = "https://pin.example.com";
+    pin.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(note.hidden).toBe(false);
+    expect(note.textContent).toBe("This change sends the profile's credentials somewhere new (pin_endpoint): type them again.");
+  });
+
   it("offers no edit or remove for a demo profile", () => {
     expect(root.querySelector('[data-profile-id="demo-vault"] [data-action="edit"]')).toBeNull();
     expect(root.querySelector('[data-profile-id="demo-vault"] [data-action="remove"]')).toBeNull();

@@ -21,6 +21,8 @@ import {
   secretStateWords,
   toInput,
   toSecrets,
+  movedDestinations,
+  MOVED_NOTE,
   plainHttpFields,
   PLAIN_HTTP_NOTE,
   valuesFrom,
@@ -281,6 +283,14 @@ function profileForm(
   for (const control of [f.environment.control, f.signout_url.control, f.pin_endpoint.control]) {
     control.addEventListener("input", showPlain);
   }
+  // Editing: a change of where the secrets go needs them typed again (the app refuses it
+  // otherwise); the form says so as it happens.
+  const movedNote = h("p", { class: "adm-warning", "data-moved-credentials": true, role: "status", hidden: true });
+  const showMoved = (): void => {
+    const moved = isNew ? [] : movedDestinations(start, values());
+    movedNote.hidden = moved.length === 0;
+    movedNote.textContent = moved.length === 0 ? "" : `${MOVED_NOTE} (${moved.join(", ")}): type them again.`;
+  };
 
   const wipeSecrets = (): void => {
     for (const field of [f.access_token, f.sign_in_phone, f.sign_in_password, f.api_key]) {
@@ -312,6 +322,7 @@ function profileForm(
     h("h2", { class: "adm-subtitle", id: "profile-form-title" }, isNew ? "Add a profile" : `Edit ${existing.profile.display_name}`),
     formError,
     plainNote,
+    movedNote,
     f.id.row,
     f.display_name.row,
     f.provider.row,
@@ -367,6 +378,9 @@ function profileForm(
 
   sync();
   showPlain();
+  form.addEventListener("input", showMoved);
+  form.addEventListener("change", showMoved);
+  showMoved();
   return {
     element: form,
     focus: () => (isNew ? f.id.control : f.display_name.control).focus(),
