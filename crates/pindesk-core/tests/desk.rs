@@ -299,18 +299,7 @@ async fn demo_solid_flow_uses_the_held_token_once() {
 #[tokio::test]
 async fn a_pin_token_is_held_per_profile_and_card() {
     let f = fixture(true).await;
-    let sb = &f.sandbox;
-    let profile = solid_profile(
-        "solid-main",
-        "Solid",
-        Environment::parse(&sb.base_url()).unwrap(),
-    );
-    f.desk
-        .add_profile(
-            profile,
-            NewCredentials::SolidApiKey(ApiKey::new(sb.config().solid_api_key.clone())),
-        )
-        .unwrap();
+    add_solid_main_at(&f);
     let held = |profile: &str, card: &str| {
         f.desk
             .reveal_pin_token(Some(profile), card)
@@ -412,6 +401,17 @@ async fn a_keyring_failure_writes_nothing() {
 #[tokio::test]
 async fn a_missing_secret_is_a_credentials_error_naming_the_profile() {
     let f = fixture(false).await;
+    add_solid_main_at(&f);
+    let id = ProfileId::new("solid-main").unwrap();
+    f.store.delete(&id, SecretKind::ApiKey).unwrap();
+    let err = f.desk.solid_pin_token(None, SOLID_CARD).await.unwrap_err();
+    assert_eq!(err.category(), Category::Credentials);
+    assert!(err.message().contains("solid-main"), "{err}");
+    assert!(history(&f.desk).is_empty(), "nothing was sent");
+}
+
+/// Stores the Solid profile `solid-main` on the fixture's sandbox, with its API key.
+fn add_solid_main_at(f: &DeskFixture) {
     let sb = &f.sandbox;
     let profile = solid_profile(
         "solid-main",
@@ -424,12 +424,6 @@ async fn a_missing_secret_is_a_credentials_error_naming_the_profile() {
             NewCredentials::SolidApiKey(ApiKey::new(sb.config().solid_api_key.clone())),
         )
         .unwrap();
-    let id = ProfileId::new("solid-main").unwrap();
-    f.store.delete(&id, SecretKind::ApiKey).unwrap();
-    let err = f.desk.solid_pin_token(None, SOLID_CARD).await.unwrap_err();
-    assert_eq!(err.category(), Category::Credentials);
-    assert!(err.message().contains("solid-main"), "{err}");
-    assert!(history(&f.desk).is_empty(), "nothing was sent");
 }
 
 /// Stores the Solid profile `solid-main` with its API key.

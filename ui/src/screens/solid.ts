@@ -173,22 +173,19 @@ function mountSolid(section: HTMLElement): () => void {
     wipePinForm();
   };
 
-  const expired = () => {
-    dropToken(true);
-    flow = advance(flow, { type: "expired" });
-    lifeText.textContent = "Expired: the token was discarded. Get a new one.";
+  /** The held token can no longer be used: why, and whether the app must still be told. */
+  const unusableNow = (event: "expired" | "spent", why: string, tellApp: boolean) => {
+    dropToken(tellApp);
+    flow = advance(flow, { type: event });
+    lifeText.textContent = why;
     lifeText.setAttribute("data-expired", "true");
     update();
   };
 
+  const expired = () => unusableNow("expired", "Expired: the token was discarded. Get a new one.", true);
+
   /** The app no longer holds the token (it answered so): the page lets it go too. */
-  const gone = () => {
-    dropToken(false);
-    flow = advance(flow, { type: "spent" });
-    lifeText.textContent = "The app no longer holds this token: get a new one.";
-    lifeText.setAttribute("data-expired", "true");
-    update();
-  };
+  const gone = () => unusableNow("spent", "The app no longer holds this token: get a new one.", false);
 
   const failed = (what: string, error: ErrorReport) => {
     if (error.field === "token" && tokenUsable(flow)) gone();
