@@ -1,13 +1,18 @@
 //! `pindesk-cli` beside another process using the same files: profile edits made at the same
-//! instant by several processes are all kept.
+//! instant by several processes are all kept, and an operation another live process still has
+//! in flight is not declared interrupted before it could have ended.
 //!
 //! Run with `scripts/with-secret-service.sh cargo test -p pindesk-cli --test concurrent`.
 
 mod common;
 
 use common::*;
-use serde_json::Value;
+use pindesk_core::history::{History, NewEntry};
+use pindesk_core::paths::Paths;
+use pindesk_core::profile::Provider;
+use serde_json::{json, Value};
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// How many processes add a profile at the same instant.
 const WRITERS: usize = 16;
@@ -56,22 +61,14 @@ fn concurrent_edits_from_two_processes_are_all_kept() {
     let active: Vec<&Value> = listed.iter().filter(|v| v["active"] == true).collect();
     assert_eq!(active.len(), 1, "{listed:?}");
     for view in listed {
-        assert_eq!(
-            view["secrets"],
-            serde_json::json!([["api-key", "stored"]]),
-            "{view}"
-        );
+        assert_eq!(view["secrets"], json!([["api-key", "stored"]]), "{view}");
     }
 
     // Removed at the same instant too: none is left behind.
     run_together(&desk, &names, |name| vec!["profile", "remove", name], "");
     let run = desk.run(&["--json", "profile", "list"], "");
     run.expect(0);
-    assert_eq!(
-        run.json(),
-        serde_json::json!([]),
-        "a concurrent write lost a removal"
-    );
+    assert_eq!(run.json(), json!([]), "a concurrent write lost a removal");
 }
 
 /// Starts one CLI per name at once (`args` of the name, `stdin` written to each) and asserts
@@ -96,4 +93,48 @@ fn run_together<'a>(
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// This test process plays the desktop app with operations in flight: it holds its history
+/// writer lock (it is alive) and has two `started` entries. One started 25 s ago — longer
+/// than one HTTP call may take, but a Vault operation makes several calls — and is left
+/// alone by the CLI's recovery; one started 10 minutes ago, past any operation's deadline, is
+/// turned into `unknown`.
+#[test]
+fn a_live_writers_operation_is_left_alone_until_its_deadline() {
+    let desk = Desk::new();
+    let paths = Paths::new(desk.config.path(), desk.data.path());
+    let history = History::open(paths.history_db()).expect("open the history");
+    let now = OffsetDateTime::now_utc();
+    let entry = |ago: time::Duration, card: &str| NewEntry {
+        started_at: now - ago,
+        os_user: "operator".into(),
+        profile: "ops-vault".into(),
+        provider: Provider::Vault,
+        environment: "sandbox".into(),
+        operation: "vault.set_passcode".into(),
+        card_id: Some(card.into()),
+    };
+    history
+        .start(&entry(time::Duration::seconds(25), "111"))
+        .expect("start an entry");
+    history
+        .start(&entry(time::Duration::minutes(10), "222"))
+        .expect("start an entry");
+
+    let entries = desk.history(&[]);
+    let outcome = |card: &str| {
+        entries
+            .iter()
+            .find(|e| e["card_id"] == json!(card))
+            .map(|e| e["outcome"].clone())
+            .unwrap_or_else(|| panic!("no entry for card {card}: {entries:?}"))
+    };
+    assert_eq!(
+        outcome("111"),
+        json!("started"),
+        "a live writer's 25-s-old operation was declared interrupted"
+    );
+    assert_eq!(outcome("222"), json!("unknown"));
+    drop(history);
 }
