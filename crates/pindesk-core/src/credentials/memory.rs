@@ -15,6 +15,8 @@ use crate::profile::ProfileId;
 pub struct MemoryStore {
     entries: Mutex<HashMap<String, Zeroizing<String>>>,
     unavailable: Mutex<bool>,
+    /// A kind whose every `set` fails, to test an edit that fails halfway.
+    failing_set: Mutex<Option<SecretKind>>,
 }
 
 impl MemoryStore {
@@ -26,6 +28,12 @@ impl MemoryStore {
     /// Makes every later call fail (`true`) or work again (`false`), to test error paths.
     pub fn set_unavailable(&self, unavailable: bool) {
         *self.unavailable.lock().unwrap_or_else(|e| e.into_inner()) = unavailable;
+    }
+
+    /// Makes every later `set` of `kind` fail (`None`: none), while reads, deletes and the
+    /// other kinds work: an edit whose second keyring write fails.
+    pub fn fail_sets_of(&self, kind: Option<SecretKind>) {
+        *self.failing_set.lock().unwrap_or_else(|e| e.into_inner()) = kind;
     }
 
     /// How many entries the store holds.
@@ -73,6 +81,12 @@ impl SecretStore for MemoryStore {
     ) -> Result<(), CredentialError> {
         let account = account(profile, kind);
         self.check("saving", &account)?;
+        if *self.failing_set.lock().unwrap_or_else(|e| e.into_inner()) == Some(kind) {
+            return Err(CredentialError::TestUnavailable {
+                action: "saving",
+                account,
+            });
+        }
         self.map().insert(account, Zeroizing::new(value.to_owned()));
         Ok(())
     }

@@ -17,6 +17,7 @@ mod vault_pin;
 
 pub use error::Error;
 pub use profiles::NewCredentials;
+pub use record::{operation_deadline, MAX_CALLS_PER_OPERATION};
 pub use sign_out::BEST_EFFORT_SIGN_OUT;
 pub use solid::HeldPinToken;
 
@@ -80,7 +81,7 @@ impl Desk {
         let profiles = ProfileStore::new(paths.profiles_file());
         let history = History::open(paths.history_db())?;
         let now = OffsetDateTime::now_utc();
-        history.recover_interrupted(now, http_settings.total_timeout)?;
+        history.recover_interrupted(now, record::operation_deadline(&http_settings))?;
         // A corrupt profiles file must not stop the history from opening; it is reported by
         // every call that needs a profile.
         let retention = profiles

@@ -1,8 +1,11 @@
 //! Profile services: list, add, update, remove, make active and test a profile.
 //!
 //! Secrets go to the keyring first and the profile to the file second, so a keyring failure
-//! writes nothing anywhere; a file failure takes the new keyring entries back. A removed
-//! profile's keyring entries go first, so a keyring failure keeps the profile usable.
+//! leaves the file as it was; a file failure takes the new keyring entries back. Taking
+//! entries back means restoring what they held before the edit, or deleting them if they held
+//! nothing: an edit whose second secret cannot be written leaves the first with its old value,
+//! so the profile keeps working with its old credentials. A removed profile's keyring entries
+//! go first, so a keyring failure keeps the profile usable.
 
 use super::{Desk, Error};
 use crate::api::{EnvironmentKind, ProfileView, SecretState};
@@ -63,6 +66,13 @@ impl NewCredentials {
         }
         Ok(())
     }
+}
+
+/// The keyring entries an edit wrote, with what each held before (`None`: no entry), so a
+/// failed edit can put them back. Old values stay zeroized-on-drop.
+struct Replaced {
+    id: ProfileId,
+    old: Vec<(SecretKind, Option<Zeroizing<String>>)>,
 }
 
 fn kind_words(kind: SecretKind) -> &'static str {
@@ -162,15 +172,12 @@ impl Desk {
             }
             .into());
         }
-        self.store_secrets(&profile.id, &credentials)?;
-        let first = file.profiles.is_empty();
-        let id = profile.id.clone();
-        if let Err(e) = self.profiles.add(profile) {
-            let _ = self.secrets.delete_all(&id);
+        let replaced = self.store_secrets(&profile.id, &credentials)?;
+        if let Err(e) = self.profiles.add_first_active(profile) {
+            // Another process may have added the same name meanwhile: what its secrets held
+            // before this edit wrote over them is put back.
+            self.restore(replaced);
             return Err(e.into());
-        }
-        if first {
-            self.profiles.set_active(Some(&id))?;
         }
         Ok(())
     }
@@ -198,9 +205,10 @@ impl Desk {
         if credentials.is_some() || old.vault_auth() != profile.vault_auth() {
             self.sign_out_quietly(&old).await;
         }
+        let mut replaced = None;
         if let Some(credentials) = &credentials {
             credentials.fits(&profile)?;
-            self.store_secrets(&profile.id, credentials)?;
+            replaced = Some(self.store_secrets(&profile.id, credentials)?);
         }
         if old.vault_auth() != profile.vault_auth() {
             // Secrets of the old kind must not linger, nor tokens a sign-in obtained.
@@ -212,7 +220,12 @@ impl Desk {
         // No documented call uses a refresh token; older builds stored one.
         self.secrets.delete(&profile.id, SecretKind::RefreshToken)?;
         self.forget_profile_session(profile.id.as_str());
-        self.profiles.update(profile)?;
+        if let Err(e) = self.profiles.update(profile) {
+            if let Some(replaced) = replaced {
+                self.restore(replaced);
+            }
+            return Err(e.into());
+        }
         Ok(())
     }
 
@@ -298,18 +311,52 @@ impl Desk {
         Ok(self.edit_needs_credentials(&old, edited))
     }
 
-    fn store_secrets(&self, id: &ProfileId, credentials: &NewCredentials) -> Result<(), Error> {
-        let mut written = Vec::new();
-        for (kind, value) in credentials.entries() {
+    /// Writes the credentials' entries, one by one, and returns what they held before. When
+    /// one cannot be written, those written before it get their old values back (see
+    /// [`restore`](Self::restore)) and the error is returned. Every old value is read before
+    /// the first write: if one cannot be read, nothing is written.
+    fn store_secrets(
+        &self,
+        id: &ProfileId,
+        credentials: &NewCredentials,
+    ) -> Result<Replaced, Error> {
+        let entries = credentials.entries();
+        let mut old = Vec::with_capacity(entries.len());
+        for &(kind, _) in &entries {
+            old.push((kind, self.secrets.get(id, kind)?));
+        }
+        let mut replaced = Replaced {
+            id: id.clone(),
+            old: Vec::with_capacity(entries.len()),
+        };
+        for ((kind, value), (_, before)) in entries.into_iter().zip(old) {
             if let Err(e) = self.secrets.set(id, kind, value.trim()) {
-                for kind in written {
-                    let _ = self.secrets.delete(id, kind);
-                }
+                self.restore(replaced);
                 return Err(e.into());
             }
-            written.push(kind);
+            replaced.old.push((kind, before));
         }
-        Ok(())
+        Ok(replaced)
+    }
+
+    /// Puts back what the entries held before an edit: the old value, or no entry when there
+    /// was none. Best effort: a failure is logged (never a value) and the others still tried.
+    fn restore(&self, replaced: Replaced) {
+        let Replaced { id, old } = replaced;
+        for (kind, before) in old.into_iter().rev() {
+            let result = match &before {
+                Some(value) => self.secrets.set(&id, kind, value),
+                None => self.secrets.delete(&id, kind),
+            };
+            if let Err(e) = result {
+                tracing::warn!(
+                    profile = %id,
+                    entry = %kind,
+                    error = %e,
+                    "could not restore a keyring entry after a failed edit"
+                );
+            }
+        }
     }
 
     fn forget_profile_session(&self, id: &str) {

@@ -22,8 +22,10 @@
 //! namespaces). `recover_interrupted` never touches entries of its own process. It flips
 //! another process's `started` entry at once when that writer's lock file can be locked (the
 //! writer is gone), and otherwise only once the entry is older than a grace period the caller
-//! passes (the total HTTP timeout): by then a live writer has finished it, and a writer without
-//! a lock file (where locking is unavailable) is judged by age alone. Should a slow writer
+//! passes: the whole deadline of an operation, the HTTP total timeout of each of the calls the
+//! longest operation makes ([`crate::desk::operation_deadline`]), not one call's. By then a
+//! live writer has finished it, and a writer without a lock file (where locking is
+//! unavailable) is judged by age alone. Should a slow writer
 //! still call [`finish`](History::finish) afterwards, the real outcome replaces `unknown`.
 
 mod entry;

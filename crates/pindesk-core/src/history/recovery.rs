@@ -104,8 +104,10 @@ impl History {
 
     /// Turns `started` entries of other processes into `unknown` with [`INTERRUPTED_MESSAGE`]:
     /// at once when their writer is gone (its lock file is free), else once they started at
-    /// least `grace` before `now`. Pass the total HTTP timeout as `grace`. Removes the lock
-    /// files of writers that are gone. Returns how many entries changed.
+    /// least `grace` before `now`. Pass the longest one operation may take as `grace` — every
+    /// call it makes, not one ([`crate::desk::operation_deadline`]) — so a live writer's slow
+    /// operation is not declared interrupted. Removes the lock files of writers that are gone.
+    /// Returns how many entries changed.
     pub fn recover_interrupted(
         &self,
         now: OffsetDateTime,
@@ -278,6 +280,47 @@ mod tests {
         );
         assert_eq!(outcome(b).outcome, Outcome::Unknown);
         assert_eq!(outcome(c).outcome, Outcome::Unknown);
+        drop(held);
+    }
+
+    /// A live writer's entry older than one HTTP call's timeout but younger than the deadline
+    /// of a whole operation is left `started`; older than that deadline it is `unknown`.
+    #[test]
+    fn a_live_writers_entry_is_left_until_its_operation_deadline() {
+        let (_dir, h) = open();
+        let http = crate::http::HttpSettings::default();
+        let deadline = crate::desk::operation_deadline(&http);
+        assert!(deadline > http.total_timeout);
+        let live = "0d0d0d0d-11fe-4000-8000-0000000000a1";
+        let lock = writers_dir(h.path()).join(format!("{live}.lock"));
+        crate::profile::create_private_dir(lock.parent().unwrap()).unwrap();
+        let held = File::create(&lock).unwrap();
+        held.try_lock().unwrap();
+        let now = T0 + time::Duration::hours(1);
+        let ago = |d: Duration| now - time::Duration::try_from(d).unwrap();
+        let second = Duration::from_secs(1);
+        let entries = [
+            (
+                http.total_timeout + Duration::from_secs(5),
+                Outcome::Started,
+            ),
+            (deadline - second, Outcome::Started),
+            (deadline + second, Outcome::Unknown),
+        ];
+        let ids: Vec<EntryId> = entries
+            .iter()
+            .map(|&(age, _)| {
+                let id = h.start(&new_entry(ago(age), Provider::Vault, "1")).unwrap();
+                written_by(&h, id, live);
+                id
+            })
+            .collect();
+        assert_eq!(h.recover_interrupted(now, deadline).unwrap(), 1);
+        let all = h.query(&Filter::default(), Page::first(10)).unwrap();
+        for (id, (age, expected)) in ids.iter().zip(entries) {
+            let e = all.iter().find(|e| e.id == *id).unwrap();
+            assert_eq!(e.outcome, expected, "an entry {age:?} old");
+        }
         drop(held);
     }
 }

@@ -51,6 +51,16 @@ pub enum ProfileError {
         #[source]
         source: io::Error,
     },
+    /// The lock that serializes changes of the profiles file across processes could not be
+    /// created or taken.
+    #[error("cannot lock the profiles file for a change ({}): {source}", path.display())]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
     /// A profile id is not a valid slug.
     #[error("invalid profile name {value:?}: it {reason}")]
     InvalidId {

@@ -49,13 +49,16 @@
 //! every write re-reads the file first and stops when it cannot, and a [`ProfileStore`] that
 //! has seen the file damaged refuses every write ([`ProfileError::WritesBlocked`]) until
 //! [`ProfileStore::reset`], the operator's explicit choice, moves the damaged file aside.
-//! Two processes changing profiles at the same instant: the last write wins.
+//! Each change (read, modify, write) holds an exclusive advisory lock on `profiles.toml.lock`
+//! beside the file, so processes changing profiles at the same instant (the desktop app and
+//! `pindesk-cli`) take turns and none loses another's change; reading takes no lock.
 
 mod destination;
 mod environment;
 mod error;
 mod file;
 mod id;
+mod lock;
 mod model;
 mod store;
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::lock::FileLock;
 use super::{AppSettings, Profile, ProfileError, ProfileId, ProfilesFile};
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
@@ -109,8 +110,10 @@ impl ProfileStore {
         Ok(file)
     }
 
-    /// Re-reads the file, applies `change` and writes the result atomically. Nothing is
-    /// written when reading fails, when a damaged file was seen before, or when `change` fails.
+    /// Re-reads the file, applies `change` and writes the result atomically, all while holding
+    /// the file's cross-process lock (see [`super::lock`]), so a change made meanwhile by
+    /// another process is neither lost nor overwritten. Nothing is written when reading fails,
+    /// when a damaged file was seen before, or when `change` fails.
     fn modify<T>(
         &self,
         change: impl FnOnce(&mut ProfilesFile) -> Result<T, ProfileError>,
@@ -121,6 +124,7 @@ impl ProfileStore {
                 path: self.path.clone(),
             });
         }
+        let _held = FileLock::acquire(&self.path)?;
         let mut file = self.read(&mut blocked)?;
         let out = change(&mut file)?;
         file.validate()?;
@@ -148,6 +152,25 @@ impl ProfileStore {
                 return Err(ProfileError::AlreadyExists {
                     id: profile.id.to_string(),
                 });
+            }
+            file.profiles.push(profile);
+            Ok(())
+        })
+    }
+
+    /// Adds a profile and, when the file had none, makes it the active one, in one change: of
+    /// several processes adding profiles at once, only the first to write makes its own active.
+    /// Fails as [`add`](Self::add) does.
+    pub fn add_first_active(&self, profile: Profile) -> Result<(), ProfileError> {
+        profile.validate()?;
+        self.modify(|file| {
+            if file.get(&profile.id).is_some() {
+                return Err(ProfileError::AlreadyExists {
+                    id: profile.id.to_string(),
+                });
+            }
+            if file.profiles.is_empty() {
+                file.active = Some(profile.id.clone());
             }
             file.profiles.push(profile);
             Ok(())
@@ -229,6 +252,8 @@ impl ProfileStore {
             *blocked = false;
             return Ok(None);
         }
+        // Not in the middle of another process's change.
+        let _held = FileLock::acquire(&self.path)?;
         let mut aside = self.path.as_os_str().to_owned();
         aside.push(format!(".damaged-{}", now.unix_timestamp()));
         let aside = PathBuf::from(aside);

@@ -362,11 +362,16 @@ fn file_is_0600_and_new_dir_0700_and_no_temp_left() {
     let dir = store.path().parent().unwrap();
     let mode = fs::metadata(dir).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
-    let names: Vec<_> = fs::read_dir(dir)
+    let mut names: Vec<_> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("profiles.toml")]);
+    names.sort();
+    // The file and the empty lock file that serializes changes; no temporary file.
+    assert_eq!(names, ["profiles.toml", "profiles.toml.lock"]);
+    let lock = dir.join("profiles.toml.lock");
+    let mode = fs::metadata(&lock).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
 }
 
 #[test]
@@ -461,4 +466,27 @@ fn plain_http_settings_are_named() {
     s.environment = Environment::parse("https://api.example.com").unwrap();
     s.solid_mut().unwrap().pin_endpoint = Some("https://pin.example.com".parse().unwrap());
     assert!(s.plain_http_settings().is_empty());
+}
+
+/// Stores over the same file share nothing but the file's lock, as two processes would:
+/// edits made through them at once are all kept, and only the first add made itself active.
+#[test]
+fn concurrent_edits_through_separate_stores_are_all_kept() {
+    let (_dir, first) = store();
+    let path = first.path().to_path_buf();
+    std::thread::scope(|scope| {
+        for i in 0..8 {
+            let path = path.clone();
+            scope.spawn(move || {
+                let store = ProfileStore::new(path);
+                for j in 0..5 {
+                    store.add_first_active(vault(&format!("p{i}-{j}"))).unwrap();
+                }
+            });
+        }
+    });
+    let file = first.load().unwrap();
+    assert_eq!(file.profiles.len(), 40);
+    let first_added = &file.profiles[0].id;
+    assert_eq!(file.active.as_ref(), Some(first_added));
 }
