@@ -3,7 +3,9 @@
 //! each case lists, in order, with the words of the policy's description. The UI evaluates
 //! the same descriptions, so both sides are held to one table.
 
-use pindesk_core::policy::{vault_card_pin_policy, PasscodePolicy, PinPolicy, PolicyViolation};
+use pindesk_core::policy::{
+    vault_card_pin_policy, PasscodePolicy, PinPolicy, PolicyDescription, PolicyViolation,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -107,5 +109,24 @@ fn policy_cases_rust_breaks_exactly_the_rules_the_shared_table_lists() {
                 v.rule
             );
         }
+    }
+}
+
+#[test]
+fn policy_cases_each_description_is_what_the_backend_sends_for_its_policy() {
+    for entry in table().policies {
+        let described = match Policy::of(&entry) {
+            Policy::Pin(p) => p.describe(),
+            Policy::Passcode(p) => p.describe(),
+        };
+        let in_table: PolicyDescription = serde_json::from_value(entry.description.clone())
+            .unwrap_or_else(|e| panic!("{}: the description parses: {e}", entry.id));
+        assert_eq!(
+            in_table,
+            described,
+            "{}: the table's description differs from the backend's:\n{}",
+            entry.id,
+            serde_json::to_string(&described).unwrap()
+        );
     }
 }
