@@ -66,9 +66,8 @@ macro_rules! for_each_command {
             /// Vault: sets or resets the card's PIN.
             vault_set_card_pin(profile: Option<String>, card: String, pin: String)
                 -> CmdResult<OpDone>, kiosk: true;
-            /// The passcode rules a candidate breaks (empty when it passes).
-            passcode_rules(profile: Option<String>, candidate: String)
-                -> CmdResult<Vec<PolicyRule>>, kiosk: true;
+            /// The profile's passcode policy, for live feedback evaluated in the page (no candidate is sent).
+            passcode_policy(profile: Option<String>) -> CmdResult<PolicyDescription>, kiosk: true;
             /// Demo mode: the code the embedded sandbox "sent" to the card, if any.
             demo_sms(card: String) -> CmdResult<Option<DemoSms>>, kiosk: true;
             /// Solid: requests a one-time PIN token, held by the app; returns everything but the token.
@@ -86,9 +85,8 @@ macro_rules! for_each_command {
             /// Solid: sets the PIN through the profile's PIN endpoint.
             solid_set_pin(profile: Option<String>, card: String, pin: String, expiry: Option<String>, last4: Option<String>)
                 -> CmdResult<OpDone>, kiosk: true;
-            /// The PIN rules a candidate breaks (empty when it passes).
-            pin_rules(profile: Option<String>, candidate: String) -> CmdResult<Vec<PolicyRule>>,
-                kiosk: true;
+            /// The profile's PIN policy, for live feedback evaluated in the page (no candidate is sent).
+            pin_policy(profile: Option<String>) -> CmdResult<PolicyDescription>, kiosk: true;
             /// A page of history for the filter, newest first.
             history_page(query: HistoryQuery) -> CmdResult<HistoryPage>, kiosk: false;
             /// Exports the filtered history as CSV through a save dialog; the row count, or null if cancelled.

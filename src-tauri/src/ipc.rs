@@ -109,6 +109,7 @@ mod tests {
         ProfileSecrets::export_all(&cfg).expect("export ProfileSecrets");
         api::OpDone::export_all(&cfg).expect("export OpDone");
         api::PolicyRule::export_all(&cfg).expect("export PolicyRule");
+        api::PolicyDescription::export_all(&cfg).expect("export PolicyDescription");
         api::PinTokenInfo::export_all(&cfg).expect("export PinTokenInfo");
         api::CardCheck::export_all(&cfg).expect("export CardCheck");
         DemoSms::export_all(&cfg).expect("export DemoSms");

@@ -303,12 +303,16 @@ mod tests {
             .expect("the demo panel gets the code")
             .to_owned();
         replies.push(app.ok("vault_verify_code", json!({"card": card, "code": code})));
-        let rules = app.ok("passcode_rules", json!({"candidate": "zzzz"}));
+        let policy = app.ok("passcode_policy", json!({}));
+        assert_eq!(policy["field"], "passcode", "the policy, described");
         assert!(
-            !rules.as_array().unwrap().is_empty(),
-            "a repeated passcode breaks a rule"
+            policy["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["rule"] == "repeated"),
+            "it names the rules: {policy}"
         );
-        assert!(!rules.to_string().contains("zzzz"));
         replies.push(app.ok(
             "vault_set_passcode",
             json!({"card": card, "code": code, "passcode": "Canary42"}),

@@ -155,7 +155,7 @@ fn solid_token_in_two_actions_reveal_and_set_pin() {
             "solid_pin_token",
             "solid_reveal_token",
             "solid_copy_token",
-            "pin_rules",
+            "pin_policy",
             "solid_set_pin",
         ],
     );
@@ -205,5 +205,5 @@ fn solid_weak_pin_shown_live_and_refused() {
     let copy = app.find("[data-action=\"copy\"]");
     assert!(app.attribute(&copy, "disabled").is_none());
 
-    assert_no_secret_leaked(&app, &["1234"], &[], &["solid_pin_token", "pin_rules"]);
+    assert_no_secret_leaked(&app, &["1234"], &[], &["solid_pin_token", "pin_policy"]);
 }

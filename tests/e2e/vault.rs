@@ -153,7 +153,7 @@ fn vault_flow_keyboard_only_in_six_actions() {
             "vault_send_code",
             "demo_sms",
             "vault_verify_code",
-            "passcode_rules",
+            "passcode_policy",
             "vault_set_passcode",
         ],
     );

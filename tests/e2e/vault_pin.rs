@@ -82,6 +82,6 @@ fn vault_card_pin_in_three_actions() {
         &app,
         &[PIN],
         &[],
-        &["look_up_card", "pin_rules", "vault_set_card_pin"],
+        &["look_up_card", "pin_policy", "vault_set_card_pin"],
     );
 }

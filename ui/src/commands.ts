@@ -15,7 +15,7 @@ import type { HistoryPage } from "./bindings/HistoryPage";
 import type { HistoryQuery } from "./bindings/HistoryQuery";
 import type { OpDone } from "./bindings/OpDone";
 import type { PinTokenInfo } from "./bindings/PinTokenInfo";
-import type { PolicyRule } from "./bindings/PolicyRule";
+import type { PolicyDescription } from "./bindings/PolicyDescription";
 import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProfileSecrets } from "./bindings/ProfileSecrets";
 import type { ProfileView } from "./bindings/ProfileView";
@@ -110,9 +110,9 @@ export function vaultSetCardPin(profile: string | null, card: string, pin: strin
   return invoke<OpDone>("vault_set_card_pin", { profile, card, pin });
 }
 
-/** The passcode rules a candidate breaks (empty when it passes). */
-export function passcodeRules(profile: string | null, candidate: string): Promise<PolicyRule[]> {
-  return invoke<PolicyRule[]>("passcode_rules", { profile, candidate });
+/** The profile's passcode policy, for live feedback evaluated in the page (no candidate is sent). */
+export function passcodePolicy(profile: string | null): Promise<PolicyDescription> {
+  return invoke<PolicyDescription>("passcode_policy", { profile });
 }
 
 /** Demo mode: the code the embedded sandbox "sent" to the card, if any. */
@@ -151,9 +151,9 @@ export function solidSetPin(
   return invoke<OpDone>("solid_set_pin", { profile, card, pin, expiry, last4 });
 }
 
-/** The PIN rules a candidate breaks (empty when it passes). */
-export function pinRules(profile: string | null, candidate: string): Promise<PolicyRule[]> {
-  return invoke<PolicyRule[]>("pin_rules", { profile, candidate });
+/** The profile's PIN policy, for live feedback evaluated in the page (no candidate is sent). */
+export function pinPolicy(profile: string | null): Promise<PolicyDescription> {
+  return invoke<PolicyDescription>("pin_policy", { profile });
 }
 
 /** A page of history for the filter, newest first. */

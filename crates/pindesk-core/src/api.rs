@@ -14,6 +14,7 @@ pub use crate::cards::{CardCheck, CardSummary};
 pub use crate::credentials::SecretKind;
 pub use crate::error::Category;
 pub use crate::history::{Entry as HistoryEntry, EntryId, Outcome};
+pub use crate::policy::PolicyDescription;
 pub use crate::profile::{Profile, Provider};
 use crate::validate::ValidationError;
 
@@ -462,7 +463,8 @@ pub struct PinTokenInfo {
     pub card: CardSummary,
 }
 
-/// One rule a passcode or PIN breaks, for live feedback (never holds the checked value).
+/// One rule a passcode or PIN breaks, as the UI lists it while the operator types (the UI
+/// finds them by evaluating the profile's [`PolicyDescription`]; never holds the checked value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PolicyRule {
@@ -470,19 +472,6 @@ pub struct PolicyRule {
     pub rule: String,
     /// The rule in plain words.
     pub message: String,
-}
-
-impl PolicyRule {
-    /// The rules `violations` break, in order.
-    pub fn all(violations: Vec<crate::policy::PolicyViolation>) -> Vec<PolicyRule> {
-        violations
-            .into_iter()
-            .map(|v| PolicyRule {
-                rule: v.rule.to_owned(),
-                message: v.message,
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

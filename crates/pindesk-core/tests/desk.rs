@@ -572,14 +572,22 @@ async fn an_edit_from_the_desktop_form_keeps_the_settings_only_the_file_holds() 
     assert_eq!(vault.display_name, "Renamed", "the edit took effect");
     assert_eq!(
         vault.vault().unwrap().passcode_policy,
-        Some(passcode_policy)
+        Some(passcode_policy.clone())
     );
     let solid = f.desk.show_profile("strict-solid").unwrap().profile;
     assert_eq!(solid.display_name, "Renamed", "the edit took effect");
     let s = solid.solid().unwrap();
-    assert_eq!(s.pin_policy, Some(pin_policy));
+    assert_eq!(s.pin_policy, Some(pin_policy.clone()));
     assert_eq!(s.usable_statuses, ["issued"]);
-    // And the policy still applies to what the operator types.
-    let rules = f.desk.pin_rules(Some("strict-solid"), "8264").unwrap();
-    assert!(!rules.is_empty(), "a 4-digit PIN breaks the 6-digit policy");
+    // And the UI is still given these policies for what the operator types.
+    assert_eq!(
+        f.desk.pin_policy(Some("strict-solid")).unwrap(),
+        pin_policy.describe(),
+        "the 6-digit policy"
+    );
+    assert_eq!(
+        f.desk.passcode_policy(Some("strict-vault")).unwrap(),
+        passcode_policy.describe(),
+        "the tightened passcode policy"
+    );
 }

@@ -1,10 +1,10 @@
 //! Solid PIN commands: get a one-time PIN token, reveal or copy it on request, set the PIN,
-//! and live PIN policy feedback.
+//! and the PIN policy the UI's live feedback evaluates.
 
 use super::{internal, CmdResult};
 use crate::clipboard;
 use crate::state::AppState;
-use pindesk_core::api::{OpDone, PinTokenInfo, PolicyRule};
+use pindesk_core::api::{OpDone, PinTokenInfo, PolicyDescription};
 use pindesk_core::secret::{Pin, PinToken};
 use tauri::{AppHandle, Runtime, State};
 
@@ -97,13 +97,13 @@ pub async fn solid_set_pin(
         .await?)
 }
 
-/// The rules of the profile's PIN policy a candidate breaks (empty when it passes).
+/// The PIN policy of the profile as data (a Solid profile's PIN policy, Vault's card PIN
+/// rules for a Vault one). The UI evaluates it while the operator types, so no candidate PIN
+/// crosses the bridge for feedback; `solid_set_pin` and `vault_set_card_pin` check again.
 #[tauri::command]
-pub fn pin_rules(
+pub fn pin_policy(
     state: State<'_, AppState>,
     profile: Option<String>,
-    candidate: String,
-) -> CmdResult<Vec<PolicyRule>> {
-    let candidate = zeroize::Zeroizing::new(candidate);
-    Ok(state.desk.pin_rules(profile.as_deref(), &candidate)?)
+) -> CmdResult<PolicyDescription> {
+    Ok(state.desk.pin_policy(profile.as_deref())?)
 }

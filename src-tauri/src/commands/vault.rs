@@ -1,10 +1,11 @@
-//! Vault commands: send and verify the SMS code, set the passcode or the card PIN, live policy
-//! feedback, and (demo mode) the code the sandbox "sent".
+//! Vault commands: send and verify the SMS code, set the passcode or the card PIN, the
+//! passcode policy the UI's live feedback evaluates, and (demo mode) the code the sandbox
+//! "sent".
 
 use super::CmdResult;
 use crate::ipc::DemoSms;
 use crate::state::AppState;
-use pindesk_core::api::{OpDone, PolicyRule};
+use pindesk_core::api::{OpDone, PolicyDescription};
 use pindesk_core::secret::{CardPin, Passcode, SmsCode};
 use tauri::State;
 
@@ -52,15 +53,14 @@ pub async fn vault_set_passcode(
         .await?)
 }
 
-/// The rules of the profile's passcode policy a candidate breaks (empty when it passes).
+/// The passcode policy of the profile as data. The UI evaluates it while the operator types,
+/// so no candidate passcode crosses the bridge for feedback; `vault_set_passcode` checks again.
 #[tauri::command]
-pub fn passcode_rules(
+pub fn passcode_policy(
     state: State<'_, AppState>,
     profile: Option<String>,
-    candidate: String,
-) -> CmdResult<Vec<PolicyRule>> {
-    let candidate = zeroize::Zeroizing::new(candidate);
-    Ok(state.desk.passcode_rules(profile.as_deref(), &candidate)?)
+) -> CmdResult<PolicyDescription> {
+    Ok(state.desk.passcode_policy(profile.as_deref())?)
 }
 
 /// Demo mode only: the last code the embedded sandbox "sent" to the card.

@@ -1,7 +1,8 @@
 /**
  * Live policy feedback: as the operator types a new passcode or PIN, the rules it breaks are
- * listed under the field (asked of the app, which holds the profile's policy). Replies that
- * arrive after a newer keystroke are ignored. The list shows rule texts, never the value.
+ * listed under the field (found in the page from the profile's policy description, see
+ * `policy-source`, so the value is never sent for this). Answers that arrive after a newer
+ * keystroke are ignored. The list shows rule texts, never the value.
  */
 import type { PolicyRule } from "../bindings/PolicyRule";
 import { h } from "../dom";
@@ -30,7 +31,7 @@ export function drawRules(list: HTMLElement, rules: readonly PolicyRule[], empty
 }
 
 /**
- * Watches `input` and lists the rules `ask` reports for its value, `delayMs` after the last
+ * Watches `input` and lists the rules `ask` finds for its value, `delayMs` after the last
  * keystroke.
  */
 export function liveRules(

@@ -3,7 +3,9 @@ import type { AppInfo } from "../bindings/AppInfo";
 import type { CardCheck } from "../bindings/CardCheck";
 import type { CardSummary } from "../bindings/CardSummary";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { PolicyDescription } from "../bindings/PolicyDescription";
 import type { ProfileView } from "../bindings/ProfileView";
+import policyCases from "../../../tests/fixtures/policy-cases.json";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
@@ -38,6 +40,9 @@ const profile = (id: string, provider: "vault" | "solid", active = false): Profi
 });
 
 type Handler = (args: Record<string, unknown>) => unknown;
+/** A policy description from the shared table of policy cases (what the app sends). */
+const described = (id: string): PolicyDescription =>
+  (policyCases as unknown as { policies: { id: string; description: PolicyDescription }[] }).policies.find((p) => p.id === id)!.description;
 let handlers: Record<string, Handler>;
 const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd);
 const done = (operation: string, cardId: string) => ({ result: "ok", operation, card_id: cardId, at: "2026-11-23T10:00:00Z" });
@@ -63,8 +68,8 @@ beforeEach(() => {
   document.body.replaceChildren();
   handlers = {
     list_profiles: () => [profile("demo-solid", "solid"), profile("demo-vault", "vault", true)],
-    passcode_rules: ({ candidate }) => (String(candidate).length < 4 ? [{ rule: "too_short", message: "at least 4 characters" }] : []),
-    pin_rules: ({ candidate }) => (candidate === "1234" ? [{ rule: "sequence", message: "no runs like 1234" }] : []),
+    passcode_policy: () => described("vault_passcode_default"),
+    pin_policy: ({ profile }) => described(profile === "demo-solid" ? "solid_pin_default" : "vault_card_pin"),
     vault_send_code: ({ card }) => done("vault.send_code", String(card)),
     demo_sms: ({ card }) => ({ card_id: card, code: "482913" }),
     vault_verify_code: ({ card, code }) => {
@@ -582,7 +587,7 @@ describe("vault card PIN screen", () => {
     key('[data-field="confirm"]', "Enter");
     await flush();
     expect(q<HTMLElement>('[data-error-for="pin"]')!.hidden).toBe(false);
-    expect(q('[data-error-for="pin"]')!.textContent).toContain("no runs like 1234");
+    expect(q('[data-error-for="pin"]')!.textContent).toContain("three consecutive ascending or descending digits");
     type('[data-field="pin"]', "7391");
     type('[data-field="confirm"]', "7392");
     key('[data-field="confirm"]', "Enter");

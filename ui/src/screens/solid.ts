@@ -19,10 +19,11 @@ import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "
 import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
 import { showResult } from "../forms/result";
+import { policySource } from "../forms/policy-source";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
 import {
-  pinRules,
+  pinPolicy,
   solidCopyToken,
   solidDiscardToken,
   solidPinToken,
@@ -91,7 +92,7 @@ function mountSolid(section: HTMLElement): () => void {
   let expiry: Field | null = null;
   let last4: Field | null = null;
   let setButton: HTMLButtonElement | null = null;
-  const rules = liveRules(() => pin?.input ?? null, "pin", (candidate) => pinRules(picker.value(), candidate));
+  const rules = liveRules(() => pin?.input ?? null, "pin", policySource(pinPolicy, () => picker.value()));
 
   const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), picker: picker.select, changed: () => update() });
 

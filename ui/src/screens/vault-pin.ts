@@ -15,9 +15,10 @@ import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "
 import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
 import { showResult } from "../forms/result";
+import { policySource } from "../forms/policy-source";
 import { liveRules } from "../forms/rules";
 import { field, wipe } from "../forms/secret-field";
-import { pinRules, vaultSetCardPin } from "../ipc";
+import { pinPolicy, vaultSetCardPin } from "../ipc";
 import { flowKeys } from "./flow-keys";
 import type { Screen } from "./screen";
 
@@ -55,7 +56,7 @@ function mountVaultPin(section: HTMLElement): () => void {
   let pin = makePin();
   let confirm = makeConfirm();
   const match = matchNote();
-  const rules = liveRules(() => pin.input, "pin", (candidate) => pinRules(picker.value(), candidate));
+  const rules = liveRules(() => pin.input, "pin", policySource(pinPolicy, () => picker.value()));
   const setButton = h("button", { type: "button", class: "button button--primary", "data-action": "set-card-pin" }, "Set card PIN");
   const pinStep = h("div", { class: "step", "data-step": "pin" });
   const unknown = unknownPanel();

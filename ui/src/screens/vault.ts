@@ -16,9 +16,10 @@ import { clearErrors, showError, showMessage, showUnknown, unknownPanel } from "
 import { matchNote, showMatch } from "../forms/match-note";
 import { profilePicker } from "../forms/profile-picker";
 import { showResult } from "../forms/result";
+import { policySource } from "../forms/policy-source";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
-import { demoSms, passcodeRules, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
+import { demoSms, passcodePolicy, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
 import { flowKeys } from "./flow-keys";
 import type { Screen, ScreenContext } from "./screen";
 import { advance, canResend, enterAction, initialFlow, resendIn, type VaultFlow } from "./vault-flow";
@@ -63,11 +64,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   let confirm: Field | null = null;
   let setButton: HTMLButtonElement | null = null;
   const match = matchNote();
-  const rules = liveRules(
-    () => pass?.input ?? null,
-    "passcode",
-    (candidate) => passcodeRules(picker.value(), candidate),
-  );
+  const rules = liveRules(() => pass?.input ?? null, "passcode", policySource(passcodePolicy, () => picker.value()));
 
   const confirmation = cardPanel({ input: card.input, profile: () => picker.value(), picker: picker.select, choices: true, changed: () => update() });
 

@@ -23,7 +23,7 @@ pub use solid::HeldPinToken;
 
 pub use crate::demo::{DemoBackend, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
 
-use crate::api::{HistoryPage, HistoryQuery, PolicyRule};
+use crate::api::{HistoryPage, HistoryQuery, PolicyDescription};
 use crate::credentials::SecretStore;
 use crate::demo::{Demo, OverlaySecrets, DEMO_ENVIRONMENT_LABEL};
 use crate::history::{Filter, History, Page};
@@ -150,34 +150,27 @@ impl Desk {
         })
     }
 
-    /// The rules of the profile's passcode policy that `candidate` breaks, for live feedback;
-    /// empty when it passes. A profile that is not a Vault one checks the default policy.
-    pub fn passcode_rules(
-        &self,
-        profile: Option<&str>,
-        candidate: &str,
-    ) -> Result<Vec<PolicyRule>, Error> {
+    /// The profile's passcode policy as data, for the UI's live feedback (the candidate is
+    /// checked in the page while it is typed, and again here before it is sent). A profile
+    /// that is not a Vault one describes the default policy.
+    pub fn passcode_policy(&self, profile: Option<&str>) -> Result<PolicyDescription, Error> {
         let profile = self.resolve_profile(profile)?;
         let policy = profile
             .vault()
             .and_then(|v| v.passcode_policy.clone())
             .unwrap_or_default();
-        Ok(PolicyRule::all(policy.violations(candidate)))
+        Ok(policy.describe())
     }
 
-    /// The PIN rules that `candidate` breaks; empty when it passes. A Solid profile checks its
-    /// PIN policy, a Vault one Vault's card PIN rules.
-    pub fn pin_rules(
-        &self,
-        profile: Option<&str>,
-        candidate: &str,
-    ) -> Result<Vec<PolicyRule>, Error> {
+    /// The PIN policy as data, for the UI's live feedback: a Solid profile's PIN policy, or
+    /// for a Vault one Vault's card PIN rules.
+    pub fn pin_policy(&self, profile: Option<&str>) -> Result<PolicyDescription, Error> {
         let profile = self.resolve_profile(profile)?;
         let policy = match profile.solid() {
             Some(solid) => solid.pin_policy.clone().unwrap_or_default(),
             None => crate::policy::vault_card_pin_policy(),
         };
-        Ok(PolicyRule::all(policy.violations(candidate)))
+        Ok(policy.describe())
     }
 
     /// Forgets every secret held in memory: cached tokens, RSA keys and PIN tokens. Called on
