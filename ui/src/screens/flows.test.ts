@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { flush, key, q, type } from "../test-dom";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CardCheck } from "../bindings/CardCheck";
 import type { CardSummary } from "../bindings/CardSummary";
@@ -105,18 +106,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-  await new Promise((r) => setTimeout(r, 0));
-};
-const q = <T extends Element = HTMLInputElement>(css: string) => document.querySelector<T>(css);
-const type = (css: string, value: string) => {
-  const input = q(css)!;
-  input.value = value;
-  input.dispatchEvent(new Event("input", { bubbles: true }));
-};
-const key = (css: string, k: string) =>
-  q(css)!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
 
 /** Disposers of the screens a test mounted, run after it (so no timer outlives its test). */
 let mounted: (() => void)[] = [];

@@ -5,6 +5,7 @@
  * invoked with what was typed.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { flush, key, q, type } from "../test-dom";
 import type { CardSummary } from "../bindings/CardSummary";
 import type { PolicyDescription } from "../bindings/PolicyDescription";
 import type { ProfileView } from "../bindings/ProfileView";
@@ -84,18 +85,6 @@ afterEach(() => {
   disposers = [];
 });
 
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-  await new Promise((r) => setTimeout(r, 0));
-};
-const q = <T extends Element = HTMLInputElement>(css: string) => document.querySelector<T>(css);
-const type = (css: string, value: string) => {
-  const input = q(css)!;
-  input.value = value;
-  input.dispatchEvent(new Event("input", { bubbles: true }));
-};
-const key = (css: string, k: string) =>
-  q(css)!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
 
 function mount(screen: typeof vaultScreen) {
   const section = document.createElement("section");
