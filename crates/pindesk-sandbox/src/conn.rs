@@ -1,4 +1,4 @@
-//! Serving one TCP connection: hyper's HTTP/1 server over the router, with the pipeline every
+//! Serving one connection (plain TCP or TLS over it): hyper's HTTP/1 server over the router, with the pipeline every
 //! request goes through — body capped at 64 KiB (answered in the provider's shape), armed
 //! faults applied, the handler run in its own task so a panic becomes a provider-shaped 500,
 //! and one log line of method, path and status. A fault that drops the connection makes the
@@ -19,7 +19,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 
@@ -35,7 +35,11 @@ const CONTROL_BODY_LIMIT: usize = 16 * 1024 * 1024;
 const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Serves one connection until the client closes it, the sandbox stops, or a fault drops it.
-pub(crate) async fn serve(stream: TcpStream, app: App, router: Router) {
+/// A dropped TLS connection is closed without a close_notify, as a cut connection would be.
+pub(crate) async fn serve<S>(stream: S, app: App, router: Router)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let cut = Arc::new(Notify::new());
     let service_cut = cut.clone();
     let service = service_fn(move |request| {

@@ -1,7 +1,8 @@
 //! A faithful, stateful simulator of the two card-issuer APIs PinDesk speaks: Vault's
 //! Card Program 1 passcode flow and Solid's Issuing PIN flow (see docs/PROVIDERS.md).
 //!
-//! One HTTP server on 127.0.0.1 serves both providers' paths at the same base URL, plus
+//! One HTTP server on 127.0.0.1 (plain, or TLS with a given certificate: [`Sandbox::start_tls`])
+//! serves both providers' paths at the same base URL, plus
 //! sandbox-only controls under `/_sandbox/` (last SMS code, passcode/PIN checks, key rotation,
 //! faults and a virtual clock; see `docs/SANDBOX.md`). State is real: codes are generated,
 //! expire, are burnt after too many wrong attempts; passcodes are RSA-decrypted and stored;
@@ -35,6 +36,7 @@ mod routes;
 mod server;
 mod solid;
 mod state;
+mod tls;
 mod vault;
 mod vault_auth;
 mod vault_cards;
@@ -43,4 +45,5 @@ mod vault_pin;
 pub use banner::banner;
 pub use config::{Padding, ParsePaddingError, SandboxConfig};
 pub use server::Sandbox;
+pub use tls::TlsIdentity;
 pub use vault_auth::{SCENARIO_PREFIX, SIGN_IN_REFUSALS};

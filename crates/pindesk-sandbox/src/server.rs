@@ -1,5 +1,5 @@
 //! Starting and stopping a sandbox: generate the RSA key, bind 127.0.0.1, accept connections
-//! until stopped. Only loopback is ever bound.
+//! (over TLS too, when started with an identity) until stopped. Only loopback is ever bound.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -7,16 +7,19 @@ use std::net::{Ipv4Addr, SocketAddr};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
+use tokio_rustls::TlsAcceptor;
 
 use crate::config::SandboxConfig;
 use crate::keys::VaultKey;
 use crate::state::{App, Shared};
+use crate::tls::{self, TlsIdentity};
 use crate::{conn, routes};
 
 /// A running sandbox. Dropping it stops it too; [`Sandbox::stop`] also waits until it has.
 pub struct Sandbox {
     app: App,
     addr: SocketAddr,
+    tls: bool,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -28,6 +31,19 @@ impl Sandbox {
     /// or dropped. Fails if the port cannot be bound or the configuration is unusable (key
     /// size outside 1024–4096 bits, merchant id not a uuid: `ErrorKind::InvalidInput`).
     pub async fn start(config: SandboxConfig) -> io::Result<Sandbox> {
+        Sandbox::launch(config, None).await
+    }
+
+    /// As [`Sandbox::start`], but every connection is TLS with `identity`'s certificate chain
+    /// and key, and [`Sandbox::base_url`] is `https://localhost:PORT`. For tests of clients
+    /// that trust a given CA (and of ones that do not); faults and drips work as over plain
+    /// HTTP. Fails with `ErrorKind::InvalidInput` if the PEM is unusable.
+    pub async fn start_tls(config: SandboxConfig, identity: TlsIdentity) -> io::Result<Sandbox> {
+        let acceptor = tls::acceptor(&identity)?;
+        Sandbox::launch(config, Some(acceptor)).await
+    }
+
+    async fn launch(config: SandboxConfig, tls: Option<TlsAcceptor>) -> io::Result<Sandbox> {
         if uuid::Uuid::parse_str(&config.merchant_id).is_err() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -40,19 +56,26 @@ impl Sandbox {
         let app = Shared::new(config, key);
         let router = routes::router(app.clone());
         let (shutdown, stopped) = oneshot::channel();
-        let task = tokio::spawn(accept(listener, app.clone(), router, stopped));
-        tracing::info!(%addr, "sandbox started");
+        let secure = tls.is_some();
+        let task = tokio::spawn(accept(listener, tls, app.clone(), router, stopped));
+        tracing::info!(%addr, tls = secure, "sandbox started");
         Ok(Sandbox {
             app,
             addr,
+            tls: secure,
             shutdown: Some(shutdown),
             task: Some(task),
         })
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT`, or `https://localhost:PORT` over TLS (the name test
+    /// certificates are made for), without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.tls {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// The address it listens on.
@@ -148,12 +171,14 @@ impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sandbox")
             .field("addr", &self.addr)
+            .field("tls", &self.tls)
             .finish_non_exhaustive()
     }
 }
 
 async fn accept(
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     app: App,
     router: axum::Router,
     mut stopped: oneshot::Receiver<()>,
@@ -164,7 +189,20 @@ async fn accept(
             _ = &mut stopped => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(conn::serve(stream, app.clone(), router.clone()));
+                    let (app, router) = (app.clone(), router.clone());
+                    match tls.clone() {
+                        None => {
+                            connections.spawn(conn::serve(stream, app, router));
+                        }
+                        // The handshake runs in the connection's task, never holding up accept.
+                        Some(acceptor) => {
+                            connections.spawn(async move {
+                                if let Some(stream) = tls::handshake(acceptor, stream).await {
+                                    conn::serve(stream, app, router).await;
+                                }
+                            });
+                        }
+                    }
                 }
                 Err(error) => {
                     tracing::warn!(%error, "sandbox accept failed");

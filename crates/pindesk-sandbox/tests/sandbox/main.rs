@@ -10,5 +10,6 @@ mod faults;
 mod lifecycle;
 mod padding;
 mod solid_rules;
+mod tls;
 mod vault_pin;
 mod vault_rules;
