@@ -3,10 +3,11 @@
 //! credentials given here are the sandbox's own throwaway ones, never a real provider's.
 
 use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use pindesk_sandbox::{Padding, Sandbox, SandboxConfig};
+use pindesk_sandbox::{Padding, Sandbox, SandboxConfig, TlsIdentity};
 
 /// Options of `pindesk-cli sandbox`.
 #[derive(Debug, Args)]
@@ -29,6 +30,12 @@ pub struct SandboxArgs {
     /// Size of the sandbox's RSA key in bits (1024 to 4096).
     #[arg(long, default_value_t = 2048, value_name = "BITS")]
     pub key_bits: usize,
+    /// Serve over TLS with this certificate chain (PEM); the URL is then https://localhost:PORT.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 impl SandboxArgs {
@@ -49,6 +56,22 @@ impl SandboxArgs {
             config.merchant_id = merchant;
         }
         config
+    }
+
+    /// The TLS identity read from --tls-cert and --tls-key, if given.
+    fn tls_identity(&self) -> std::io::Result<Option<TlsIdentity>> {
+        let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
+            return Ok(None);
+        };
+        let read = |path: &PathBuf| {
+            std::fs::read_to_string(path).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
+            })
+        };
+        Ok(Some(TlsIdentity {
+            cert_chain_pem: read(cert)?,
+            key_pem: read(key)?,
+        }))
     }
 }
 
@@ -77,7 +100,12 @@ async fn serve(args: SandboxArgs) -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
-    let sandbox = match Sandbox::start(args.config()).await {
+    let started = match args.tls_identity() {
+        Ok(Some(identity)) => Sandbox::start_tls(args.config(), identity).await,
+        Ok(None) => Sandbox::start(args.config()).await,
+        Err(error) => Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, error)),
+    };
+    let sandbox = match started {
         Ok(sandbox) => sandbox,
         Err(error) => {
             eprintln!("error: the sandbox could not start: {error}");
