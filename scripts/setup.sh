@@ -19,6 +19,8 @@ APT_PACKAGES=(
   librsvg2-bin rpm
   xvfb xauth x11-utils webkit2gtk-driver imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools
+  # The network tests' real HTTP proxy (pindesk-testkit starts it on loopback).
+  tinyproxy
 )
 
 missing=()
