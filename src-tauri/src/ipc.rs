@@ -54,6 +54,10 @@ pub struct ProfileSecrets {
     pub password: Option<String>,
     /// Solid: the API key.
     pub api_key: Option<String>,
+    /// The password of a proxy that names a user.
+    #[serde(default)]
+    #[ts(optional)]
+    pub proxy_password: Option<String>,
 }
 
 impl std::fmt::Debug for ProfileSecrets {

@@ -4,14 +4,11 @@
 
 use crate::ipc::Mode;
 use crate::state::AppState;
-use crate::system_config::SystemConfig;
 use pindesk_core::api::ErrorReport;
 use pindesk_core::error::Category;
+use pindesk_core::system_config::SystemConfig;
 
-/// The longest idle time allowed in any mode (PCI DSS 8.2.8: 15 minutes).
-pub const MAX_IDLE_SECS: u64 = 15 * 60;
-/// The kiosk's default idle timeout.
-pub const KIOSK_IDLE_SECS: u64 = 120;
+pub use pindesk_core::system_config::{KIOSK_IDLE_SECS, MAX_IDLE_SECS};
 
 /// The mode to run in: a kiosk when the machine's config says so, whatever was asked for.
 pub fn mode(requested: Mode, system: &SystemConfig) -> Mode {
@@ -60,6 +57,10 @@ mod tests {
     const NONE: SystemConfig = SystemConfig {
         kiosk: false,
         idle_timeout_secs: None,
+        network: pindesk_core::network::MachineNetwork {
+            proxy: None,
+            cas: Vec::new(),
+        },
     };
 
     #[test]
@@ -73,8 +74,8 @@ mod tests {
     #[test]
     fn the_machine_sets_the_kiosk_timeout_and_caps_the_user_s() {
         let machine = |secs| SystemConfig {
-            kiosk: false,
             idle_timeout_secs: Some(secs),
+            ..SystemConfig::default()
         };
         assert_eq!(idle_timeout(Mode::Kiosk, 900, &machine(3)), 3);
         assert_eq!(idle_timeout(Mode::Kiosk, 30, &machine(600)), 600);
@@ -90,7 +91,7 @@ mod tests {
     fn a_machine_kiosk_cannot_be_turned_off_by_flags() {
         let kiosk = SystemConfig {
             kiosk: true,
-            idle_timeout_secs: None,
+            ..SystemConfig::default()
         };
         for requested in [Mode::Normal, Mode::Demo, Mode::Kiosk] {
             assert_eq!(mode(requested, &kiosk), Mode::Kiosk);

@@ -21,7 +21,6 @@ mod logging;
 mod shortcuts;
 mod single_instance;
 pub mod state;
-pub mod system_config;
 mod window;
 
 pub use args::Args;
@@ -29,9 +28,9 @@ pub use args::Args;
 use clap::Parser;
 use pindesk_core::credentials::KeyringStore;
 use pindesk_core::paths::Paths;
+use pindesk_core::system_config::{self, SystemConfig};
 use state::AppState;
 use std::time::Instant;
-use system_config::SystemConfig;
 use tauri::{Builder, Manager, Runtime};
 
 /// Parses the command line (`--version` and `--help` print and exit here, before any window

@@ -140,6 +140,17 @@ pub struct ProfileAddArgs {
     /// Solid: the base URL of the PCI PIN endpoint (enables `solid set-pin`).
     #[arg(long)]
     pub pin_endpoint: Option<String>,
+    /// The proxy: none (default), system (HTTPS_PROXY/NO_PROXY), or http://[USER@]HOST:PORT or
+    /// socks5://HOST:PORT. With a USER, its password is read after the profile's secret.
+    #[arg(long)]
+    pub proxy: Option<String>,
+    /// Solid: the PIN endpoint's proxy when it differs from --proxy (same forms).
+    #[arg(long)]
+    pub pin_proxy: Option<String>,
+    /// Whom to trust for TLS: bundled (default, the bundled web roots), os (the system's
+    /// store), or the absolute path of a PEM file of CAs added to the bundled roots.
+    #[arg(long)]
+    pub ca: Option<String>,
 }
 
 /// `profile edit` arguments.

@@ -102,8 +102,9 @@ async fn profile(
         ProfileCommand::Add(args) => {
             let profile = profile_from_args(&args)?;
             let credentials = read_credentials(&profile, input)?;
+            let proxy_password = read_proxy_password(desk, &profile, input)?;
             let name = profile.id.to_string();
-            desk.add_profile(profile, credentials)?;
+            desk.add_profile_with(profile, credentials, proxy_password)?;
             let view = desk.show_profile(&name)?;
             Ok(Report::new(
                 &view,
@@ -138,8 +139,13 @@ async fn profile(
                 (None, true) => Some(read_credentials(&profile, input)?),
             };
             let replaced = credentials.is_some();
+            let proxy_password = match replaced {
+                true => read_proxy_password(desk, &profile, input)?,
+                false => None,
+            };
             let name = profile.id.to_string();
-            desk.update_profile(profile, credentials).await?;
+            desk.update_profile_with(profile, credentials, proxy_password)
+                .await?;
             let view = desk.show_profile(&name)?;
             let secret = if replaced {
                 "its new secret is in the keyring"
@@ -215,8 +221,25 @@ fn profile_from_args(args: &ProfileAddArgs) -> Result<Profile, Failure> {
         card_pin_field: args.card_pin_field.clone(),
         pin_endpoint: args.pin_endpoint.clone(),
         token_lifetime_secs: None,
+        proxy: args.proxy.clone(),
+        pin_proxy: args.pin_proxy.clone(),
+        ca: args.ca.clone(),
     };
     Ok(input.to_profile()?)
+}
+
+/// The proxy's password, read after the profile's secret, when one of its proxies names a user.
+fn read_proxy_password(
+    desk: &Desk,
+    profile: &Profile,
+    input: &mut SecretInput,
+) -> Result<Option<Password>, Failure> {
+    let machine = desk.machine_network()?;
+    if profile.network.proxy_user(machine).is_none() {
+        return Ok(None);
+    }
+    let password = input.read("Proxy password", "proxy-password")?;
+    Ok(Some(Password::new(password.to_string())))
 }
 
 fn read_credentials(profile: &Profile, input: &mut SecretInput) -> Result<NewCredentials, Failure> {

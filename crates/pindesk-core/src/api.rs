@@ -133,6 +133,18 @@ pub struct ProfileInput {
     pub pin_endpoint: Option<String>,
     /// Solid: the PIN token's lifetime in seconds (default 300).
     pub token_lifetime_secs: Option<u32>,
+    /// `none` (default), `system`, or a proxy URL (`http://[user@]host:port`, `socks5://…`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub proxy: Option<String>,
+    /// Solid: the PIN endpoint's proxy when it differs from `proxy`.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub pin_proxy: Option<String>,
+    /// `bundled` (default), `os`, or the absolute path of a PEM file of CAs to add.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub ca: Option<String>,
 }
 
 impl ProfileInput {
@@ -224,11 +236,25 @@ impl ProfileInput {
                 ProviderSettings::Solid(solid)
             }
         };
+        let network = crate::network::NetworkSettings {
+            proxy: text(&self.proxy)
+                .map(|p| crate::network::ProxySetting::parse("proxy", p))
+                .transpose()?
+                .unwrap_or_default(),
+            pin_proxy: text(&self.pin_proxy)
+                .map(|p| crate::network::ProxySetting::parse("pin_proxy", p))
+                .transpose()?,
+            ca: text(&self.ca)
+                .map(|c| crate::network::TrustSetting::parse("ca", c))
+                .transpose()?
+                .unwrap_or_default(),
+        };
         let profile = Profile {
             id,
             display_name,
             environment,
             settings,
+            network,
         };
         profile.validate()?;
         Ok(profile)

@@ -559,6 +559,9 @@ async fn an_edit_from_the_desktop_form_keeps_the_settings_only_the_file_holds() 
         card_pin_field: None,
         pin_endpoint: None,
         token_lifetime_secs: None,
+        proxy: None,
+        pin_proxy: None,
+        ca: None,
     };
     for (id, provider) in [
         ("strict-vault", Provider::Vault),

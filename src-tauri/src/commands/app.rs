@@ -3,9 +3,9 @@
 use super::CmdResult;
 use crate::ipc::{AboutInfo, AppInfo};
 use crate::state::AppState;
-use crate::system_config::SystemConfig;
 use pindesk_core::api::ProfileSummary;
 use pindesk_core::profile::AppSettings;
+use pindesk_core::system_config::SystemConfig;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 /// The app's version, mode, active profile and idle timeout, for the shell and its status bar.

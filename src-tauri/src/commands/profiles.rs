@@ -16,15 +16,23 @@ pub fn list_profiles(state: State<'_, AppState>) -> CmdResult<Vec<ProfileView>> 
     Ok(state.desk.list_profiles()?)
 }
 
-fn credentials_from(profile: &Profile, secrets: ProfileSecrets) -> Option<NewCredentials> {
+fn filled(s: Option<String>) -> Option<String> {
+    s.filter(|v| !v.trim().is_empty())
+}
+
+fn credentials_from(
+    profile: &Profile,
+    secrets: ProfileSecrets,
+) -> (Option<NewCredentials>, Option<Password>) {
     let ProfileSecrets {
         access_token,
         phone,
         password,
         api_key,
+        proxy_password,
     } = secrets;
-    let filled = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
-    match profile.vault_auth() {
+    let proxy_password = filled(proxy_password).map(Password::new);
+    let credentials = match profile.vault_auth() {
         None => filled(api_key).map(|k| NewCredentials::SolidApiKey(ApiKey::new(k))),
         Some(VaultAuth::Token) => {
             filled(access_token).map(|t| NewCredentials::VaultToken(AccessToken::new(t)))
@@ -36,7 +44,8 @@ fn credentials_from(profile: &Profile, secrets: ProfileSecrets) -> Option<NewCre
             }),
             _ => None,
         },
-    }
+    };
+    (credentials, proxy_password)
 }
 
 /// Adds a profile (`isNew`) or edits one. A new profile needs its secrets; an edit keeps the
@@ -50,7 +59,7 @@ pub async fn save_profile(
 ) -> CmdResult<ProfileView> {
     crate::kiosk::refuse_in_kiosk(&state)?;
     let profile = input.to_profile()?;
-    let credentials = credentials_from(&profile, secrets);
+    let (credentials, proxy_password) = credentials_from(&profile, secrets);
     let id = profile.id.to_string();
     if is_new {
         let credentials = credentials.ok_or_else(|| {
@@ -59,9 +68,14 @@ pub async fn save_profile(
                 "a new profile needs its secret: an access token, a phone number and password, or an API key",
             )
         })?;
-        state.desk.add_profile(profile, credentials)?;
+        state
+            .desk
+            .add_profile_with(profile, credentials, proxy_password)?;
     } else {
-        state.desk.update_profile(profile, credentials).await?;
+        state
+            .desk
+            .update_profile_with(profile, credentials, proxy_password)
+            .await?;
     }
     Ok(state.desk.show_profile(&id)?)
 }

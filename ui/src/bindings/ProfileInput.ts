@@ -53,4 +53,16 @@ pin_endpoint: string | null,
 /**
  * Solid: the PIN token's lifetime in seconds (default 300).
  */
-token_lifetime_secs: number | null, };
+token_lifetime_secs: number | null, 
+/**
+ * `none` (default), `system`, or a proxy URL (`http://[user@]host:port`, `socks5://…`).
+ */
+proxy?: string, 
+/**
+ * Solid: the PIN endpoint's proxy when it differs from `proxy`.
+ */
+pin_proxy?: string, 
+/**
+ * `bundled` (default), `os`, or the absolute path of a PEM file of CAs to add.
+ */
+ca?: string, };

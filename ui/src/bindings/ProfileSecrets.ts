@@ -20,4 +20,8 @@ password: string | null,
 /**
  * Solid: the API key.
  */
-api_key: string | null, };
+api_key: string | null, 
+/**
+ * The password of a proxy that names a user.
+ */
+proxy_password?: string, };

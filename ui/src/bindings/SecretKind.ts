@@ -3,4 +3,4 @@
 /**
  * Which secret of a profile an entry holds; named as in its keyring account.
  */
-export type SecretKind = "access-token" | "refresh-token" | "sign-in-phone" | "sign-in-password" | "api-key";
+export type SecretKind = "access-token" | "refresh-token" | "sign-in-phone" | "sign-in-password" | "api-key" | "proxy-password";

@@ -22,20 +22,23 @@ pub enum SecretKind {
     SignInPassword,
     /// Solid API key.
     ApiKey,
+    /// The password of the profile's proxy (its user name is in the proxy URL).
+    ProxyPassword,
 }
 
 impl SecretKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [SecretKind; 5] = [
+    pub const ALL: [SecretKind; 6] = [
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::SignInPhone,
         SecretKind::SignInPassword,
         SecretKind::ApiKey,
+        SecretKind::ProxyPassword,
     ];
 
     /// The kind's name in the keyring account: `access-token`, `refresh-token`,
-    /// `sign-in-phone`, `sign-in-password`, `api-key`.
+    /// `sign-in-phone`, `sign-in-password`, `api-key`, `proxy-password`.
     pub fn as_str(self) -> &'static str {
         match self {
             SecretKind::AccessToken => "access-token",
@@ -43,6 +46,7 @@ impl SecretKind {
             SecretKind::SignInPhone => "sign-in-phone",
             SecretKind::SignInPassword => "sign-in-password",
             SecretKind::ApiKey => "api-key",
+            SecretKind::ProxyPassword => "proxy-password",
         }
     }
 }
@@ -80,7 +84,8 @@ mod tests {
                 "refresh-token",
                 "sign-in-phone",
                 "sign-in-password",
-                "api-key"
+                "api-key",
+                "proxy-password"
             ]
         );
     }

@@ -114,6 +114,13 @@ pub enum Error {
     /// The device id file could not be read or written.
     #[error(transparent)]
     DeviceId(#[from] DeviceIdError),
+    /// The machine-wide configuration cannot be used, so nothing is sent: the desk cannot
+    /// know which proxy and CAs the machine requires.
+    #[error("{message}; nothing is sent to a provider until an administrator fixes it")]
+    UnusableSystemConfig {
+        /// What is wrong, naming the file.
+        message: String,
+    },
 }
 
 impl Error {
@@ -137,6 +144,7 @@ impl Error {
             Error::Transport(_) => Category::Network,
             Error::History(e) => e.category(),
             Error::DeviceId(_) => Category::Internal,
+            Error::UnusableSystemConfig { .. } => Category::Network,
         }
     }
 
@@ -161,6 +169,7 @@ impl Error {
             Error::Transport(e) => e.code(),
             Error::History(_) => "history",
             Error::DeviceId(_) => "device_id",
+            Error::UnusableSystemConfig { .. } => "system_config",
         }
     }
 

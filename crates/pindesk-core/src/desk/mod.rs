@@ -27,7 +27,8 @@ use crate::api::{HistoryPage, HistoryQuery, PolicyDescription};
 use crate::credentials::SecretStore;
 use crate::demo::{Demo, OverlaySecrets, DEMO_ENVIRONMENT_LABEL};
 use crate::history::{Filter, History, Page};
-use crate::http::{build_client, build_client_with_resolver, HttpSettings};
+use crate::http::{HttpClient, HttpSettings};
+use crate::network::{ClientPool, MachineNetwork};
 use crate::paths::Paths;
 use crate::profile::{
     Profile, ProfileId, ProfileStore, ProfilesFile, Provider, SolidSettings, VaultSettings,
@@ -43,7 +44,10 @@ pub struct Desk {
     /// The keyring, with the demo profiles' in-memory credentials over it in demo mode.
     secrets: OverlaySecrets,
     history: History,
-    http: reqwest::Client,
+    /// One HTTP client per route (proxy and trust).
+    clients: ClientPool,
+    /// What the machine-wide configuration imposes, or why it cannot be used.
+    machine: Result<MachineNetwork, String>,
     /// The demo profile chosen with `use_profile` while no stored one is active. Demo profiles
     /// live only as long as demo mode, so the choice is kept here, never in the file.
     demo_active: Mutex<Option<ProfileId>>,
@@ -53,7 +57,8 @@ pub struct Desk {
 
 impl Desk {
     /// Opens the profiles file and the history, marks operations a crashed run left
-    /// `started` as unknown, and applies the history retention setting.
+    /// `started` as unknown, applies the history retention setting, and reads the machine-wide
+    /// configuration (its proxy and CAs apply to every call; see [`crate::system_config`]).
     pub fn open(
         paths: Paths,
         secrets: Box<dyn SecretStore>,
@@ -74,9 +79,15 @@ impl Desk {
         resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
     ) -> Result<Self, Error> {
         http_settings.validate()?;
-        let http = match resolver {
-            Some(resolver) => build_client_with_resolver(&http_settings, resolver)?,
-            None => build_client(&http_settings)?,
+        let clients = ClientPool::new(http_settings, resolver);
+        let (system, errors) =
+            crate::system_config::SystemConfig::load(&crate::system_config::paths_from_env());
+        let machine = match errors.first() {
+            None => Ok(system.network),
+            Some(e) => {
+                tracing::error!(error = %e, "unusable system config: no provider call is sent");
+                Err(e.to_string())
+            }
         };
         let profiles = ProfileStore::new(paths.profiles_file());
         let history = History::open(paths.history_db())?;
@@ -94,11 +105,54 @@ impl Desk {
             profiles,
             secrets: OverlaySecrets::new(secrets, demo.map(Demo::new)),
             history,
-            http,
+            clients,
+            machine,
             demo_active: Mutex::new(None),
             vault_sessions: Mutex::new(HashMap::new()),
             pin_tokens: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// What the machine-wide configuration imposes on every profile's network.
+    pub fn machine_network(&self) -> Result<&MachineNetwork, Error> {
+        self.machine
+            .as_ref()
+            .map_err(|message| Error::UnusableSystemConfig {
+                message: message.clone(),
+            })
+    }
+
+    /// The client of the profile's API calls or, with `pin`, of Solid's PIN endpoint: its
+    /// route with the machine's rules applied, and the proxy password when a proxy asks for
+    /// one. Demo profiles talk to the embedded sandbox on this computer, always directly.
+    pub(crate) fn client_for(&self, profile: &Profile, pin: bool) -> Result<HttpClient, Error> {
+        if self.secrets.is_demo(&profile.id) {
+            return self.clients.client(&crate::network::Route::direct(), None);
+        }
+        let machine = self.machine_network()?;
+        let network = &profile.network;
+        let route = if pin {
+            network.pin_route(machine)
+        } else {
+            network.api_route(machine)
+        };
+        let password = match network.proxy_user(machine) {
+            None => None,
+            Some(user) => match self
+                .secrets
+                .get(&profile.id, crate::credentials::SecretKind::ProxyPassword)?
+            {
+                Some(password) => Some((user, password)),
+                None => {
+                    return Err(Error::MissingSecret {
+                        profile: profile.id.to_string(),
+                        what: "proxy password",
+                    })
+                }
+            },
+        };
+        self.clients
+            .client(&route, password.as_ref().map(|(u, p)| (*u, p.as_str())))
     }
 
     /// Where this desk's files live.
@@ -224,7 +278,7 @@ impl Desk {
 
 /// Locks a mutex, recovering from poisoning (the data is a cache; a panic elsewhere must not
 /// wedge the app).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 

@@ -10,6 +10,7 @@
 use super::{Desk, Error};
 use crate::api::{EnvironmentKind, ProfileView, SecretState};
 use crate::credentials::{SecretKind, SecretStore};
+use crate::network::MachineNetwork;
 use crate::profile::{Profile, ProfileId, Provider, VaultAuth};
 use crate::secret::{AccessToken, ApiKey, Password};
 use zeroize::Zeroizing;
@@ -82,16 +83,23 @@ fn kind_words(kind: SecretKind) -> &'static str {
         SecretKind::SignInPhone => "phone number",
         SecretKind::SignInPassword => "password",
         SecretKind::ApiKey => "API key",
+        SecretKind::ProxyPassword => "proxy password",
     }
 }
 
-/// The secrets a profile needs to work.
-fn needed(profile: &Profile) -> &'static [SecretKind] {
-    match profile.vault_auth() {
+/// The secrets a profile needs to work: its provider's, and the proxy password when one of
+/// its proxies names a user.
+fn needed(profile: &Profile, machine: &MachineNetwork) -> Vec<SecretKind> {
+    let provider: &[SecretKind] = match profile.vault_auth() {
         None => &[SecretKind::ApiKey],
         Some(VaultAuth::Token) => &[SecretKind::AccessToken],
         Some(VaultAuth::SignIn) => &[SecretKind::SignInPhone, SecretKind::SignInPassword],
+    };
+    let mut kinds = provider.to_vec();
+    if profile.network.proxy_user(machine).is_some() {
+        kinds.push(SecretKind::ProxyPassword);
     }
+    kinds
 }
 
 impl Desk {
@@ -144,9 +152,15 @@ impl Desk {
     }
 
     fn secret_states(&self, profile: &Profile, demo: bool) -> Vec<(SecretKind, SecretState)> {
-        needed(profile)
-            .iter()
-            .map(|&kind| {
+        let machine = self.machine.clone().unwrap_or_default();
+        let kinds = if demo {
+            needed(profile, &MachineNetwork::default())
+        } else {
+            needed(profile, &machine)
+        };
+        kinds
+            .into_iter()
+            .map(|kind| {
                 let state = if demo {
                     SecretState::Demo
                 } else {
@@ -163,8 +177,19 @@ impl Desk {
 
     /// Adds a profile with its secrets. The first profile added becomes the active one.
     pub fn add_profile(&self, profile: Profile, credentials: NewCredentials) -> Result<(), Error> {
+        self.add_profile_with(profile, credentials, None)
+    }
+
+    /// [`add_profile`](Self::add_profile) with the password of a proxy that names a user.
+    pub fn add_profile_with(
+        &self,
+        profile: Profile,
+        credentials: NewCredentials,
+        proxy_password: Option<Password>,
+    ) -> Result<(), Error> {
         profile.validate()?;
         credentials.fits(&profile)?;
+        self.check_network(&profile, proxy_password.as_ref(), true)?;
         let file = self.profiles.load()?;
         if file.get(&profile.id).is_some() || self.secrets.is_demo(&profile.id) {
             return Err(crate::profile::ProfileError::AlreadyExists {
@@ -172,7 +197,11 @@ impl Desk {
             }
             .into());
         }
-        let replaced = self.store_secrets(&profile.id, &credentials)?;
+        let mut entries = credentials.entries();
+        if let Some(password) = &proxy_password {
+            entries.push((SecretKind::ProxyPassword, password.expose()));
+        }
+        let replaced = self.store_secrets(&profile.id, entries)?;
         if let Err(e) = self.profiles.add_first_active(profile) {
             // Another process may have added the same name meanwhile: what its secrets held
             // before this edit wrote over them is put back.
@@ -191,8 +220,20 @@ impl Desk {
     /// token deleted; a refresh token older builds kept is deleted.
     pub async fn update_profile(
         &self,
+        profile: Profile,
+        credentials: Option<NewCredentials>,
+    ) -> Result<(), Error> {
+        self.update_profile_with(profile, credentials, None).await
+    }
+
+    /// [`update_profile`](Self::update_profile) with a new password for a proxy that names a
+    /// user. A proxy that moves needs its password again, like the provider's secrets; a
+    /// profile whose proxies name no user any more loses its stored proxy password.
+    pub async fn update_profile_with(
+        &self,
         mut profile: Profile,
         credentials: Option<NewCredentials>,
+        proxy_password: Option<Password>,
     ) -> Result<(), Error> {
         profile.validate()?;
         let old = self.profiles.get(&profile.id)?;
@@ -202,17 +243,42 @@ impl Desk {
                 return Err(crate::validate::ValidationError::new("credentials", why).into());
             }
         }
+        let proxy_moved = old
+            .moved_destinations(&profile)
+            .iter()
+            .any(|f| matches!(*f, "proxy" | "pin_proxy"));
+        let stored = self
+            .secrets
+            .get(&profile.id, SecretKind::ProxyPassword)?
+            .is_some();
+        self.check_network(&profile, proxy_password.as_ref(), proxy_moved || !stored)?;
         if credentials.is_some() || old.vault_auth() != profile.vault_auth() {
             self.sign_out_quietly(&old).await;
         }
-        let mut replaced = None;
+        let mut entries = Vec::new();
         if let Some(credentials) = &credentials {
             credentials.fits(&profile)?;
-            replaced = Some(self.store_secrets(&profile.id, credentials)?);
+            entries = credentials.entries();
+        }
+        if let Some(password) = &proxy_password {
+            entries.push((SecretKind::ProxyPassword, password.expose()));
+        }
+        let replaced = if entries.is_empty() {
+            None
+        } else {
+            Some(self.store_secrets(&profile.id, entries)?)
+        };
+        let machine = self.machine.clone().unwrap_or_default();
+        if needed(&old, &machine).contains(&SecretKind::ProxyPassword)
+            && !needed(&profile, &machine).contains(&SecretKind::ProxyPassword)
+        {
+            self.secrets
+                .delete(&profile.id, SecretKind::ProxyPassword)?;
         }
         if old.vault_auth() != profile.vault_auth() {
             // Secrets of the old kind must not linger, nor tokens a sign-in obtained.
-            let keep = needed(&profile);
+            let mut keep = needed(&profile, &machine);
+            keep.push(SecretKind::ProxyPassword);
             for kind in SecretKind::ALL.into_iter().filter(|k| !keep.contains(k)) {
                 self.secrets.delete(&profile.id, kind)?;
             }
@@ -265,6 +331,34 @@ impl Desk {
     /// Solid requests a PIN token for `card` (required for Solid). Recorded in the history.
     pub async fn test_profile(&self, name: &str, card: Option<&str>) -> Result<String, Error> {
         let profile = self.resolve_profile(Some(name))?;
+        let tested = self.test_provider(&profile, card).await?;
+        Ok(format!(
+            "{tested} Network: {}.",
+            self.route_words(&profile)?
+        ))
+    }
+
+    /// The way the profile's calls go, in words ("no proxy; trusting the bundled web roots").
+    pub fn route_words(&self, profile: &Profile) -> Result<String, Error> {
+        if self.secrets.is_demo(&profile.id) {
+            return Ok(format!(
+                "{} (demo)",
+                crate::network::Route::direct().describe()
+            ));
+        }
+        let machine = self.machine_network()?;
+        let api = profile.network.api_route(machine);
+        let pin = profile.network.pin_route(machine);
+        let has_pin_endpoint = profile.solid().is_some_and(|s| s.pin_endpoint.is_some());
+        Ok(if has_pin_endpoint && pin != api {
+            format!("{}; the PIN endpoint: {}", api.describe(), pin.describe())
+        } else {
+            api.describe()
+        })
+    }
+
+    async fn test_provider(&self, profile: &Profile, card: Option<&str>) -> Result<String, Error> {
+        let profile = profile.clone();
         match profile.provider() {
             Provider::Vault => {
                 self.recorded(&profile, "profile.test", None, self.vault_test(&profile))
@@ -318,9 +412,8 @@ impl Desk {
     fn store_secrets(
         &self,
         id: &ProfileId,
-        credentials: &NewCredentials,
+        entries: Vec<(SecretKind, &str)>,
     ) -> Result<Replaced, Error> {
-        let entries = credentials.entries();
         let mut old = Vec::with_capacity(entries.len());
         for &(kind, _) in &entries {
             old.push((kind, self.secrets.get(id, kind)?));
@@ -356,6 +449,37 @@ impl Desk {
                     "could not restore a keyring entry after a failed edit"
                 );
             }
+        }
+    }
+
+    /// Checks the profile's network against the machine's rules and its proxy password: one
+    /// is given exactly when a proxy names a user (and `password_needed`: a new or moved
+    /// proxy, or none stored yet).
+    fn check_network(
+        &self,
+        profile: &Profile,
+        password: Option<&Password>,
+        password_needed: bool,
+    ) -> Result<(), Error> {
+        let machine = self.machine_network()?;
+        profile.network.check_against(machine)?;
+        let invalid = |message: String| {
+            Error::from(crate::validate::ValidationError::new(
+                "proxy_password",
+                message,
+            ))
+        };
+        match (profile.network.proxy_user(machine), password) {
+            (None, Some(_)) => Err(invalid(
+                "the profile's proxy names no user: a proxy password goes with a proxy URL such as http://USER@proxy.example.com:3128".into(),
+            )),
+            (Some(_), Some(p)) if p.expose().trim().is_empty() => {
+                Err(invalid("the proxy password must not be empty".into()))
+            }
+            (Some(user), None) if password_needed => Err(invalid(format!(
+                "the proxy asks for user {user}: give its password, so it goes only to this proxy"
+            ))),
+            _ => Ok(()),
         }
     }
 

@@ -151,7 +151,13 @@ impl Desk {
     }
 
     pub(super) fn solid_client(&self, profile: &Profile) -> Result<SolidClient, Error> {
-        Ok(SolidClient::new(self.http.clone(), profile.base_url()?))
+        let client = SolidClient::new(self.client_for(profile, false)?, profile.base_url()?);
+        let has_pin_endpoint = profile.solid().is_some_and(|s| s.pin_endpoint.is_some());
+        Ok(if has_pin_endpoint {
+            client.with_pin_client(self.client_for(profile, true)?)
+        } else {
+            client
+        })
     }
 
     pub(super) fn solid_api_key(&self, profile: &Profile) -> Result<ApiKey, Error> {

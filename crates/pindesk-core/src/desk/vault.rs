@@ -179,7 +179,7 @@ impl Desk {
     pub(super) fn vault_client(&self, profile: &Profile) -> Result<VaultClient, Error> {
         let settings = vault_settings(profile)?;
         Ok(VaultClient::new(
-            self.http.clone(),
+            self.client_for(profile, false)?,
             profile.base_url()?,
             settings.merchant_id.as_deref(),
         )?)

@@ -2,13 +2,13 @@
 //! logged without a header value or a body.
 
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::{Client, Request, Response};
+use reqwest::{Request, Response};
 use std::fmt;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use super::TransportError;
+use super::{HttpClient, TransportError};
 
 /// The largest response body read, in bytes (1 MiB); reading stops past it.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -57,17 +57,20 @@ impl fmt::Debug for Answer {
 /// Sends `request` and reads its whole answer (capped at [`MAX_BODY_BYTES`]). `route` is the
 /// path template logged in place of the real path (for example `/v2/card/{id}/passcode/code/set`).
 pub async fn execute(
-    client: &Client,
+    client: &HttpClient,
     request: Request,
     route: &'static str,
 ) -> Result<Answer, HttpError> {
     let method = request.method().clone();
+    let proxy = client.proxy_for(request.url());
+    let host = request.url().host_str().unwrap_or_default().to_owned();
     let started = Instant::now();
     let result = async {
         let response = client
+            .reqwest()
             .execute(request)
             .await
-            .map_err(|e| TransportError::from_reqwest(&e))?;
+            .map_err(|e| TransportError::from_reqwest_via(&e, proxy.as_deref(), &host))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = read_capped(response, MAX_BODY_BYTES).await?;
@@ -85,13 +88,13 @@ pub async fn execute(
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match &result {
         Ok(answer) => {
-            tracing::info!(method = %method, route, status = answer.status, elapsed_ms, "provider call")
+            tracing::info!(method = %method, route, status = answer.status, elapsed_ms, via = proxy.as_deref().unwrap_or("direct"), "provider call")
         }
         Err(HttpError::BodyTooLarge { status, .. }) => {
             tracing::warn!(method = %method, route, status, elapsed_ms, "provider answer too large")
         }
         Err(HttpError::Transport(e)) => {
-            tracing::warn!(method = %method, route, elapsed_ms, error = %e, "provider call failed")
+            tracing::warn!(method = %method, route, elapsed_ms, via = proxy.as_deref().unwrap_or("direct"), error = %e, "provider call failed")
         }
     }
     result

@@ -1,7 +1,6 @@
 //! What the transport's unit tests share: quick clients that never resolve a name, loopback
 //! listeners with scripted behaviour, and the request head reader.
 
-use reqwest::Client;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,8 +8,8 @@ use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream};
 
 use super::{
-    build_client_with_resolver, execute, Answer, HttpError, HttpSettings, RefusingResolver,
-    TransportError,
+    build_client_with_resolver, execute, Answer, HttpClient, HttpError, HttpSettings,
+    RefusingResolver, TransportError,
 };
 
 pub(super) fn quick() -> HttpSettings {
@@ -21,7 +20,7 @@ pub(super) fn quick() -> HttpSettings {
 }
 
 /// Every client of these tests refuses name lookups: no DNS query leaves the computer.
-pub(super) fn client() -> Client {
+pub(super) fn client() -> HttpClient {
     build_client_with_resolver(&quick(), Arc::new(RefusingResolver)).unwrap()
 }
 

@@ -6,8 +6,9 @@ use std::fmt;
 use std::io;
 use thiserror::Error;
 
-/// Why a request provably never left this computer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a request provably never left this computer (or, through a proxy, never left the
+/// proxy).
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotSentReason {
     /// The provider's host refused the connection.
@@ -24,6 +25,19 @@ pub enum NotSentReason {
     InvalidRequest,
     /// The HTTP client could not be created.
     Client,
+    /// The server's certificate chains to no authority the profile trusts.
+    UntrustedCertificate,
+    /// The proxy (`host:port`) refused the connection.
+    ProxyRefused(String),
+    /// The proxy's host name could not be resolved.
+    ProxyDns(String),
+    /// The proxy answered `407`: it needs (other) credentials.
+    ProxyAuth(String),
+    /// The proxy would not open a tunnel to the provider's host (it could not reach it, or
+    /// does not allow it).
+    ProxyCouldNotReach(String),
+    /// Connecting through the proxy failed for another reason.
+    ProxyConnect(String),
 }
 
 impl fmt::Display for NotSentReason {
@@ -36,6 +50,33 @@ impl fmt::Display for NotSentReason {
             NotSentReason::Connect => "the connection could not be made",
             NotSentReason::InvalidRequest => "the request could not be built",
             NotSentReason::Client => "the HTTP client could not be created",
+            NotSentReason::UntrustedCertificate => {
+                "the server's certificate is signed by an authority this profile does not trust"
+            }
+            NotSentReason::ProxyRefused(proxy) => {
+                return write!(f, "the proxy {proxy} refused the connection")
+            }
+            NotSentReason::ProxyDns(proxy) => {
+                return write!(f, "the proxy's host name ({proxy}) could not be resolved")
+            }
+            NotSentReason::ProxyAuth(proxy) => {
+                return write!(
+                    f,
+                    "the proxy {proxy} refused the connection (407 — proxy credentials needed)"
+                )
+            }
+            NotSentReason::ProxyCouldNotReach(host) => {
+                return write!(
+                    f,
+                    "the proxy could not reach {host}, or would not let this request through"
+                )
+            }
+            NotSentReason::ProxyConnect(proxy) => {
+                return write!(
+                    f,
+                    "the connection through the proxy {proxy} could not be made"
+                )
+            }
         })
     }
 }
@@ -106,6 +147,34 @@ impl TransportError {
         }
     }
 
+    /// [`from_reqwest`](Self::from_reqwest) for a request that went through `proxy`
+    /// (`host:port`) to `host`: a failure before the tunnel was open is the proxy's, told as
+    /// such; after, the same rules as a direct connection.
+    pub fn from_reqwest_via(err: &reqwest::Error, proxy: Option<&str>, host: &str) -> Self {
+        let direct = Self::from_reqwest(err);
+        let Some(proxy) = proxy else {
+            return direct;
+        };
+        let TransportError::NotSent { reason, detail } = direct else {
+            return direct;
+        };
+        let proxy = proxy.to_owned();
+        let reason = if chain_mentions(err, &["proxy authorization required"]) {
+            NotSentReason::ProxyAuth(proxy)
+        } else if chain_mentions(err, &["unsuccessful"]) {
+            NotSentReason::ProxyCouldNotReach(host.to_owned())
+        } else {
+            match reason {
+                NotSentReason::Refused => NotSentReason::ProxyRefused(proxy),
+                NotSentReason::Dns => NotSentReason::ProxyDns(proxy),
+                NotSentReason::Connect => NotSentReason::ProxyConnect(proxy),
+                // TLS is the provider's (inside the tunnel); timeouts and the rest keep their words.
+                other => other,
+            }
+        };
+        TransportError::NotSent { reason, detail }
+    }
+
     /// Classifies a `reqwest` error from sending a request or reading its answer.
     pub fn from_reqwest(err: &reqwest::Error) -> Self {
         let detail = describe(err);
@@ -129,6 +198,8 @@ impl TransportError {
                 ],
             ) {
                 NotSentReason::Dns
+            } else if chain_mentions(err, &["unknownissuer", "unknown issuer"]) {
+                NotSentReason::UntrustedCertificate
             } else if chain_mentions(
                 err,
                 &[

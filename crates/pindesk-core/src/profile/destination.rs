@@ -6,11 +6,20 @@ use super::{Profile, ProviderSettings};
 
 impl Profile {
     /// The places the profile's secrets are sent to, by the field that sets each: the base
-    /// URL (every call), the merchant id and sign-out URL of a Vault sign-in, and Solid's PIN
-    /// endpoint (the PIN token and the PIN).
+    /// URL (every call), the merchant id and sign-out URL of a Vault sign-in, Solid's PIN
+    /// endpoint (the PIN token and the PIN), and the way there: the proxies every secret
+    /// passes and the authorities trusted to say the server is the provider.
     pub fn credential_destinations(&self) -> Vec<(&'static str, Option<String>)> {
         let base = self.base_url().ok().map(|u| u.to_string());
-        let mut places = vec![("environment", base)];
+        let mut places = vec![
+            ("environment", base),
+            ("proxy", Some(self.network.proxy.as_string())),
+            (
+                "pin_proxy",
+                self.network.pin_proxy.as_ref().map(|p| p.as_string()),
+            ),
+            ("ca", Some(self.network.ca.as_string())),
+        ];
         match &self.settings {
             ProviderSettings::Vault(v) => {
                 places.push(("merchant_id", v.merchant_id.clone()));
@@ -70,7 +79,21 @@ mod tests {
     fn every_place_a_secret_goes_counts_and_nothing_else() {
         let old = vault_sign_in();
         type Edit = fn(&mut Profile);
-        let cases: [(&str, Edit, &[&str]); 6] = [
+        let cases: [(&str, Edit, &[&str]); 8] = [
+            (
+                "proxy",
+                |p| {
+                    p.network.proxy =
+                        crate::network::ProxySetting::parse("proxy", "http://127.0.0.1:3128")
+                            .unwrap()
+                },
+                &["proxy"],
+            ),
+            (
+                "trust",
+                |p| p.network.ca = crate::network::TrustSetting::Os,
+                &["ca"],
+            ),
             (
                 "display name only",
                 |p| p.display_name = "Other".into(),

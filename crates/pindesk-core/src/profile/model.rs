@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::environment::{SOLID_PRODUCTION_URL, SOLID_SANDBOX_URL, VAULT_SANDBOX_URL};
 use super::{truncate, Environment, ProfileError, ProfileId};
 use crate::crypto::RsaPadding;
+use crate::network::NetworkSettings;
 use crate::policy::{PasscodePolicy, PinPolicy};
 use crate::validate::BaseUrl;
 
@@ -190,6 +191,8 @@ pub struct Profile {
     pub environment: Environment,
     /// The provider and its settings.
     pub settings: ProviderSettings,
+    /// Its proxy and trust.
+    pub network: NetworkSettings,
 }
 
 impl Profile {
@@ -205,6 +208,7 @@ impl Profile {
             display_name: display_name.into(),
             environment,
             settings: ProviderSettings::defaults(provider),
+            network: NetworkSettings::default(),
         }
     }
 
@@ -340,6 +344,38 @@ impl Profile {
                 }
             }
         }
+        if self.network.pin_proxy.is_some() && self.solid().is_none_or(|s| s.pin_endpoint.is_none())
+        {
+            return Err(invalid(
+                "pin_proxy",
+                "only a Solid profile with a PIN endpoint has a PIN proxy".into(),
+            ));
+        }
+        for proxy in [Some(&self.network.proxy), self.network.pin_proxy.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if let crate::network::ProxySetting::Url(url) = proxy {
+                if url.user().is_some() && !url.to_string().starts_with("http://") {
+                    return Err(invalid(
+                        "proxy",
+                        "only an http:// proxy can take a user name and password".into(),
+                    ));
+                }
+            }
+        }
+        if let (Some(a), Some(b)) = (
+            self.network.proxy.user(),
+            self.network.pin_proxy.as_ref().and_then(|p| p.user()),
+        ) {
+            if a != b {
+                return Err(invalid(
+                    "pin_proxy",
+                    "both proxies must name the same user: a profile keeps one proxy password"
+                        .into(),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -436,6 +472,10 @@ pub struct ProfileRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     solid: Option<SolidSettings>,
+    /// The proxy and trust; the defaults (no proxy, bundled roots) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    network: Option<NetworkSettings>,
 }
 
 impl TryFrom<ProfileRecord> for Profile {
@@ -471,6 +511,7 @@ impl TryFrom<ProfileRecord> for Profile {
             display_name: r.display_name,
             environment,
             settings,
+            network: r.network.unwrap_or_default(),
         })
     }
 }
@@ -490,6 +531,7 @@ impl From<Profile> for ProfileRecord {
             environment: p.environment,
             vault,
             solid,
+            network: (p.network != NetworkSettings::default()).then_some(p.network),
         }
     }
 }

@@ -36,7 +36,7 @@ pub fn base(sb: &Sandbox) -> BaseUrl {
 }
 
 /// The profile HTTP client, with timeouts short enough for tests.
-pub fn http() -> reqwest::Client {
+pub fn http() -> pindesk_core::http::HttpClient {
     build_client(&HttpSettings {
         connect_timeout: Duration::from_secs(2),
         total_timeout: Duration::from_secs(5),
@@ -155,6 +155,7 @@ pub fn vault_profile(
         display_name: display_name.to_owned(),
         environment,
         settings: ProviderSettings::Vault(vault),
+        network: Default::default(),
     }
 }
 

@@ -2,14 +2,14 @@
 //! answer's status into the matching error.
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
-use reqwest::{Client, Method, Request};
+use reqwest::{Method, Request};
 use serde::Serialize;
 use std::fmt;
 use std::time::Duration;
 
 use super::answers::SetPinAnswer;
 use super::{parse_pin_token_answer, SolidError, SolidRejection};
-use crate::http::{self, Answer, HttpError, TransportError};
+use crate::http::{self, Answer, HttpClient, HttpError, TransportError};
 use crate::providers::describe_body;
 use crate::providers::status::{refusal, Refusal};
 use crate::secret::{ApiKey, Pin, PinToken};
@@ -29,7 +29,9 @@ struct SetPinBody<'a> {
 /// A client for one Solid environment.
 #[derive(Clone)]
 pub struct SolidClient {
-    pub(super) http: Client,
+    pub(super) http: HttpClient,
+    /// The client of the PIN endpoint, whose proxy may differ (`pin_proxy`).
+    pub(super) pin_http: HttpClient,
     pub(super) base: BaseUrl,
 }
 
@@ -50,8 +52,17 @@ pub(super) enum Call {
 
 impl SolidClient {
     /// A client over `http` (see [`crate::http::build_client`]) for Solid's API at `base`.
-    pub fn new(http: Client, base: BaseUrl) -> Self {
-        Self { http, base }
+    pub fn new(http: HttpClient, base: BaseUrl) -> Self {
+        Self {
+            pin_http: http.clone(),
+            http,
+            base,
+        }
+    }
+
+    /// This client with `pin_http` for the PIN endpoint's calls.
+    pub fn with_pin_client(self, pin_http: HttpClient) -> Self {
+        Self { pin_http, ..self }
     }
 
     /// The base URL this client talks to.
@@ -135,7 +146,7 @@ impl SolidClient {
             http::json_secret_body(&body, pin.expose().len() + month.len() + year.len() + 4)?;
         let url = pin_endpoint.join(&format!("/v1/card/{}/pin", card.as_str()));
         let request = self
-            .http
+            .pin_http
             .request(Method::POST, url)
             .header(ACCEPT, "application/json")
             .header(CONTENT_TYPE, "application/json")
@@ -171,7 +182,11 @@ impl SolidClient {
             Call::SetPin => "/v1/card/{card_id}/pin",
             Call::Card => "/v2/issuing/card/{card_id}",
         };
-        let (status, answer) = match http::execute(&self.http, request, route).await {
+        let client = match call {
+            Call::SetPin => &self.pin_http,
+            Call::PinToken | Call::Card => &self.http,
+        };
+        let (status, answer) = match http::execute(client, request, route).await {
             Ok(answer) => (answer.status, Some(answer)),
             Err(HttpError::Transport(TransportError::MaybeSent { reason, .. }))
                 if matches!(call, Call::Card) =>
@@ -287,7 +302,7 @@ mod tests {
     #[tokio::test]
     async fn bad_secrets_are_refused_before_sending() {
         let client = SolidClient::new(
-            reqwest::Client::new(),
+            reqwest::Client::new().into(),
             BaseUrl::parse("http://127.0.0.1:1").unwrap(),
         );
         let card: SolidCardId = "crd_1".parse().unwrap();

@@ -128,7 +128,7 @@ mod tests {
     async fn bad_pins_and_field_names_are_refused_before_sending() {
         // The port is closed: anything sent would be a transport error instead.
         let client = VaultClient::new(
-            reqwest::Client::new(),
+            reqwest::Client::new().into(),
             BaseUrl::parse("http://127.0.0.1:1").unwrap(),
             None,
         )

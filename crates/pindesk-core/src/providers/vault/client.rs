@@ -2,12 +2,12 @@
 //! answer's status into the matching error.
 
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
-use reqwest::{Client, Method, Request};
+use reqwest::{Method, Request};
 use std::fmt;
 
 use super::errors::refused;
 use super::{VaultError, VaultRejection};
-use crate::http::{self, Answer, HttpError, TransportError};
+use crate::http::{self, Answer, HttpClient, HttpError, TransportError};
 use crate::providers::status::refusal;
 use crate::secret::AccessToken;
 use crate::validate::{BaseUrl, ValidationError};
@@ -67,7 +67,7 @@ impl Call {
 /// A client for one Vault environment.
 #[derive(Clone)]
 pub struct VaultClient {
-    pub(super) http: Client,
+    pub(super) http: HttpClient,
     pub(super) base: BaseUrl,
     pub(super) merchant_id: Option<HeaderValue>,
 }
@@ -86,7 +86,7 @@ impl VaultClient {
     /// merchant id (sent as `X-Merchant-ID` on sign-in) must be printable ASCII without
     /// spaces, at most 128 characters (field `merchant_id`).
     pub fn new(
-        http: Client,
+        http: HttpClient,
         base: BaseUrl,
         merchant_id: Option<&str>,
     ) -> Result<Self, ValidationError> {
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn client_rejects_bad_merchant_ids() {
-        let http = reqwest::Client::new();
+        let http: crate::http::HttpClient = reqwest::Client::new().into();
         let base = BaseUrl::parse("http://127.0.0.1:1").unwrap();
         assert!(VaultClient::new(
             http.clone(),
@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn requests_never_show_the_token() {
         let base = BaseUrl::parse("http://127.0.0.1:1").unwrap();
-        let client = VaultClient::new(reqwest::Client::new(), base, None).unwrap();
+        let client = VaultClient::new(reqwest::Client::new().into(), base, None).unwrap();
         let token = AccessToken::new("canary-token-123".into());
         let request = client
             .authorized(Method::POST, "/v2/card/1/passcode/sms/send", &token)

@@ -230,7 +230,7 @@ mod tests {
     #[tokio::test]
     async fn bad_inputs_are_refused_before_sending() {
         // The port is closed: anything sent would be a transport error instead.
-        let http = reqwest::Client::new();
+        let http: crate::http::HttpClient = reqwest::Client::new().into();
         let client =
             VaultClient::new(http, BaseUrl::parse("http://127.0.0.1:1").unwrap(), None).unwrap();
         let token = AccessToken::new("t".into());

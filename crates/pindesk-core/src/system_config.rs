@@ -9,31 +9,47 @@
 //! ```toml
 //! kiosk = true              # start as a kiosk, whatever the command line says
 //! idle_timeout_secs = 120   # clear everything after this much inactivity (capped at 900)
+//!
+//! [network]
+//! proxy = "http://proxy.bank.example:3128"   # every profile's calls go through it
+//! ca = "/etc/pindesk/bank-root.pem"           # added to what every profile trusts
 //! ```
+//!
+//! Both the desktop app and `pindesk-cli` obey it. A machine proxy is enforced: a profile can
+//! neither go direct nor choose another proxy (its own setting is ignored, and an edit naming
+//! another one is refused). A machine CA is added to every profile's trust.
 //!
 //! `PINDESK_SYSTEM_CONFIG` names one more file, read *in addition to* the machine's (tests use it
 //! to start a kiosk with a short timeout). The two are merged strictly — kiosk if either says so,
-//! the shorter idle timeout — so the variable can only tighten, never loosen, what the machine's
-//! file says.
+//! the shorter idle timeout, the machine's proxy before the extra file's, the CAs of both — so
+//! the variable can only tighten, never loosen, what the machine's file says.
 //!
 //! A file that is absent is no configuration. A file that exists but cannot be read or parsed
-//! (bad TOML, an unknown key, a zero timeout) fails closed: the app starts as a kiosk with the
-//! kiosk's default timeout, and the error is logged and printed.
+//! (bad TOML, an unknown key, a zero timeout, a bad proxy) fails closed: the app starts as a
+//! kiosk with the kiosk's default timeout, no request is sent to a provider (the desk cannot
+//! know which proxy it must use), and the error is logged and printed.
 
-use crate::kiosk::{KIOSK_IDLE_SECS, MAX_IDLE_SECS};
+use crate::network::{MachineNetwork, ProxySetting, TrustSetting};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// The longest idle time allowed in any mode (PCI DSS 8.2.8: 15 minutes).
+pub const MAX_IDLE_SECS: u64 = 15 * 60;
+/// The kiosk's default idle timeout.
+pub const KIOSK_IDLE_SECS: u64 = 120;
 
 /// The variable naming an extra system config file (it can only tighten the machine's).
 pub const EXTRA_VAR: &str = "PINDESK_SYSTEM_CONFIG";
 
 /// What the machine-wide configuration imposes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SystemConfig {
     /// Start as a kiosk whatever the command line says.
     pub kiosk: bool,
     /// The longest idle time allowed, already capped at [`MAX_IDLE_SECS`].
     pub idle_timeout_secs: Option<u64>,
+    /// The proxy and CAs imposed on every profile.
+    pub network: MachineNetwork,
 }
 
 /// A system config file that exists but cannot be used.
@@ -64,6 +80,16 @@ struct File {
     #[serde(default)]
     kiosk: bool,
     idle_timeout_secs: Option<u64>,
+    #[serde(default)]
+    network: NetworkFile,
+}
+
+/// The `[network]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkFile {
+    proxy: Option<String>,
+    ca: Option<PathBuf>,
 }
 
 impl SystemConfig {
@@ -71,6 +97,10 @@ impl SystemConfig {
     pub const FAIL_CLOSED: SystemConfig = SystemConfig {
         kiosk: true,
         idle_timeout_secs: Some(KIOSK_IDLE_SECS),
+        network: MachineNetwork {
+            proxy: None,
+            cas: Vec::new(),
+        },
     };
 
     /// Reads one file: `Ok(None)` when it does not exist.
@@ -93,9 +123,33 @@ impl SystemConfig {
         if file.idle_timeout_secs == Some(0) {
             return Err(malformed("idle_timeout_secs must be at least 1".into()));
         }
+        let proxy = match file.network.proxy.as_deref() {
+            None => None,
+            Some(value) => match ProxySetting::parse("network.proxy", value) {
+                Ok(ProxySetting::None) => {
+                    return Err(malformed(
+                        "network.proxy = \"none\" imposes nothing: leave the key out".into(),
+                    ))
+                }
+                Ok(proxy) => Some(proxy),
+                Err(e) => return Err(malformed(format!("network.proxy: {}", e.message))),
+            },
+        };
+        let cas = match file.network.ca {
+            None => Vec::new(),
+            Some(ca) => match TrustSetting::parse("network.ca", &ca.to_string_lossy()) {
+                Ok(TrustSetting::Pem(path)) => vec![path],
+                _ => {
+                    return Err(malformed(
+                        "network.ca must be the absolute path of a PEM file".into(),
+                    ))
+                }
+            },
+        };
         Ok(Some(SystemConfig {
             kiosk: file.kiosk,
             idle_timeout_secs: file.idle_timeout_secs.map(|s| s.min(MAX_IDLE_SECS)),
+            network: MachineNetwork { proxy, cas },
         }))
     }
 
@@ -119,11 +173,22 @@ impl SystemConfig {
 
     /// The stricter of two configurations, field by field.
     pub fn strictest(self, other: SystemConfig) -> SystemConfig {
+        let mut cas = self.network.cas;
+        for ca in other.network.cas {
+            if !cas.contains(&ca) {
+                cas.push(ca);
+            }
+        }
         SystemConfig {
             kiosk: self.kiosk || other.kiosk,
             idle_timeout_secs: match (self.idle_timeout_secs, other.idle_timeout_secs) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
+            },
+            network: MachineNetwork {
+                // The machine's file is read first: its proxy cannot be replaced.
+                proxy: self.network.proxy.or(other.network.proxy),
+                cas,
             },
         }
     }
@@ -183,7 +248,8 @@ mod tests {
             SystemConfig::read(&path).unwrap(),
             Some(SystemConfig {
                 kiosk: true,
-                idle_timeout_secs: Some(120)
+                idle_timeout_secs: Some(120),
+                ..SystemConfig::default()
             })
         );
     }
@@ -205,6 +271,22 @@ mod tests {
             ("typo.toml", "kiosK = false\n", "unknown field"),
             ("type.toml", "kiosk = \"no\"\n", "invalid type"),
             ("zero.toml", "idle_timeout_secs = 0\n", "at least 1"),
+            (
+                "net.toml",
+                "[network]\nproxi = \"system\"\n",
+                "unknown field",
+            ),
+            (
+                "proxy.toml",
+                "[network]\nproxy = \"https://p:443\"\n",
+                "network.proxy",
+            ),
+            (
+                "none.toml",
+                "[network]\nproxy = \"none\"\n",
+                "imposes nothing",
+            ),
+            ("ca.toml", "[network]\nca = \"bank.pem\"\n", "absolute path"),
         ] {
             let path = file(&dir, name, text);
             let err = SystemConfig::read(&path).unwrap_err().to_string();
@@ -242,12 +324,43 @@ mod tests {
             config,
             SystemConfig {
                 kiosk: true,
-                idle_timeout_secs: Some(300)
+                idle_timeout_secs: Some(300),
+                ..SystemConfig::default()
             }
         );
         let (config, _) = SystemConfig::load(&[machine, tight]);
         assert_eq!(config.idle_timeout_secs, Some(3));
         assert!(config.kiosk);
+    }
+
+    #[test]
+    fn the_network_is_read_and_a_second_file_cannot_replace_the_proxy() {
+        let dir = tempfile::tempdir().unwrap();
+        let machine = file(
+            &dir,
+            "m.toml",
+            "[network]\nproxy = \"http://127.0.0.1:3128\"\nca = \"/etc/pindesk/bank.pem\"\n",
+        );
+        let extra = file(
+            &dir,
+            "x.toml",
+            "[network]\nproxy = \"system\"\nca = \"/etc/pindesk/test.pem\"\n",
+        );
+        let (config, errors) = SystemConfig::load(&[machine, extra.clone()]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            config.network.proxy,
+            Some(ProxySetting::parse("proxy", "http://127.0.0.1:3128").unwrap())
+        );
+        assert_eq!(
+            config.network.cas,
+            [
+                PathBuf::from("/etc/pindesk/bank.pem"),
+                PathBuf::from("/etc/pindesk/test.pem")
+            ]
+        );
+        let (alone, _) = SystemConfig::load(&[dir.path().join("absent.toml"), extra]);
+        assert_eq!(alone.network.proxy, Some(ProxySetting::System));
     }
 
     #[test]
