@@ -299,26 +299,26 @@ fn cases() -> Vec<Case> {
         },
         // A send: one connection, refused by the client at the handshake, not tried again.
         Case {
-            case: "TLS failure",
+            case: "untrusted certificate",
             fault: Fault::UntrustedTls,
             step: Step::SendCode,
-            expect: fails(Network, Outcome::Failed, &["the secure connection (TLS) could not be established. Nothing was sent."]),
+            expect: fails(Network, Outcome::Failed, &["the server's certificate is signed by an authority this profile does not trust. Nothing was sent."]),
             attempts: Some(1),
             ..ROW
         },
         Case {
-            case: "TLS failure",
+            case: "untrusted certificate",
             fault: Fault::UntrustedTls,
             step: Step::SetPasscode,
-            expect: fails(Network, Outcome::Failed, &["the secure connection (TLS) could not be established. Nothing was sent."]),
+            expect: fails(Network, Outcome::Failed, &["the server's certificate is signed by an authority this profile does not trust. Nothing was sent."]),
             attempts: Some(3),
             ..ROW
         },
         Case {
-            case: "TLS failure",
+            case: "untrusted certificate",
             fault: Fault::UntrustedTls,
             step: Step::PinToken,
-            expect: fails(Network, Outcome::Failed, &["the secure connection (TLS) could not be established. Nothing was sent."]),
+            expect: fails(Network, Outcome::Failed, &["the server's certificate is signed by an authority this profile does not trust. Nothing was sent."]),
             attempts: Some(1),
             ..ROW
         },

@@ -393,6 +393,15 @@ pub struct TestSandbox {
 impl TestSandbox {
     /// Starts a sandbox (a small RSA key, fast to make).
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// Starts a sandbox served over TLS with `identity` (`https://localhost:PORT`).
+    pub fn start_tls(identity: pindesk_sandbox::TlsIdentity) -> Self {
+        Self::start_with(Some(identity))
+    }
+
+    fn start_with(identity: Option<pindesk_sandbox::TlsIdentity>) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -409,7 +418,12 @@ impl TestSandbox {
             ..SandboxConfig::default()
         };
         let sandbox = runtime
-            .block_on(Sandbox::start(config))
+            .block_on(async {
+                match identity {
+                    None => Sandbox::start(config).await,
+                    Some(identity) => Sandbox::start_tls(config, identity).await,
+                }
+            })
             .expect("start the sandbox");
         let base = sandbox.base_url();
         Self {
@@ -423,6 +437,19 @@ impl TestSandbox {
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// How many provider requests of `method` matched the path template `route` (read from
+    /// the sandbox itself, so also over TLS).
+    pub fn requests_matching(&self, method: &str, route: &str) -> usize {
+        self.sandbox
+            .as_ref()
+            .map_or(0, |sandbox| sandbox.requests_to(method, route))
+    }
+
+    /// `localhost:PORT` or `127.0.0.1:PORT`: the target a proxy's log names.
+    pub fn host_port(&self) -> &str {
+        self.base.split("://").nth(1).unwrap_or_default()
     }
 
     /// Stops serving: later connections are refused.
