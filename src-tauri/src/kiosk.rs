@@ -54,21 +54,17 @@ pub fn refusal() -> ErrorReport {
 mod tests {
     use super::*;
 
-    const NONE: SystemConfig = SystemConfig {
-        kiosk: false,
-        idle_timeout_secs: None,
-        network: pindesk_core::network::MachineNetwork {
-            proxy: None,
-            cas: Vec::new(),
-        },
-    };
+    /// Nothing imposed.
+    fn none() -> SystemConfig {
+        SystemConfig::default()
+    }
 
     #[test]
     fn idle_timeout_is_capped() {
-        assert_eq!(idle_timeout(Mode::Normal, 300, &NONE), 300);
-        assert_eq!(idle_timeout(Mode::Normal, 10_000, &NONE), MAX_IDLE_SECS);
-        assert_eq!(idle_timeout(Mode::Normal, 0, &NONE), 1);
-        assert_eq!(idle_timeout(Mode::Kiosk, 300, &NONE), KIOSK_IDLE_SECS);
+        assert_eq!(idle_timeout(Mode::Normal, 300, &none()), 300);
+        assert_eq!(idle_timeout(Mode::Normal, 10_000, &none()), MAX_IDLE_SECS);
+        assert_eq!(idle_timeout(Mode::Normal, 0, &none()), 1);
+        assert_eq!(idle_timeout(Mode::Kiosk, 300, &none()), KIOSK_IDLE_SECS);
     }
 
     #[test]
@@ -95,7 +91,7 @@ mod tests {
         };
         for requested in [Mode::Normal, Mode::Demo, Mode::Kiosk] {
             assert_eq!(mode(requested, &kiosk), Mode::Kiosk);
-            assert_eq!(mode(requested, &NONE), requested);
+            assert_eq!(mode(requested, &none()), requested);
         }
     }
 }

@@ -13,6 +13,12 @@
 //! [network]
 //! proxy = "http://proxy.bank.example:3128"   # every profile's calls go through it
 //! ca = "/etc/pindesk/bank-root.pem"           # added to what every profile trusts
+//!
+//! [audit]
+//! collector = "tls://siem.bank.example:6514"  # tcp://HOST:PORT or tls://HOST:PORT (RFC 5425)
+//! ca = "/etc/pindesk/siem-ca.pem"             # for tls://: the collector's CA (PEM)
+//! require_ticket = true                       # every operation needs a ticket reference
+//! sd_id = "pindesk@32473"                     # the structured-data id (an organisation's own PEN)
 //! ```
 //!
 //! Both the desktop app and `pindesk-cli` obey it. A machine proxy is enforced: a profile can
@@ -50,7 +56,48 @@ pub struct SystemConfig {
     pub idle_timeout_secs: Option<u64>,
     /// The proxy and CAs imposed on every profile.
     pub network: MachineNetwork,
+    /// Where the history is shipped, and whether operations need a ticket reference.
+    pub audit: AuditConfig,
 }
+
+/// The `[audit]` rules: the collectors every history record is shipped to, and whether an
+/// operation needs a ticket reference.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditConfig {
+    /// The collectors (one per file that names one; both are used).
+    pub collectors: Vec<Collector>,
+    /// Every operation must carry a ticket reference.
+    pub require_ticket: bool,
+    /// The RFC 5424 structured-data id of the shipped messages.
+    pub sd_id: Option<String>,
+}
+
+/// One central log collector (a syslog receiver).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collector {
+    /// `tcp` or `tls`.
+    pub transport: CollectorTransport,
+    /// The host name or address.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// For `tls`: a PEM file of the CAs that sign the collector's certificate (else the
+    /// bundled web roots).
+    pub ca: Option<PathBuf>,
+}
+
+/// How messages reach a collector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CollectorTransport {
+    /// Plain TCP, octet-counted framing (RFC 6587).
+    Tcp,
+    /// TLS (RFC 5425).
+    Tls,
+}
+
+/// The default structured-data id: 32473 is the enterprise number RFC 5612 reserves for
+/// examples; an organisation sets its own with `sd_id`.
+pub const DEFAULT_SD_ID: &str = "pindesk@32473";
 
 /// A system config file that exists but cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +129,67 @@ struct File {
     idle_timeout_secs: Option<u64>,
     #[serde(default)]
     network: NetworkFile,
+    #[serde(default)]
+    audit: AuditFile,
+}
+
+/// The `[audit]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    collector: Option<String>,
+    ca: Option<PathBuf>,
+    #[serde(default)]
+    require_ticket: bool,
+    sd_id: Option<String>,
+}
+
+fn parse_collector(value: &str, ca: Option<PathBuf>) -> Result<Collector, String> {
+    let (transport, rest) = if let Some(rest) = value.strip_prefix("tcp://") {
+        (CollectorTransport::Tcp, rest)
+    } else if let Some(rest) = value.strip_prefix("tls://") {
+        (CollectorTransport::Tls, rest)
+    } else {
+        return Err("audit.collector must be tcp://HOST:PORT or tls://HOST:PORT".into());
+    };
+    let (host, port) = rest
+        .rsplit_once(':')
+        .ok_or("audit.collector needs a port (HOST:PORT)")?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or("audit.collector's port must be a number from 1 to 65535")?;
+    if host.is_empty() || host.contains('/') {
+        return Err("audit.collector needs a host (HOST:PORT)".into());
+    }
+    if let Some(ca) = &ca {
+        if transport == CollectorTransport::Tcp {
+            return Err("audit.ca applies to a tls:// collector only".into());
+        }
+        if !ca.is_absolute() {
+            return Err("audit.ca must be the absolute path of a PEM file".into());
+        }
+    }
+    Ok(Collector {
+        transport,
+        host: host.to_owned(),
+        port,
+        ca,
+    })
+}
+
+/// An SD-ID as RFC 5424 allows an organisation's own: `name@number`, 1 to 32 printable
+/// characters without `=`, space, `]` or `"`.
+fn valid_sd_id(id: &str) -> bool {
+    let printable = id
+        .bytes()
+        .all(|b| (33..=126).contains(&b) && !matches!(b, b'=' | b']' | b'"'));
+    let shaped = id.split_once('@').is_some_and(|(name, pen)| {
+        !name.is_empty() && !pen.is_empty() && pen.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    });
+    (1..=32).contains(&id.len()) && printable && shaped
 }
 
 /// The `[network]` table.
@@ -100,6 +208,11 @@ impl SystemConfig {
         network: MachineNetwork {
             proxy: None,
             cas: Vec::new(),
+        },
+        audit: AuditConfig {
+            collectors: Vec::new(),
+            require_ticket: false,
+            sd_id: None,
         },
     };
 
@@ -146,10 +259,29 @@ impl SystemConfig {
                 }
             },
         };
+        let collectors = match file.audit.collector.as_deref() {
+            None if file.audit.ca.is_some() => {
+                return Err(malformed("audit.ca needs audit.collector".into()))
+            }
+            None => Vec::new(),
+            Some(value) => vec![parse_collector(value, file.audit.ca).map_err(malformed)?],
+        };
+        if let Some(id) = &file.audit.sd_id {
+            if !valid_sd_id(id) {
+                return Err(malformed(
+                    "audit.sd_id must be NAME@NUMBER (at most 32 printable characters, no =, ], \" or space)".into(),
+                ));
+            }
+        }
         Ok(Some(SystemConfig {
             kiosk: file.kiosk,
             idle_timeout_secs: file.idle_timeout_secs.map(|s| s.min(MAX_IDLE_SECS)),
             network: MachineNetwork { proxy, cas },
+            audit: AuditConfig {
+                collectors,
+                require_ticket: file.audit.require_ticket,
+                sd_id: file.audit.sd_id,
+            },
         }))
     }
 
@@ -189,6 +321,19 @@ impl SystemConfig {
                 // The machine's file is read first: its proxy cannot be replaced.
                 proxy: self.network.proxy.or(other.network.proxy),
                 cas,
+            },
+            audit: AuditConfig {
+                collectors: {
+                    let mut all = self.audit.collectors;
+                    for c in other.audit.collectors {
+                        if !all.contains(&c) {
+                            all.push(c);
+                        }
+                    }
+                    all
+                },
+                require_ticket: self.audit.require_ticket || other.audit.require_ticket,
+                sd_id: self.audit.sd_id.or(other.audit.sd_id),
             },
         }
     }
@@ -287,6 +432,22 @@ mod tests {
                 "imposes nothing",
             ),
             ("ca.toml", "[network]\nca = \"bank.pem\"\n", "absolute path"),
+            (
+                "udp.toml",
+                "[audit]\ncollector = \"udp://h:514\"\n",
+                "tcp://HOST:PORT",
+            ),
+            (
+                "port.toml",
+                "[audit]\ncollector = \"tcp://h\"\n",
+                "needs a port",
+            ),
+            (
+                "tcpca.toml",
+                "[audit]\ncollector = \"tcp://h:1\"\nca = \"/c.pem\"\n",
+                "tls:// collector only",
+            ),
+            ("sdid.toml", "[audit]\nsd_id = \"pindesk\"\n", "NAME@NUMBER"),
         ] {
             let path = file(&dir, name, text);
             let err = SystemConfig::read(&path).unwrap_err().to_string();
@@ -361,6 +522,42 @@ mod tests {
         );
         let (alone, _) = SystemConfig::load(&[dir.path().join("absent.toml"), extra]);
         assert_eq!(alone.network.proxy, Some(ProxySetting::System));
+    }
+
+    #[test]
+    fn audit_collectors_of_both_files_are_used_and_a_ticket_required_by_either() {
+        let dir = tempfile::tempdir().unwrap();
+        let machine = file(
+            &dir,
+            "m.toml",
+            "[audit]\ncollector = \"tls://siem.example:6514\"\nca = \"/etc/pindesk/siem.pem\"\n",
+        );
+        let extra = file(
+            &dir,
+            "x.toml",
+            "[audit]\ncollector = \"tcp://127.0.0.1:1514\"\nrequire_ticket = true\nsd_id = \"bank@99999\"\n",
+        );
+        let (config, errors) = SystemConfig::load(&[machine, extra]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            config.audit.collectors,
+            [
+                Collector {
+                    transport: CollectorTransport::Tls,
+                    host: "siem.example".into(),
+                    port: 6514,
+                    ca: Some("/etc/pindesk/siem.pem".into()),
+                },
+                Collector {
+                    transport: CollectorTransport::Tcp,
+                    host: "127.0.0.1".into(),
+                    port: 1514,
+                    ca: None,
+                },
+            ]
+        );
+        assert!(config.audit.require_ticket);
+        assert_eq!(config.audit.sd_id.as_deref(), Some("bank@99999"));
     }
 
     #[test]
