@@ -172,7 +172,9 @@ async fn profile(
         }
         ProfileCommand::Show { name } => {
             let view = desk.show_profile(&name)?;
-            Ok(Report::new(&view, profile_details(&view)))
+            let route = desk.route_words(&view.profile)?;
+            let text = format!("{}\nnetwork:      {route}", profile_details(&view));
+            Ok(Report::new(&view, text))
         }
         ProfileCommand::Remove { name } => {
             let removed = desk.remove_profile(&name).await?;

@@ -61,3 +61,40 @@ impl ClientPool {
         Ok(client)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{ProxySetting, TrustSetting};
+
+    #[test]
+    fn one_client_per_route_and_proxy_credentials() {
+        let pool = ClientPool::new(HttpSettings::default(), None);
+        let direct = Route::direct();
+        let os = Route {
+            trust: TrustSetting::Os,
+            ..Route::direct()
+        };
+        let proxied = Route {
+            proxy: ProxySetting::parse("proxy", "http://ops@127.0.0.1:3128").unwrap(),
+            ..Route::direct()
+        };
+        for _ in 0..3 {
+            pool.client(&direct, None).unwrap();
+            pool.client(&os, None).unwrap();
+            pool.client(&proxied, Some(("ops", "pw-canary-1"))).unwrap();
+        }
+        assert_eq!(crate::desk::lock(&pool.clients).len(), 3);
+        pool.client(&proxied, Some(("ops", "pw-canary-2"))).unwrap();
+        assert_eq!(
+            crate::desk::lock(&pool.clients).len(),
+            4,
+            "a new proxy password builds a new client"
+        );
+        let keys = format!(
+            "{:?}",
+            crate::desk::lock(&pool.clients).keys().collect::<Vec<_>>()
+        );
+        assert!(!keys.contains("pw-canary"), "{keys}");
+    }
+}
