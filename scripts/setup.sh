@@ -19,8 +19,9 @@ APT_PACKAGES=(
   librsvg2-bin rpm
   xvfb xauth x11-utils webkit2gtk-driver imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools
-  # The network tests' real HTTP proxy (pindesk-testkit starts it on loopback).
-  tinyproxy
+  # The network tests' real HTTP proxy and SOCKS5 proxy (pindesk-testkit starts them on
+  # loopback).
+  tinyproxy dante-server
 )
 
 missing=()

@@ -14,7 +14,7 @@ use pindesk_core::profile::Environment;
 use pindesk_core::secret::{ApiKey, Password};
 use pindesk_core::validate::BaseUrl;
 use pindesk_sandbox::{Sandbox, SandboxConfig};
-use pindesk_testkit::{closed_port, TestCa, Tinyproxy, TinyproxyOptions};
+use pindesk_testkit::{closed_port, Danted, TestCa, Tinyproxy, TinyproxyOptions};
 
 const CARD: &str = "crd_7948d9a96706dd05360a340002de725f";
 const PIN_TOKEN_ROUTE: &str = "/v2/issuing/card/{card_id}/set_pin_token";
@@ -348,4 +348,41 @@ async fn moving_the_proxy_or_the_ca_needs_the_secrets_again_and_a_proxy_user_its
         store.get(&id, SecretKind::ProxyPassword).unwrap().is_none(),
         "a profile whose proxy names no user keeps no proxy password"
     );
+}
+
+#[tokio::test]
+async fn a_socks5_proxy_carries_the_calls_and_its_log_shows_them() {
+    let ca = TestCa::new("PinDesk Network Test Root");
+    let dir = tempfile::tempdir().unwrap();
+    let config = SandboxConfig {
+        key_bits: 1024,
+        ..Default::default()
+    };
+    let sandbox = Sandbox::start_tls(config, ca.server_identity(&["localhost", "127.0.0.1"]))
+        .await
+        .unwrap();
+    let socks = Danted::start().unwrap();
+    // By address: the SOCKS server connects out on 127.0.0.1 only.
+    let base = format!("https://{}", sandbox.addr());
+    let mut profile = solid_profile(
+        "socks",
+        "Through SOCKS",
+        Environment::Custom(BaseUrl::parse(&base).unwrap()),
+    );
+    profile.network = NetworkSettings {
+        proxy: ProxySetting::parse("proxy", &socks.url()).unwrap(),
+        pin_proxy: None,
+        ca: TrustSetting::Pem(ca.write_ca_pem(dir.path())),
+    };
+    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
+    let desk = Desk::open(paths, Box::new(SharedStore::default()), None).unwrap();
+    desk.add_profile(
+        profile,
+        NewCredentials::SolidApiKey(ApiKey::new(sandbox.config().solid_api_key.clone())),
+    )
+    .unwrap();
+    let words = desk.test_profile("socks", Some(CARD)).await.unwrap();
+    assert!(words.contains(&format!("proxy {}", socks.url())), "{words}");
+    assert_eq!(sandbox.requests_to("POST", PIN_TOKEN_ROUTE), 1);
+    assert_eq!(socks.connects_to(sandbox.addr()), 1, "{}", socks.log());
 }

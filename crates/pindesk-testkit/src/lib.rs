@@ -1,8 +1,8 @@
 //! Test infrastructure for PinDesk's enterprise-network tests, all on loopback and with real
 //! software: a test certificate authority ([`TestCa`]) whose server certificates the sandbox
 //! can present ([`pindesk_sandbox::Sandbox::start_tls`]), and Debian's real `tinyproxy` as the
-//! corporate HTTP proxy ([`Tinyproxy`]), with or without Basic authentication, plus a proxy
-//! address that is down ([`closed_port`]).
+//! corporate HTTP proxy ([`Tinyproxy`]), with or without Basic authentication, Debian's Dante
+//! server as a SOCKS5 proxy ([`Danted`]), plus a proxy address that is down ([`closed_port`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -18,8 +18,10 @@
 #![deny(missing_docs)]
 
 mod ca;
+mod danted;
 mod tinyproxy;
 
 pub use ca::TestCa;
+pub use danted::Danted;
 pub use pindesk_sandbox::TlsIdentity;
 pub use tinyproxy::{closed_port, Tinyproxy, TinyproxyOptions};
