@@ -386,3 +386,32 @@ async fn a_socks5_proxy_carries_the_calls_and_its_log_shows_them() {
     assert_eq!(sandbox.requests_to("POST", PIN_TOKEN_ROUTE), 1);
     assert_eq!(socks.connects_to(sandbox.addr()), 1, "{}", socks.log());
 }
+
+#[tokio::test]
+async fn a_plain_http_test_host_is_reached_through_the_proxy_as_a_forwarded_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = SandboxConfig {
+        key_bits: 1024,
+        ..Default::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let proxy = Tinyproxy::start(TinyproxyOptions::default()).unwrap();
+    let mut profile = solid_profile(
+        "plain",
+        "Plain test host",
+        Environment::Custom(BaseUrl::parse(&sandbox.base_url()).unwrap()),
+    );
+    profile.network.proxy = ProxySetting::parse("proxy", &proxy.url()).unwrap();
+    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
+    let desk = Desk::open(paths, Box::new(SharedStore::default()), None).unwrap();
+    desk.add_profile(
+        profile,
+        NewCredentials::SolidApiKey(ApiKey::new(sandbox.config().solid_api_key.clone())),
+    )
+    .unwrap();
+    desk.test_profile("plain", Some(CARD)).await.unwrap();
+    let host_port = sandbox.addr().to_string();
+    assert_eq!(proxy.plain_requests_to(&host_port), 1, "{}", proxy.log());
+    assert_eq!(proxy.connects_to(&host_port), 0);
+    assert_eq!(sandbox.requests_to("POST", PIN_TOKEN_ROUTE), 1);
+}
