@@ -59,24 +59,49 @@ struct World {
     _dir: tempfile::TempDir,
 }
 
-async fn world(case: &Case, ca: &TestCa) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = ca.write_ca_pem(dir.path());
+/// The sandbox over TLS with a certificate of `ca` for localhost and 127.0.0.1.
+async fn tls_sandbox(ca: &TestCa) -> Sandbox {
     let config = SandboxConfig {
         key_bits: 1024,
         ..Default::default()
     };
-    let sandbox = Sandbox::start_tls(config, ca.server_identity(&["localhost", "127.0.0.1"]))
+    Sandbox::start_tls(config, ca.server_identity(&["localhost", "127.0.0.1"]))
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A desk with its files under `dir/name` and its secrets in `store`.
+fn desk_in(dir: &std::path::Path, name: &str, store: SharedStore) -> Desk {
+    let paths = Paths::new(dir.join(name).join("config"), dir.join(name).join("data"));
+    Desk::open(paths, Box::new(store), None).unwrap()
+}
+
+/// Adds Solid profile `name` on `base` with `network` and the sandbox's API key.
+fn add_solid(desk: &Desk, sandbox: &Sandbox, name: &str, base: &str, network: NetworkSettings) {
+    let mut profile = solid_profile(
+        name,
+        "Network test",
+        Environment::Custom(BaseUrl::parse(base).unwrap()),
+    );
+    profile.network = network;
+    desk.add_profile(
+        profile,
+        NewCredentials::SolidApiKey(ApiKey::new(sandbox.config().solid_api_key.clone())),
+    )
+    .unwrap();
+}
+
+async fn world(case: &Case, ca: &TestCa) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = ca.write_ca_pem(dir.path());
+    let sandbox = tls_sandbox(ca).await;
     let proxy = Tinyproxy::start(TinyproxyOptions {
         basic_auth: case
             .proxy_auth
             .then(|| (PROXY_USER.to_owned(), PROXY_PASSWORD.to_owned())),
     })
     .unwrap();
-    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
-    let desk = Desk::open(paths, Box::new(SharedStore::default()), None).unwrap();
+    let desk = desk_in(dir.path(), "world", SharedStore::default());
     World {
         sandbox,
         proxy,
@@ -296,8 +321,7 @@ async fn moving_the_proxy_or_the_ca_needs_the_secrets_again_and_a_proxy_user_its
     };
     let w = world(&case, &ca).await;
     let store = SharedStore::default();
-    let paths = Paths::new(w._dir.path().join("c2"), w._dir.path().join("d2"));
-    let desk = Desk::open(paths, Box::new(store.clone()), None).unwrap();
+    let desk = desk_in(w._dir.path(), "edit", store.clone());
     let mut profile = solid_profile(
         "net",
         "Behind the proxy",
@@ -354,33 +378,17 @@ async fn moving_the_proxy_or_the_ca_needs_the_secrets_again_and_a_proxy_user_its
 async fn a_socks5_proxy_carries_the_calls_and_its_log_shows_them() {
     let ca = TestCa::new("PinDesk Network Test Root");
     let dir = tempfile::tempdir().unwrap();
-    let config = SandboxConfig {
-        key_bits: 1024,
-        ..Default::default()
-    };
-    let sandbox = Sandbox::start_tls(config, ca.server_identity(&["localhost", "127.0.0.1"]))
-        .await
-        .unwrap();
+    let sandbox = tls_sandbox(&ca).await;
     let socks = Danted::start().unwrap();
-    // By address: the SOCKS server connects out on 127.0.0.1 only.
-    let base = format!("https://{}", sandbox.addr());
-    let mut profile = solid_profile(
-        "socks",
-        "Through SOCKS",
-        Environment::Custom(BaseUrl::parse(&base).unwrap()),
-    );
-    profile.network = NetworkSettings {
+    let desk = desk_in(dir.path(), "socks", SharedStore::default());
+    let network = NetworkSettings {
         proxy: ProxySetting::parse("proxy", &socks.url()).unwrap(),
         pin_proxy: None,
         ca: TrustSetting::Pem(ca.write_ca_pem(dir.path())),
     };
-    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
-    let desk = Desk::open(paths, Box::new(SharedStore::default()), None).unwrap();
-    desk.add_profile(
-        profile,
-        NewCredentials::SolidApiKey(ApiKey::new(sandbox.config().solid_api_key.clone())),
-    )
-    .unwrap();
+    // By address: the SOCKS server connects out on 127.0.0.1 only.
+    let base = format!("https://{}", sandbox.addr());
+    add_solid(&desk, &sandbox, "socks", &base, network);
     let words = desk.test_profile("socks", Some(CARD)).await.unwrap();
     assert!(words.contains(&format!("proxy {}", socks.url())), "{words}");
     assert_eq!(sandbox.requests_to("POST", PIN_TOKEN_ROUTE), 1);
@@ -396,19 +404,12 @@ async fn a_plain_http_test_host_is_reached_through_the_proxy_as_a_forwarded_requ
     };
     let sandbox = Sandbox::start(config).await.unwrap();
     let proxy = Tinyproxy::start(TinyproxyOptions::default()).unwrap();
-    let mut profile = solid_profile(
-        "plain",
-        "Plain test host",
-        Environment::Custom(BaseUrl::parse(&sandbox.base_url()).unwrap()),
-    );
-    profile.network.proxy = ProxySetting::parse("proxy", &proxy.url()).unwrap();
-    let paths = Paths::new(dir.path().join("config"), dir.path().join("data"));
-    let desk = Desk::open(paths, Box::new(SharedStore::default()), None).unwrap();
-    desk.add_profile(
-        profile,
-        NewCredentials::SolidApiKey(ApiKey::new(sandbox.config().solid_api_key.clone())),
-    )
-    .unwrap();
+    let desk = desk_in(dir.path(), "plain", SharedStore::default());
+    let network = NetworkSettings {
+        proxy: ProxySetting::parse("proxy", &proxy.url()).unwrap(),
+        ..Default::default()
+    };
+    add_solid(&desk, &sandbox, "plain", &sandbox.base_url(), network);
     desk.test_profile("plain", Some(CARD)).await.unwrap();
     let host_port = sandbox.addr().to_string();
     assert_eq!(proxy.plain_requests_to(&host_port), 1, "{}", proxy.log());
