@@ -1,8 +1,9 @@
 /**
  * The Credentials screen: profiles and their API credentials, kept in the OS keyring.
  *
- * Lists every profile with its environment badge, the active marker and the state of each
- * secret ("stored", "missing", "demo", "unavailable": never a value). Adds and edits profiles
+ * Lists every profile with its environment badge, the active marker, its network when off
+ * the defaults (proxy and trust, never a password) and the state of each secret ("stored",
+ * "missing", "demo", "unavailable": never a value). Adds and edits profiles
  * (secret fields are write-only: masked, empty on edit, sent only when typed), removes one
  * after a confirmation, switches the active one (the status bar follows) and tests a
  * profile's connection, with the answer in words. Demo profiles can be used and tested only.
@@ -10,6 +11,7 @@
 import "../widgets/admin.css";
 import type { ProfileView } from "../bindings/ProfileView";
 import { h, type Child } from "../dom";
+import { networkLine } from "../forms/network";
 import { secretKindWords, secretStateWords } from "../forms/profile-editor";
 import { listProfiles, removeProfile, signOutProfile, testProfile, useProfile } from "../ipc";
 import { badge } from "../shell/badge";
@@ -80,6 +82,7 @@ function profileItem(view: ProfileView, actions: ListActions): HTMLElement {
     buttons.push(signOut);
   }
 
+  const network = networkLine(profile.network);
   const extra = h("div", { class: "cred-extra" });
   const item = h(
     "li",
@@ -104,6 +107,7 @@ function profileItem(view: ProfileView, actions: ListActions): HTMLElement {
       { class: "cred-item__env" },
       view.environment_label.includes("://") ? `Base URL: ${view.environment_label}` : `Environment: ${view.environment_label}`,
     ),
+    ...(network === null ? [] : [h("p", { class: "cred-item__env", "data-network": "" }, `Network: ${network}`)]),
     secrets,
     ...view.warnings.map((warning) => h("p", { class: "adm-warning", "data-profile-warning": true }, `Warning: ${warning}`)),
     h("div", { class: "adm-actions cred-item__actions" }, ...buttons),

@@ -23,8 +23,9 @@ import {
   type EnvironmentChoice,
   type ProfileFormValues,
 } from "../forms/profile-editor";
+import { networkFields } from "../forms/network-fields";
 import { saveProfile } from "../ipc";
-import { clearErrors, formErrorSlot, inputField, selectField, setFieldError, type AdminField } from "../widgets/admin-field";
+import { clearErrors, fieldGroup, formErrorSlot, inputField, selectField, setFieldError, type AdminField } from "../widgets/admin-field";
 import { asErrorReport, showErrorIn, type ShownError } from "../widgets/error-view";
 import { secretsOf } from "../views";
 
@@ -48,6 +49,7 @@ export function profileForm(
   );
   const secretHint = (kind: string): string =>
     isNew ? "Required; kept in the OS keyring and never shown again" : stored.has(kind) ? `Stored: ${KEEP_HINT}` : "Not stored yet: enter it to store it";
+  const network = networkFields(start, secretHint);
 
   const f = {
     id: inputField({
@@ -193,31 +195,22 @@ export function profileForm(
       secret: true,
       hint: secretHint("api_key"),
     }),
+    ...network.fields,
   } satisfies Record<string, AnyField>;
   const all: AnyField[] = Object.values(f);
   const formError = formErrorSlot("form");
 
-  const vaultGroup = h(
-    "fieldset",
-    { class: "adm-group", "data-group": "vault" },
-    h("legend", {}, "Vault settings"),
-    f.merchant_id.row,
-    f.rsa_padding.row,
-    f.auth.row,
-    f.access_token.row,
-    f.sign_in_phone.row,
-    f.sign_in_password.row,
-    f.signout_url.row,
-    f.card_pin_field.row,
-  );
-  const solidGroup = h(
-    "fieldset",
-    { class: "adm-group", "data-group": "solid" },
-    h("legend", {}, "Solid settings"),
-    f.pin_endpoint.row,
-    f.token_lifetime_secs.row,
-    f.api_key.row,
-  );
+  const vaultGroup = fieldGroup("vault", "Vault settings", [
+    f.merchant_id,
+    f.rsa_padding,
+    f.auth,
+    f.access_token,
+    f.sign_in_phone,
+    f.sign_in_password,
+    f.signout_url,
+    f.card_pin_field,
+  ]);
+  const solidGroup = fieldGroup("solid", "Solid settings", [f.pin_endpoint, f.token_lifetime_secs, f.api_key]);
 
   const values = (): ProfileFormValues => ({
     id: f.id.control.value,
@@ -237,11 +230,13 @@ export function profileForm(
     phone: f.sign_in_phone.control.value,
     password: f.sign_in_password.control.value,
     apiKey: f.api_key.control.value,
+    ...network.read(),
   });
 
-  /** Shows only what applies to the chosen provider, environment and sign-in kind. */
+  /** Shows only what applies to the chosen provider, environment, sign-in kind and network. */
   const sync = (): void => {
     const v = values();
+    network.sync(v);
     vaultGroup.hidden = v.provider !== "vault";
     solidGroup.hidden = v.provider !== "solid";
     f.environment.row.hidden = v.environment !== "custom";
@@ -251,9 +246,10 @@ export function profileForm(
     f.sign_in_phone.row.hidden = !v.signIn;
     f.sign_in_password.row.hidden = !v.signIn;
   };
-  for (const control of [f.provider.control, f.environment_kind.control, f.auth.control]) {
+  for (const control of [f.provider.control, f.environment_kind.control, f.auth.control, f.ca_choice.control]) {
     control.addEventListener("change", sync);
   }
+  for (const control of [f.proxy.control, f.pin_proxy.control]) control.addEventListener("input", sync);
   const plainNote = h("p", { class: "adm-warning", "data-plain-http": true, role: "status", hidden: true });
   const showPlain = (): void => {
     const plain = plainHttpFields(values());
@@ -276,7 +272,7 @@ export function profileForm(
   };
 
   const wipeSecrets = (): void => {
-    for (const field of [f.access_token, f.sign_in_phone, f.sign_in_password, f.api_key]) {
+    for (const field of [f.access_token, f.sign_in_phone, f.sign_in_password, f.api_key, f.proxy_password]) {
       field.control.value = "";
     }
   };
@@ -287,6 +283,8 @@ export function profileForm(
     let name = formFieldFor(field);
     if (field === "credentials") name = secretFieldsOf(v.provider, v.signIn)[0] ?? null;
     if (name === "environment" && v.environment !== "custom") name = "environment_kind";
+    if (name === "ca" && v.caChoice !== "pem") name = "ca_choice";
+    if (name === "proxy_password") network.ask();
     const target = name ? (f as Record<string, AnyField>)[name] : undefined;
     if (target && !target.row.hidden && !target.row.closest("[hidden]")) {
       setFieldError(target, error);
@@ -314,6 +312,7 @@ export function profileForm(
     f.test_host.row,
     vaultGroup,
     solidGroup,
+    network.group,
     h(
       "p",
       { class: "adm-note" },
