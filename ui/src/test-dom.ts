@@ -19,3 +19,10 @@ export const type = (css: string, value: string): void => {
 /** Presses `k` in the element. */
 export const key = (css: string, k: string): boolean =>
   q(css)!.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+
+/** Picks `value` in the select, as a choice would, with its `change` event. */
+export const choose = (css: string, value: string): void => {
+  const select = q<HTMLSelectElement>(css)!;
+  select.value = value;
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+};

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { ProfileView } from "../bindings/ProfileView";
-import { checkValues, emptyValues, formFieldFor, plainHttpFields, secretStateWords, toInput, toSecrets, valuesFrom } from "./profile-editor";
+import {
+  checkValues,
+  emptyValues,
+  formFieldFor,
+  movedDestinations,
+  plainHttpFields,
+  secretStateWords,
+  toInput,
+  toSecrets,
+  valuesFrom,
+  type ProfileFormValues,
+} from "./profile-editor";
 
 const stored: ProfileView = {
   profile: {
@@ -102,5 +113,84 @@ describe("profile form", () => {
       "unavailable",
       "unavailable",
     ]);
+  });
+});
+
+describe("profile form: network", () => {
+  const withNetwork = (network: NonNullable<ProfileView["profile"]["network"]>, secrets: ProfileView["secrets"] = [["api-key", "stored"]]): ProfileView => ({
+    ...stored,
+    profile: { ...stored.profile, network },
+    secrets,
+  });
+
+  it("fills the Network fields from a stored profile, the defaults when it has none", () => {
+    expect(valuesFrom(stored)).toMatchObject({ proxy: "", pinProxy: "", caChoice: "bundled", caPath: "", proxyPassword: "" });
+    const v = valuesFrom(withNetwork({ proxy: "http://ops@proxy:3128", pin_proxy: "none", ca: "/etc/pindesk/bank.pem" }, [["api-key", "stored"], ["proxy-password", "stored"]]));
+    expect(v).toMatchObject({ proxy: "http://ops@proxy:3128", pinProxy: "none", caChoice: "pem", caPath: "/etc/pindesk/bank.pem", proxyPassword: "", proxyPasswordAsked: false });
+    expect(valuesFrom(withNetwork({ ca: "os" })).caChoice).toBe("os");
+  });
+
+  it("asks for the proxy password the app lists when the profile's own proxies name no user", () => {
+    const imposed = valuesFrom(withNetwork({}, [["api-key", "stored"], ["proxy-password", "missing"]]));
+    expect(imposed.proxyPasswordAsked).toBe(true);
+    expect(toSecrets({ ...imposed, proxyPassword: "pw" }).proxy_password).toBe("pw");
+  });
+
+  const solid = { ...emptyValues("solid"), id: "s", apiKey: "key", pinEndpoint: "https://pin.example.com" };
+  const inputs: [string, Partial<ProfileFormValues>, Record<string, string>][] = [
+    ["nothing on empty fields", {}, {}],
+    ["the proxy, trimmed", { proxy: " http://proxy:3128 " }, { proxy: "http://proxy:3128" }],
+    ["the PIN endpoint proxy", { pinProxy: "none" }, { pin_proxy: "none" }],
+    ["the OS trust store", { caChoice: "os", caPath: "/ignored.pem" }, { ca: "os" }],
+    ["a PEM file", { caChoice: "pem", caPath: " /etc/pindesk/bank.pem " }, { ca: "/etc/pindesk/bank.pem" }],
+    ["no PIN endpoint proxy for Vault", { provider: "vault", pinProxy: "http://pci:8080", proxy: "system" }, { proxy: "system" }],
+  ];
+  it.each(inputs)("sends %s in the settings", (_, change, sent) => {
+    const input = toInput({ ...solid, ...change });
+    const network = Object.fromEntries(Object.entries(input).filter(([k]) => ["proxy", "pin_proxy", "ca"].includes(k)));
+    expect(network).toEqual(sent);
+  });
+
+  const passwords: [string, Partial<ProfileFormValues>, string | undefined][] = [
+    ["a proxy without a user", { proxy: "http://proxy:3128" }, undefined],
+    ["the system's proxy", { proxy: "system" }, undefined],
+    ["a proxy with a user", { proxy: "http://ops@proxy:3128" }, "hunter2"],
+    ["a Solid PIN proxy with a user", { pinProxy: "http://ops@pci:8080" }, "hunter2"],
+    ["a Vault profile's leftover PIN proxy", { provider: "vault", accessToken: "t", pinProxy: "http://ops@pci:8080" }, undefined],
+    ["an empty password", { proxy: "http://ops@proxy:3128", proxyPassword: "  " }, undefined],
+  ];
+  it.each(passwords)("sends the proxy password only in the secrets, for %s", (_, change, sent) => {
+    const v = { ...solid, proxyPassword: "hunter2", ...change };
+    expect(toSecrets(v).proxy_password).toBe(sent);
+    expect(JSON.stringify(toInput(v))).not.toContain("hunter2");
+  });
+
+  const before = valuesFrom(withNetwork({ proxy: "http://proxy.example.com:3128", ca: "os" }));
+  const moves: [string, Partial<ProfileFormValues>, string[]][] = [
+    ["nothing", {}, []],
+    ["the display name", { displayName: "Other" }, []],
+    ["the same proxy spelt otherwise", { proxy: "HTTP://Proxy.Example.com:3128/" }, []],
+    ["the proxy", { proxy: "http://other.example.com:3128" }, ["proxy"]],
+    ["no proxy any more", { proxy: "" }, ["proxy"]],
+    ["a PIN endpoint proxy", { pinProxy: "none" }, ["pin_proxy"]],
+    ["the trust", { caChoice: "bundled" }, ["ca"]],
+    ["a PEM file", { caChoice: "pem", caPath: "/etc/pindesk/bank.pem" }, ["ca"]],
+    ["the proxy, the trust and the PIN endpoint", { proxy: "system", caChoice: "pem", caPath: "/x.pem", pinEndpoint: "https://pin2.example.com" }, ["proxy", "ca", "pin_endpoint"]],
+  ];
+  it.each(moves)("counts moving %s as the app does", (_, change, moved) => {
+    expect(movedDestinations(before, { ...before, ...change })).toEqual(moved);
+  });
+
+  it("needs a PEM file's path, and a new profile's proxy password, at their fields", () => {
+    expect(checkValues({ ...solid, caChoice: "pem" }, false)).toEqual({ field: "ca", message: "enter the absolute path of the PEM file" });
+    expect(checkValues({ ...solid, caChoice: "pem", caPath: "/x.pem" }, false)).toBeNull();
+    const user = { ...solid, proxy: "http://ops@proxy:3128" };
+    expect(checkValues(user, true)?.field).toBe("proxy_password");
+    expect(checkValues({ ...user, proxyPassword: "pw" }, true)).toBeNull();
+    expect(checkValues(user, false), "an edit may keep the stored password").toBeNull();
+  });
+
+  it.each(["proxy", "pin_proxy", "ca", "proxy_password"])("maps the app's error field %s to its form field", (field) => {
+    expect(formFieldFor(field)).toBe(field);
   });
 });

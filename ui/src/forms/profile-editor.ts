@@ -7,6 +7,7 @@ import type { ProfileView } from "../bindings/ProfileView";
 import type { ProfileInput } from "../bindings/ProfileInput";
 import type { ProfileSecrets } from "../bindings/ProfileSecrets";
 import type { Provider } from "../bindings/Provider";
+import { caChoiceOf, proxyKey, proxyUser, type CaChoice } from "./network";
 
 /** Where a profile's requests go, as the form offers it. */
 export type EnvironmentChoice = "sandbox" | "production" | "custom";
@@ -33,6 +34,19 @@ export interface ProfileFormValues {
   phone: string;
   password: string;
   apiKey: string;
+  /** The proxy (empty: none). */
+  proxy: string;
+  /** Solid: the PIN endpoint's proxy (empty: the proxy's). */
+  pinProxy: string;
+  /** The trusted CAs, and the PEM file's path when that is the choice. */
+  caChoice: CaChoice;
+  caPath: string;
+  proxyPassword: string;
+  /**
+   * The app asks this profile for a proxy password although its own proxies name no user
+   * (this computer's config imposes a proxy that does).
+   */
+  proxyPasswordAsked: boolean;
 }
 
 /** The RSA paddings Vault accepts, with their words. */
@@ -65,6 +79,12 @@ export function emptyValues(provider: Provider = "vault"): ProfileFormValues {
     phone: "",
     password: "",
     apiKey: "",
+    proxy: "",
+    pinProxy: "",
+    caChoice: "bundled",
+    caPath: "",
+    proxyPassword: "",
+    proxyPasswordAsked: false,
   };
 }
 
@@ -75,6 +95,13 @@ export function valuesFrom(view: ProfileView): ProfileFormValues {
   const environment: EnvironmentChoice =
     env === "sandbox" || env === "production" ? env : "custom";
   const lifetime = profile.solid?.token_lifetime_secs;
+  const network = profile.network ?? {};
+  const ca = caChoiceOf(network.ca);
+  const own = {
+    proxy: network.proxy ?? "",
+    pinProxy: network.pin_proxy ?? "",
+  };
+  const listed = view.secrets.some(([kind]) => kind === "proxy-password");
   return {
     ...emptyValues(profile.provider),
     id: profile.id,
@@ -89,7 +116,27 @@ export function valuesFrom(view: ProfileView): ProfileFormValues {
     signIn: profile.vault?.auth === "sign-in",
     pinEndpoint: profile.solid?.pin_endpoint ?? "",
     tokenLifetimeSecs: lifetime === undefined ? "" : String(lifetime),
+    ...own,
+    caChoice: ca.choice,
+    caPath: ca.path,
+    proxyPasswordAsked: listed && !namesProxyUser({ ...own, provider: profile.provider }),
   };
+}
+
+/** Whether one of the profile's own proxies (the PIN endpoint's for Solid) names a user. */
+function namesProxyUser(v: Pick<ProfileFormValues, "proxy" | "pinProxy" | "provider">): boolean {
+  return proxyUser(v.proxy) !== null || (v.provider === "solid" && proxyUser(v.pinProxy) !== null);
+}
+
+/** Whether the form asks for a proxy password: a proxy names a user, or the app asks for one. */
+export function needsProxyPassword(v: ProfileFormValues): boolean {
+  return v.proxyPasswordAsked || namesProxyUser(v);
+}
+
+/** The trusted CAs as the app takes them (`null`: the default, the bundled roots). */
+function caOf(v: ProfileFormValues): string | null {
+  if (v.caChoice === "os") return "os";
+  return v.caChoice === "pem" ? orNull(v.caPath) : null;
 }
 
 const orNull = (value: string): string | null => {
@@ -119,15 +166,19 @@ export const MOVED_NOTE = "This change sends the profile's credentials somewhere
 
 /**
  * The fields whose change sends the profile's secrets somewhere new (as the app judges it:
- * the base URL, a sign-in's merchant id and sign-out URL, Solid's PIN endpoint); such an edit
- * needs them typed again.
+ * the base URL, the proxies and trusted CAs on the way, a sign-in's merchant id and sign-out
+ * URL, Solid's PIN endpoint), in the app's order; such an edit needs them typed again.
  */
 export function movedDestinations(before: ProfileFormValues, now: ProfileFormValues): string[] {
   const base = (v: ProfileFormValues) => (v.environment === "custom" ? v.baseUrl.trim().replace(/\/+$/, "").toLowerCase() : v.environment);
   const same = (a: string, b: string) => a.trim().replace(/\/+$/, "") === b.trim().replace(/\/+$/, "");
   const other = before.provider !== now.provider;
+  const pinProxy = (v: ProfileFormValues) => (v.provider === "solid" && v.pinProxy.trim() !== "" ? proxyKey(v.pinProxy) : null);
   const fields: [string, boolean][] = [
     ["environment", other || base(before) !== base(now)],
+    ["proxy", proxyKey(before.proxy) !== proxyKey(now.proxy)],
+    ["pin_proxy", pinProxy(before) !== pinProxy(now)],
+    ["ca", (caOf(before) ?? "bundled") !== (caOf(now) ?? "bundled")],
     ["merchant_id", now.provider === "vault" && (other || !same(before.merchantId, now.merchantId))],
     ["signout_url", now.provider === "vault" && now.signIn && (other || !same(before.signoutUrl, now.signoutUrl))],
     ["pin_endpoint", now.provider === "solid" && (other || !same(before.pinEndpoint, now.pinEndpoint))],
@@ -141,9 +192,15 @@ export function toInput(v: ProfileFormValues): ProfileInput {
   const lifetime = v.tokenLifetimeSecs.trim();
   const signoutUrl = vault && v.signIn ? orNull(v.signoutUrl) : null;
   const cardPinField = vault ? orNull(v.cardPinField) : null;
+  const proxy = orNull(v.proxy);
+  const pinProxy = vault ? null : orNull(v.pinProxy);
+  const ca = caOf(v);
   return {
     ...(signoutUrl === null ? {} : { signout_url: signoutUrl }),
     ...(cardPinField === null ? {} : { card_pin_field: cardPinField }),
+    ...(proxy === null ? {} : { proxy }),
+    ...(pinProxy === null ? {} : { pin_proxy: pinProxy }),
+    ...(ca === null ? {} : { ca }),
     id: v.id.trim(),
     display_name: v.displayName.trim(),
     provider: v.provider,
@@ -159,13 +216,16 @@ export function toInput(v: ProfileFormValues): ProfileInput {
 
 /**
  * The secrets the form sends: only those the provider and sign-in kind use, and only those
- * typed (an empty one is `null`, which keeps the stored secret on an edit).
+ * typed (an empty one is `null`, which keeps the stored secret on an edit); the proxy
+ * password only when the form asks for it, and never in the settings.
  */
 export function toSecrets(v: ProfileFormValues): ProfileSecrets {
   const typed = (value: string): string | null => (value.trim() === "" ? null : value);
   const vaultToken = v.provider === "vault" && !v.signIn;
   const vaultSignIn = v.provider === "vault" && v.signIn;
+  const proxyPassword = needsProxyPassword(v) ? typed(v.proxyPassword) : null;
   return {
+    ...(proxyPassword === null ? {} : { proxy_password: proxyPassword }),
     access_token: vaultToken ? typed(v.accessToken) : null,
     phone: vaultSignIn ? typed(v.phone) : null,
     password: vaultSignIn ? typed(v.password) : null,
@@ -190,6 +250,9 @@ export function checkValues(v: ProfileFormValues, isNew: boolean): { field: stri
   if (v.provider === "solid" && lifetime !== "" && !/^\d+$/.test(lifetime)) {
     return { field: "token_lifetime_secs", message: "enter the lifetime in whole seconds" };
   }
+  if (v.caChoice === "pem" && v.caPath.trim() === "") {
+    return { field: "ca", message: "enter the absolute path of the PEM file" };
+  }
   if (isNew) {
     const s = toSecrets(v);
     if (v.provider === "solid" && s.api_key === null) return { field: "api_key", message: "enter the API key" };
@@ -199,6 +262,9 @@ export function checkValues(v: ProfileFormValues, isNew: boolean): { field: stri
     if (v.provider === "vault" && v.signIn) {
       if (s.phone === null) return { field: "sign_in_phone", message: "enter the phone number" };
       if (s.password === null) return { field: "sign_in_password", message: "enter the password" };
+    }
+    if (needsProxyPassword(v) && s.proxy_password === undefined) {
+      return { field: "proxy_password", message: "enter the proxy's password" };
     }
   }
   return null;
@@ -239,6 +305,11 @@ export function formFieldFor(field: string | null): string | null {
       return "sign_in_password";
     case "api_key":
       return "api_key";
+    case "proxy":
+    case "pin_proxy":
+    case "ca":
+    case "proxy_password":
+      return field;
     default:
       return null;
   }
@@ -257,6 +328,8 @@ export function secretKindWords(kind: string): string {
       return "API key";
     case "refresh_token":
       return "Refresh token";
+    case "proxy_password":
+      return "Proxy password";
     default:
       return kind;
   }

@@ -111,6 +111,15 @@ export function clearErrors(
   if (formError) showErrorIn(formError, null);
 }
 
+/** A titled group of fields (`data-group` names it, for hiding it whole). */
+export function fieldGroup(
+  name: string,
+  legend: string,
+  fields: readonly AdminField<HTMLInputElement | HTMLSelectElement>[],
+): HTMLFieldSetElement {
+  return h("fieldset", { class: "adm-group", "data-group": name }, h("legend", {}, legend), ...fields.map((f) => f.row));
+}
+
 /** A form-level error slot (`role="alert"`), filled with `showErrorIn`. */
 export function formErrorSlot(name: string): HTMLElement {
   return h("p", { class: "adm-form-error", role: "alert", "data-error-for": name, hidden: true });
