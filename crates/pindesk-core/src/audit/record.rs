@@ -107,7 +107,14 @@ mod memory {
     /// what it holds is gone with the process.
     #[derive(Debug, Default)]
     pub struct MemoryOutbox {
-        queue: Mutex<VecDeque<AuditRecord>>,
+        queue: Mutex<Queue>,
+    }
+
+    #[derive(Debug, Default)]
+    struct Queue {
+        records: VecDeque<AuditRecord>,
+        /// The seq after the highest ever queued (sent ones included).
+        next_seq: u64,
     }
 
     impl MemoryOutbox {
@@ -118,20 +125,23 @@ mod memory {
 
         /// Queues `record` (callers keep `seq` growing, as the history does).
         pub fn push(&self, record: AuditRecord) {
-            self.lock().push_back(record);
+            let mut queue = self.lock();
+            queue.next_seq = queue.next_seq.max(record.seq + 1);
+            queue.records.push_back(record);
         }
 
-        /// Queues `count` [`AuditRecord::sample`]s numbered on from the last one queued
-        /// (from 1 when empty), and returns their seqs.
+        /// Queues `count` [`AuditRecord::sample`]s numbered on from the last one ever queued
+        /// (from 1), and returns their seqs.
         pub fn push_samples(&self, count: u64) -> Vec<u64> {
-            let mut queue = self.lock();
-            let first = queue.back().map_or(1, |r| r.seq + 1);
+            let first = self.lock().next_seq.max(1);
             let seqs: Vec<u64> = (first..first + count).collect();
-            queue.extend(seqs.iter().map(|&seq| AuditRecord::sample(seq)));
+            for &seq in &seqs {
+                self.push(AuditRecord::sample(seq));
+            }
             seqs
         }
 
-        fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<AuditRecord>> {
+        fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
             self.queue.lock().unwrap_or_else(|e| e.into_inner())
         }
     }
@@ -140,16 +150,16 @@ mod memory {
         type Error = std::convert::Infallible;
 
         fn pending(&self, limit: usize) -> Result<Vec<AuditRecord>, Self::Error> {
-            Ok(self.lock().iter().take(limit).cloned().collect())
+            Ok(self.lock().records.iter().take(limit).cloned().collect())
         }
 
         fn sent(&self, up_to_seq: u64) -> Result<(), Self::Error> {
-            self.lock().retain(|r| r.seq > up_to_seq);
+            self.lock().records.retain(|r| r.seq > up_to_seq);
             Ok(())
         }
 
         fn depth(&self) -> Result<u64, Self::Error> {
-            Ok(self.lock().len() as u64)
+            Ok(self.lock().records.len() as u64)
         }
     }
 

@@ -9,13 +9,14 @@
 //! against the web's public roots bundled with PinDesk; rustls with the `ring` provider only.
 
 use std::fmt;
-use std::future::Future;
 use std::io;
+use std::mem::MaybeUninit;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use socket2::SockRef;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{timeout_at, Instant};
 use tokio_rustls::client::TlsStream;
@@ -27,6 +28,8 @@ use tokio_rustls::TlsConnector;
 use super::syslog::MessageFormat;
 use crate::system_config::{AuditConfig, Collector, CollectorTransport};
 
+/// How long a TLS connection with unread records is read to tell a close from a ticket.
+const TLS_PROBE: Duration = Duration::from_millis(50);
 /// Longest wait for a connection (and TLS handshake) when the caller's deadline is later.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -173,8 +176,10 @@ impl Sender {
     /// connection or the collector closed it. On any failure the connection is dropped and
     /// nothing can be assumed about how much of `bytes` arrived.
     pub async fn send(&mut self, bytes: &[u8], deadline: Instant) -> Result<(), SenderError> {
-        if self.connection.as_mut().is_some_and(|c| !c.still_open()) {
-            self.connection = None;
+        if let Some(connection) = self.connection.as_mut() {
+            if !connection.still_open().await {
+                self.connection = None;
+            }
         }
         if self.connection.is_none() {
             self.connection = Some(self.connect(deadline).await?);
@@ -227,13 +232,42 @@ impl Sender {
 }
 
 impl Connection {
-    /// False when the peer closed or reset the connection: a read that is ready at once with
-    /// end-of-file or an error. Anything readable is discarded (collectors send nothing).
-    fn still_open(&mut self) -> bool {
-        match self {
-            Connection::Tcp(s) => probe(s),
-            Connection::Tls(s) => probe(s.as_mut()),
+    /// False when the peer closed or reset the connection. Asks the socket itself (a
+    /// non-blocking peek), not the runtime's cached readiness, which can be older than the
+    /// collector's exit. Collectors send nothing on a syslog connection except TLS's own
+    /// records (session tickets, close_notify): for TLS those are read through rustls,
+    /// briefly, to tell a close from a ticket; for TCP anything readable is discarded.
+    async fn still_open(&mut self) -> bool {
+        for _ in 0..8 {
+            let tcp = match &*self {
+                Connection::Tcp(s) => s,
+                Connection::Tls(s) => s.get_ref().0,
+            };
+            let socket = SockRef::from(tcp);
+            let mut byte = [MaybeUninit::<u8>::uninit(); 1];
+            match socket.peek(&mut byte) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
+                Err(_) | Ok(0) => return false,
+                Ok(_) => {}
+            }
+            match self {
+                Connection::Tcp(_) => {
+                    let mut junk = [MaybeUninit::<u8>::uninit(); 4096];
+                    if !matches!(socket.recv(&mut junk), Ok(n) if n > 0) {
+                        return false;
+                    }
+                }
+                Connection::Tls(s) => {
+                    let mut junk = [0u8; 4096];
+                    match tokio::time::timeout(TLS_PROBE, s.read(&mut junk)).await {
+                        Err(_) => return true,
+                        Ok(Ok(0)) | Ok(Err(_)) => return false,
+                        Ok(Ok(_)) => {}
+                    }
+                }
+            }
         }
+        true
     }
 
     async fn write_all_flush(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -248,27 +282,6 @@ impl Connection {
             }
         }
     }
-}
-
-/// Polls one read without waiting: pending means open; EOF or an error means closed.
-fn probe<S: AsyncRead + Unpin>(stream: &mut S) -> bool {
-    let mut buf = [0u8; 512];
-    let read = stream.read(&mut buf);
-    let waker = std::task::Waker::from(Arc::new(NoopWake));
-    let mut cx = std::task::Context::from_waker(&waker);
-    let mut read = std::pin::pin!(read);
-    match read.as_mut().poll(&mut cx) {
-        std::task::Poll::Pending => true,
-        std::task::Poll::Ready(Ok(n)) => n > 0,
-        std::task::Poll::Ready(Err(_)) => false,
-    }
-}
-
-/// A waker for a poll whose wake-up nobody waits for.
-struct NoopWake;
-
-impl std::task::Wake for NoopWake {
-    fn wake(self: Arc<Self>) {}
 }
 
 fn collector_name(collector: &Collector) -> String {
