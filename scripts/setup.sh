@@ -21,6 +21,9 @@ APT_PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-tools
   # The network tests' real HTTP proxy (pindesk-testkit starts it on loopback).
   tinyproxy
+  # The audit-shipping tests' real syslog collector and its TLS (GnuTLS) stream driver
+  # (pindesk-testkit starts its own rsyslogd on loopback; the system's logging is untouched).
+  rsyslog rsyslog-gnutls
 )
 
 missing=()
