@@ -100,13 +100,40 @@ async fn every_record_arrives_in_rfc5424_form_with_its_structured_data() {
 #[tokio::test]
 async fn a_collector_outage_during_twenty_operations_loses_nothing_and_keeps_the_order() {
     let mut rsyslog = Rsyslog::start(RsyslogOptions::default()).expect("rsyslog starts");
-    let outbox = MemoryOutbox::new();
-    let mut shipper = shipper(
+    let shipper = shipper(
         CollectorTransport::Tcp,
         "127.0.0.1",
         rsyslog.addr().port(),
         None,
     );
+    outage_of_seven_in_twenty(&mut rsyslog, shipper).await;
+}
+
+#[tokio::test]
+async fn a_tls_collector_outage_during_twenty_operations_loses_nothing_and_keeps_the_order() {
+    let ca = TestCa::new("PinDesk Audit Test Root");
+    let mut rsyslog = Rsyslog::start(RsyslogOptions {
+        tls: Some(RsyslogTls {
+            identity: ca.server_identity(&["localhost"]),
+            ca_pem: ca.ca_pem(),
+        }),
+    })
+    .expect("rsyslog starts with TLS");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_file = ca.write_ca_pem(dir.path());
+    let shipper = shipper(
+        CollectorTransport::Tls,
+        "localhost",
+        rsyslog.addr().port(),
+        Some(ca_file),
+    );
+    outage_of_seven_in_twenty(&mut rsyslog, shipper).await;
+}
+
+/// 20 operations, each queued and drained at once; the collector is down from the 8th to the
+/// 14th. All 20 must arrive, first arrivals in seq order (duplicates allowed).
+async fn outage_of_seven_in_twenty(rsyslog: &mut Rsyslog, mut shipper: Shipper) {
+    let outbox = MemoryOutbox::new();
     let mut failed_drains = 0;
     for operation in 1..=20u64 {
         match operation {
