@@ -22,6 +22,9 @@ APT_PACKAGES=(
   # The network tests' real HTTP proxy and SOCKS5 proxy (pindesk-testkit starts them on
   # loopback).
   tinyproxy dante-server
+  # The audit-shipping tests' real syslog collector and its TLS (GnuTLS) stream driver
+  # (pindesk-testkit starts its own rsyslogd on loopback; the system's logging is untouched).
+  rsyslog rsyslog-gnutls
 )
 
 missing=()

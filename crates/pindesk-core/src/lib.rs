@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod audit;
 pub mod cards;
 pub mod credentials;
 pub mod crypto;

@@ -2,7 +2,8 @@
 //! software: a test certificate authority ([`TestCa`]) whose server certificates the sandbox
 //! can present ([`pindesk_sandbox::Sandbox::start_tls`]), and Debian's real `tinyproxy` as the
 //! corporate HTTP proxy ([`Tinyproxy`]), with or without Basic authentication, Debian's Dante
-//! server as a SOCKS5 proxy ([`Danted`]), plus a proxy address that is down ([`closed_port`]).
+//! server as a SOCKS5 proxy ([`Danted`]), a proxy address that is down ([`closed_port`]), and
+//! Debian's real `rsyslogd` as the central audit collector ([`Rsyslog`]), over TCP or TLS.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -19,9 +20,11 @@
 
 mod ca;
 mod danted;
+mod rsyslog;
 mod tinyproxy;
 
 pub use ca::TestCa;
 pub use danted::Danted;
 pub use pindesk_sandbox::TlsIdentity;
+pub use rsyslog::{Rsyslog, RsyslogOptions, RsyslogTls};
 pub use tinyproxy::{closed_port, Tinyproxy, TinyproxyOptions};
