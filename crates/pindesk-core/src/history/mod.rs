@@ -28,21 +28,30 @@
 //! unavailable) is judged by age alone. Should a slow writer
 //! still call [`finish`](History::finish) afterwards, the real outcome replaces `unknown`.
 
+mod against;
+mod chain;
 mod entry;
 mod error;
 mod export;
+mod outbox;
 mod query;
 mod recovery;
 mod schema;
 mod store;
 #[cfg(test)]
 mod test_support;
+mod ticket;
+mod verify;
 
+pub use chain::{chain_hash, AuditEvent, EventBody, EventKind, GENESIS_HASH};
 pub use entry::{
-    os_user, Entry, EntryId, Finish, NewEntry, Outcome, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS,
+    host_name, os_user, Entry, EntryId, Finish, NewEntry, Outcome, MAX_FIELD_CHARS,
+    MAX_MESSAGE_CHARS,
 };
 pub use error::HistoryError;
 pub use query::{Filter, Page, MAX_PAGE};
 pub use recovery::INTERRUPTED_MESSAGE;
 pub use schema::SCHEMA_VERSION;
 pub use store::History;
+pub use ticket::{Ticket, MAX_TICKET_CHARS};
+pub use verify::{ChainProblem, Checkpoint, CollectorCheck, ProblemKind, VerifyReport};
