@@ -189,7 +189,7 @@ async fn profile(
             ))
         }
         ProfileCommand::Test { name, card } => {
-            let message = desk.test_profile(&name, card.as_deref()).await?;
+            let message = desk.test_profile(&name, card.as_deref(), None).await?;
             Ok(Report::new(
                 json!({"profile": name, "ok": true, "message": message}),
                 message,
@@ -344,7 +344,9 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
     match cmd {
         VaultCommand::SendCode(CardArgs { profile, card }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
-            let step = desk.vault_send_code(profile.as_deref(), &card).await?;
+            let step = desk
+                .vault_send_code(profile.as_deref(), &card, None)
+                .await?;
             Ok(done(
                 step,
                 format!("SMS code sent to the cardholder of card {card}."),
@@ -354,7 +356,7 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
             card.parse::<VaultCardId>().map_err(invalid)?;
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
             let step = desk
-                .vault_verify_code(profile.as_deref(), &card, code)
+                .vault_verify_code(profile.as_deref(), &card, code, None)
                 .await?;
             Ok(done(step, format!("SMS code verified for card {card}.")))
         }
@@ -363,7 +365,7 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
             let passcode = Passcode::new(input.read_new("New passcode", "passcode")?.to_string());
             let step = desk
-                .vault_set_passcode(profile.as_deref(), &card, code, passcode)
+                .vault_set_passcode(profile.as_deref(), &card, code, passcode, None)
                 .await?;
             Ok(done(step, format!("Passcode set on card {card}.")))
         }
@@ -371,7 +373,7 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
             card.parse::<VaultCardId>().map_err(invalid)?;
             let pin = CardPin::new(input.read_new("New card PIN", "pin")?.to_string());
             let step = desk
-                .vault_set_card_pin(profile.as_deref(), &card, pin)
+                .vault_set_card_pin(profile.as_deref(), &card, pin, None)
                 .await?;
             Ok(done(step, format!("PIN set on card {card}.")))
         }
@@ -382,7 +384,9 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
     match cmd {
         SolidCommand::PinToken(CardArgs { profile, card }) => {
             card.parse::<SolidCardId>().map_err(invalid)?;
-            let info = desk.solid_pin_token(profile.as_deref(), &card).await?;
+            let info = desk
+                .solid_pin_token(profile.as_deref(), &card, None)
+                .await?;
             let token = desk
                 .reveal_pin_token(Some(&info.profile), &card)?
                 .ok_or_else(|| {
@@ -424,6 +428,7 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
                     pin,
                     expiry.as_deref(),
                     last4.as_deref(),
+                    None,
                 )
                 .await?;
             Ok(done(step, format!("PIN set on card {card}.")))

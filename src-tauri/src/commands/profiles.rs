@@ -111,5 +111,5 @@ pub async fn test_profile(
     card: Option<String>,
 ) -> CmdResult<String> {
     let card = card.filter(|c| !c.trim().is_empty());
-    Ok(state.desk.test_profile(&id, card.as_deref()).await?)
+    Ok(state.desk.test_profile(&id, card.as_deref(), None).await?)
 }

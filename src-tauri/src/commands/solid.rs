@@ -17,7 +17,7 @@ pub async fn solid_pin_token(
 ) -> CmdResult<PinTokenInfo> {
     Ok(state
         .desk
-        .solid_pin_token(profile.as_deref(), &card)
+        .solid_pin_token(profile.as_deref(), &card, None)
         .await?)
 }
 
@@ -92,7 +92,7 @@ pub async fn solid_set_pin(
             &card,
             pin,
             expiry.as_deref(),
-            last4.as_deref(),
+            last4.as_deref(), None,
         )
         .await?)
 }

@@ -18,7 +18,7 @@ pub async fn vault_send_code(
 ) -> CmdResult<OpDone> {
     Ok(state
         .desk
-        .vault_send_code(profile.as_deref(), &card)
+        .vault_send_code(profile.as_deref(), &card, None)
         .await?)
 }
 
@@ -33,7 +33,7 @@ pub async fn vault_verify_code(
     let code = SmsCode::new(code);
     Ok(state
         .desk
-        .vault_verify_code(profile.as_deref(), &card, code)
+        .vault_verify_code(profile.as_deref(), &card, code, None)
         .await?)
 }
 
@@ -49,7 +49,7 @@ pub async fn vault_set_passcode(
     let (code, passcode) = (SmsCode::new(code), Passcode::new(passcode));
     Ok(state
         .desk
-        .vault_set_passcode(profile.as_deref(), &card, code, passcode)
+        .vault_set_passcode(profile.as_deref(), &card, code, passcode, None)
         .await?)
 }
 
@@ -90,6 +90,6 @@ pub async fn vault_set_card_pin(
     let pin = CardPin::new(pin);
     Ok(state
         .desk
-        .vault_set_card_pin(profile.as_deref(), &card, pin)
+        .vault_set_card_pin(profile.as_deref(), &card, pin, None)
         .await?)
 }
