@@ -30,6 +30,8 @@
 
 mod against;
 mod chain;
+#[cfg(test)]
+mod chain_tests;
 mod entry;
 mod error;
 mod export;

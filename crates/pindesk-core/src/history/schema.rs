@@ -34,7 +34,7 @@ const MIGRATIONS: [Migration; 2] = [
     },
 ];
 
-const V1: &str = "CREATE TABLE entries (
+pub(super) const V1: &str = "CREATE TABLE entries (
         id           INTEGER PRIMARY KEY AUTOINCREMENT,
         started_at   INTEGER NOT NULL,              -- Unix milliseconds, UTC
         finished_at  INTEGER,                       -- Unix milliseconds, UTC
