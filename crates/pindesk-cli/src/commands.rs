@@ -2,8 +2,8 @@
 //! any secret is asked for, so bad input fails at once with exit code 2 and nothing sent.
 
 use crate::args::{
-    CardArgs, Command, HistoryArgs, ProfileAddArgs, ProfileCommand, ProfileEditArgs, SetPinArgs,
-    SolidCommand, VaultCommand,
+    CardArgs, Command, HistoryArgs, HistoryCommand, ProfileAddArgs, ProfileCommand,
+    ProfileEditArgs, SetPinArgs, SolidCommand, VaultCommand,
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
@@ -13,7 +13,7 @@ use pindesk_core::api::{
 use pindesk_core::credentials::KeyringStore;
 use pindesk_core::desk::{Desk, Error, NewCredentials};
 use pindesk_core::error::Category;
-use pindesk_core::history::Entry;
+use pindesk_core::history::{Entry, Ticket};
 use pindesk_core::paths::Paths;
 use pindesk_core::profile::{Profile, ProfileError, ProfileId, Provider, VaultAuth};
 use pindesk_core::secret::{AccessToken, ApiKey, CardPin, Passcode, Password, Pin, SmsCode};
@@ -35,7 +35,7 @@ pub fn run(command: Command, json: bool) -> i32 {
     match runtime.block_on(dispatch(command)) {
         Ok(report) => {
             report.print(json);
-            0
+            report.exit_code
         }
         Err(failure) => failure.report(json),
     }
@@ -188,8 +188,11 @@ async fn profile(
                 message,
             ))
         }
-        ProfileCommand::Test { name, card } => {
-            let message = desk.test_profile(&name, card.as_deref(), None).await?;
+        ProfileCommand::Test { name, card, ticket } => {
+            let ticket = ticket_of(desk, ticket.as_deref())?;
+            let message = desk
+                .test_profile(&name, card.as_deref(), ticket.as_ref())
+                .await?;
             Ok(Report::new(
                 json!({"profile": name, "ok": true, "message": message}),
                 message,
@@ -342,38 +345,58 @@ fn profile_details(view: &ProfileView) -> String {
 
 async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Result<Report, Failure> {
     match cmd {
-        VaultCommand::SendCode(CardArgs { profile, card }) => {
+        VaultCommand::SendCode(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let step = desk
-                .vault_send_code(profile.as_deref(), &card, None)
+                .vault_send_code(profile.as_deref(), &card, ticket.as_ref())
                 .await?;
             Ok(done(
                 step,
                 format!("SMS code sent to the cardholder of card {card}."),
             ))
         }
-        VaultCommand::VerifyCode(CardArgs { profile, card }) => {
+        VaultCommand::VerifyCode(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
             let step = desk
-                .vault_verify_code(profile.as_deref(), &card, code, None)
+                .vault_verify_code(profile.as_deref(), &card, code, ticket.as_ref())
                 .await?;
             Ok(done(step, format!("SMS code verified for card {card}.")))
         }
-        VaultCommand::SetPasscode(CardArgs { profile, card }) => {
+        VaultCommand::SetPasscode(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
             let passcode = Passcode::new(input.read_new("New passcode", "passcode")?.to_string());
             let step = desk
-                .vault_set_passcode(profile.as_deref(), &card, code, passcode, None)
+                .vault_set_passcode(profile.as_deref(), &card, code, passcode, ticket.as_ref())
                 .await?;
             Ok(done(step, format!("Passcode set on card {card}.")))
         }
-        VaultCommand::SetPin(CardArgs { profile, card }) => {
+        VaultCommand::SetPin(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let pin = CardPin::new(input.read_new("New card PIN", "pin")?.to_string());
             let step = desk
-                .vault_set_card_pin(profile.as_deref(), &card, pin, None)
+                .vault_set_card_pin(profile.as_deref(), &card, pin, ticket.as_ref())
                 .await?;
             Ok(done(step, format!("PIN set on card {card}.")))
         }
@@ -382,10 +405,15 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
 
 async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Result<Report, Failure> {
     match cmd {
-        SolidCommand::PinToken(CardArgs { profile, card }) => {
+        SolidCommand::PinToken(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<SolidCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let info = desk
-                .solid_pin_token(profile.as_deref(), &card, None)
+                .solid_pin_token(profile.as_deref(), &card, ticket.as_ref())
                 .await?;
             let token = desk
                 .reveal_pin_token(Some(&info.profile), &card)?
@@ -412,8 +440,13 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
             expiry,
             last4,
         }) => {
-            let CardArgs { profile, card } = card;
+            let CardArgs {
+                profile,
+                card,
+                ticket,
+            } = card;
             card.parse::<SolidCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             if let Some(expiry) = &expiry {
                 Expiry::parse(expiry, OffsetDateTime::now_utc().date()).map_err(invalid)?;
             }
@@ -428,7 +461,7 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
                     pin,
                     expiry.as_deref(),
                     last4.as_deref(),
-                    None,
+                    ticket.as_ref(),
                 )
                 .await?;
             Ok(done(step, format!("PIN set on card {card}.")))
@@ -451,7 +484,50 @@ fn done(step: OpDone, text: String) -> Report {
     Report::new(OpDone { at: None, ..step }, text)
 }
 
+/// The `--ticket` reference, checked (and required where the machine says so) before any
+/// secret is asked for.
+fn ticket_of(desk: &Desk, raw: Option<&str>) -> Result<Option<Ticket>, Failure> {
+    let ticket = raw.map(Ticket::parse).transpose().map_err(invalid)?;
+    desk.ticket_allowed(ticket.as_ref())?;
+    Ok(ticket)
+}
+
+/// The exit code of `history verify` when the history was altered.
+const EXIT_ALTERED: i32 = 6;
+
+fn verify(desk: &Desk, against: Option<&std::path::Path>) -> Result<Report, Failure> {
+    let history = desk.history();
+    let report = match against {
+        None => history.verify(),
+        Some(path) => {
+            let export = std::fs::read_to_string(path).map_err(|e| {
+                Failure::validation(
+                    "against",
+                    format!("cannot read the collector export {}: {e}", path.display()),
+                )
+            })?;
+            let report = history.verify_against(&export);
+            if let Ok(r) = &report {
+                if r.collector.as_ref().is_some_and(|c| c.messages == 0) {
+                    return Err(Failure::validation(
+                        "against",
+                        format!("{} holds no message with a seq and a hash", path.display()),
+                    ));
+                }
+            }
+            report
+        }
+    }
+    .map_err(|e| Failure::from(Error::from(e)))?;
+    let code = if report.ok { 0 } else { EXIT_ALTERED };
+    let text = report.summary();
+    Ok(Report::new(&report, text).exit_with(code))
+}
+
 fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
+    if let Some(HistoryCommand::Verify { against }) = &args.action {
+        return verify(desk, against.as_deref());
+    }
     let query = HistoryQuery {
         provider: args.provider.map(Provider::from),
         outcome: args.outcome.clone(),

@@ -72,7 +72,7 @@ impl Desk {
     /// Checks an operation's ticket reference against the machine's `[audit] require_ticket`:
     /// without one, where one is required, the operation is refused (field `ticket`) before
     /// anything is looked up or sent. Call it first in every operation the operator starts.
-    pub(super) fn ticket_allowed(&self, ticket: Option<&Ticket>) -> Result<(), Error> {
+    pub fn ticket_allowed(&self, ticket: Option<&Ticket>) -> Result<(), Error> {
         if self.require_ticket && ticket.is_none() {
             return Err(crate::validate::ValidationError::new(
                 "ticket",
