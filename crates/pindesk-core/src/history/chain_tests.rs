@@ -464,7 +464,8 @@ fn the_collectors_copy_catches_a_local_rewrite() {
 
     // Shapes of difference, on a fresh chain each.
     type Change = fn(&History);
-    let cases: [(&str, &[i64], Change, ProblemKind, Option<u64>); 4] = [
+    type Case<'a> = (&'a str, &'a [i64], Change, ProblemKind, Option<u64>);
+    let cases: [Case<'_>; 4] = [
         (
             "the collector lacks one",
             &[4],

@@ -17,10 +17,13 @@ use super::{HistoryError, Outcome};
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 2;
 
+/// A migration's data step.
+type DataStep = fn(&Transaction<'_>) -> Result<(), HistoryError>;
+
 /// One migration: statements, then (for data) code run in the same transaction.
 struct Migration {
     sql: &'static str,
-    data: Option<fn(&Transaction<'_>) -> Result<(), HistoryError>>,
+    data: Option<DataStep>,
 }
 
 const MIGRATIONS: [Migration; 2] = [
