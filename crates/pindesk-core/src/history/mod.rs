@@ -1,6 +1,14 @@
 //! The operation history: one row per provider call, in SQLite at
 //! [`Paths::history_db`](crate::paths::Paths::history_db).
 //!
+//! The rows (`entries`) are a projection: every change to an operation is an event appended
+//! to a SHA-256 hash chain (`events`, see [`EventBody`]), and the row is rewritten from the event
+//! in the same `BEGIN IMMEDIATE` transaction. [`History::verify`] recomputes the chain and
+//! compares the rows with it; [`History::verify_against`] compares it with an audit
+//! collector's copy; retention removes the oldest whole operations behind a checkpoint; an
+//! outbox queues events for shipping ([`History::set_outbox`]). An operation may carry the
+//! operator's [`Ticket`] reference.
+//!
 //! An entry is written as [`Outcome::Started`] *before* the request leaves ([`History::start`])
 //! and completed afterwards ([`History::finish`]), so a crash in between leaves a trace that
 //! [`History::recover_interrupted`] turns into [`Outcome::Unknown`]: the operator must check
