@@ -2,20 +2,18 @@
 //! any secret is asked for, so bad input fails at once with exit code 2 and nothing sent.
 
 use crate::args::{
-    CardArgs, Command, HistoryArgs, HistoryCommand, ProfileAddArgs, ProfileCommand,
-    ProfileEditArgs, SetPinArgs, SolidCommand, VaultCommand,
+    CardArgs, Command, ProfileAddArgs, ProfileCommand, ProfileEditArgs, SetPinArgs, SolidCommand,
+    VaultCommand,
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
-use pindesk_core::api::{
-    rfc3339, CardSummary, ErrorReport, HistoryQuery, OpDone, ProfileInput, ProfileView,
-};
+use pindesk_core::api::{CardSummary, ErrorReport, OpDone, ProfileInput, ProfileView};
 use pindesk_core::credentials::KeyringStore;
 use pindesk_core::desk::{Desk, Error, NewCredentials};
 use pindesk_core::error::Category;
-use pindesk_core::history::{Entry, Ticket};
+use pindesk_core::history::Ticket;
 use pindesk_core::paths::Paths;
-use pindesk_core::profile::{Profile, ProfileError, ProfileId, Provider, VaultAuth};
+use pindesk_core::profile::{Profile, ProfileError, ProfileId, VaultAuth};
 use pindesk_core::secret::{AccessToken, ApiKey, CardPin, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
 use serde_json::json;
@@ -71,7 +69,7 @@ impl From<InputError> for Failure {
     }
 }
 
-fn invalid(e: impl Into<Error>) -> Failure {
+pub(crate) fn invalid(e: impl Into<Error>) -> Failure {
     Failure::from(e.into())
 }
 
@@ -88,7 +86,7 @@ async fn dispatch(command: Command) -> Result<Report, Failure> {
         Command::Profile(cmd) => profile(&desk, &mut input, cmd).await,
         Command::Vault(cmd) => vault(&desk, &mut input, cmd).await,
         Command::Solid(cmd) => solid(&desk, &mut input, cmd).await,
-        Command::History(args) => history(&desk, args),
+        Command::History(args) => crate::history_cmd::history(&desk, args),
         Command::Sandbox(_) => unreachable!("the sandbox runs before the desk opens"),
     }
 }
@@ -490,87 +488,4 @@ fn ticket_of(desk: &Desk, raw: Option<&str>) -> Result<Option<Ticket>, Failure> 
     let ticket = raw.map(Ticket::parse).transpose().map_err(invalid)?;
     desk.ticket_allowed(ticket.as_ref())?;
     Ok(ticket)
-}
-
-/// The exit code of `history verify` when the history was altered.
-const EXIT_ALTERED: i32 = 6;
-
-fn verify(desk: &Desk, against: Option<&std::path::Path>) -> Result<Report, Failure> {
-    let history = desk.history();
-    let report = match against {
-        None => history.verify(),
-        Some(path) => {
-            let export = std::fs::read_to_string(path).map_err(|e| {
-                Failure::validation(
-                    "against",
-                    format!("cannot read the collector export {}: {e}", path.display()),
-                )
-            })?;
-            let report = history.verify_against(&export);
-            if let Ok(r) = &report {
-                if r.collector.as_ref().is_some_and(|c| c.messages == 0) {
-                    return Err(Failure::validation(
-                        "against",
-                        format!("{} holds no message with a seq and a hash", path.display()),
-                    ));
-                }
-            }
-            report
-        }
-    }
-    .map_err(|e| Failure::from(Error::from(e)))?;
-    let code = if report.ok { 0 } else { EXIT_ALTERED };
-    let text = report.summary();
-    Ok(Report::new(&report, text).exit_with(code))
-}
-
-fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
-    if let Some(HistoryCommand::Verify { against }) = &args.action {
-        return verify(desk, against.as_deref());
-    }
-    let query = HistoryQuery {
-        provider: args.provider.map(Provider::from),
-        outcome: args.outcome.clone(),
-        card_id: args.card.clone(),
-        since: args.since.clone(),
-        until: args.until.clone(),
-        before: None,
-        limit: Some(args.limit),
-    };
-    let (filter, page) = query.parse().map_err(invalid)?;
-    if args.csv {
-        desk.history()
-            .export_csv(&filter, crate::output::Stdout::lock())
-            .map_err(|e| Failure::from(Error::from(e)))?;
-        return Ok(Report::new(serde_json::Value::Null, ""));
-    }
-    let entries = desk.history_page(&filter, page)?;
-    let text = if entries.is_empty() {
-        "No operations recorded for this filter.".to_owned()
-    } else {
-        entries
-            .iter()
-            .map(entry_line)
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    Ok(Report::new(&entries, text))
-}
-
-fn entry_line(e: &Entry) -> String {
-    let mut line = format!(
-        "{}  {:<18} {:<20} {:<36} {:<8}",
-        rfc3339(e.started_at),
-        e.profile,
-        e.operation,
-        e.card_id.as_deref().unwrap_or("-"),
-        e.outcome.as_str()
-    );
-    if let Some(r) = &e.reference {
-        line.push_str(&format!("  ref {r}"));
-    }
-    if let Some(m) = &e.message {
-        line.push_str(&format!("  {m}"));
-    }
-    line
 }
