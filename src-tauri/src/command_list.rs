@@ -48,30 +48,30 @@ macro_rules! for_each_command {
             /// Vault: signs a stored sign-in out and deletes its token.
             sign_out_profile(id: String) -> CmdResult<String>, kiosk: false;
             /// Checks a profile's credentials against the provider (Solid needs a card id).
-            test_profile(id: String, card: Option<String>) -> CmdResult<String>, kiosk: false;
+            test_profile(id: String, card: Option<String>, ticket: Option<String>) -> CmdResult<String>, kiosk: false;
             /// Looks the card up with the provider, with its recent operations and a repeat warning.
             look_up_card(profile: Option<String>, card: String) -> CmdResult<CardCheck>,
                 kiosk: true;
             /// Vault: the signed-in customer's cards, usable ones first.
             vault_cards(profile: Option<String>) -> CmdResult<Vec<CardSummary>>, kiosk: true;
             /// Vault: texts a verification code to the cardholder.
-            vault_send_code(profile: Option<String>, card: String) -> CmdResult<OpDone>,
+            vault_send_code(profile: Option<String>, card: String, ticket: Option<String>) -> CmdResult<OpDone>,
                 kiosk: true;
             /// Vault: verifies the SMS code.
-            vault_verify_code(profile: Option<String>, card: String, code: String)
+            vault_verify_code(profile: Option<String>, card: String, code: String, ticket: Option<String>)
                 -> CmdResult<OpDone>, kiosk: true;
             /// Vault: encrypts and sets the new passcode.
-            vault_set_passcode(profile: Option<String>, card: String, code: String, passcode: String)
+            vault_set_passcode(profile: Option<String>, card: String, code: String, passcode: String, ticket: Option<String>)
                 -> CmdResult<OpDone>, kiosk: true;
             /// Vault: sets or resets the card's PIN.
-            vault_set_card_pin(profile: Option<String>, card: String, pin: String)
+            vault_set_card_pin(profile: Option<String>, card: String, pin: String, ticket: Option<String>)
                 -> CmdResult<OpDone>, kiosk: true;
             /// The profile's passcode policy, for live feedback evaluated in the page (no candidate is sent).
             passcode_policy(profile: Option<String>) -> CmdResult<PolicyDescription>, kiosk: true;
             /// Demo mode: the code the embedded sandbox "sent" to the card, if any.
             demo_sms(card: String) -> CmdResult<Option<DemoSms>>, kiosk: true;
             /// Solid: requests a one-time PIN token, held by the app; returns everything but the token.
-            solid_pin_token(profile: Option<String>, card: String) -> CmdResult<PinTokenInfo>,
+            solid_pin_token(profile: Option<String>, card: String, ticket: Option<String>) -> CmdResult<PinTokenInfo>,
                 kiosk: true;
             /// Solid: shows the token held for the profile and card (the operator pressed Reveal).
             solid_reveal_token(profile: Option<String>, card: String) -> CmdResult<String>,
@@ -83,7 +83,7 @@ macro_rules! for_each_command {
             solid_discard_token(profile: Option<String>, card: String) -> CmdResult<()>,
                 kiosk: true;
             /// Solid: sets the PIN through the profile's PIN endpoint.
-            solid_set_pin(profile: Option<String>, card: String, pin: String, expiry: Option<String>, last4: Option<String>)
+            solid_set_pin(profile: Option<String>, card: String, pin: String, expiry: Option<String>, last4: Option<String>, ticket: Option<String>)
                 -> CmdResult<OpDone>, kiosk: true;
             /// The profile's PIN policy, for live feedback evaluated in the page (no candidate is sent).
             pin_policy(profile: Option<String>) -> CmdResult<PolicyDescription>, kiosk: true;

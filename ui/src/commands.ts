@@ -76,8 +76,8 @@ export function signOutProfile(id: string): Promise<string> {
 }
 
 /** Checks a profile's credentials against the provider (Solid needs a card id). */
-export function testProfile(id: string, card: string | null): Promise<string> {
-  return invoke<string>("test_profile", { id, card });
+export function testProfile(id: string, card: string | null, ticket: string | null): Promise<string> {
+  return invoke<string>("test_profile", { id, card, ticket });
 }
 
 /** Looks the card up with the provider, with its recent operations and a repeat warning. */
@@ -91,23 +91,39 @@ export function vaultCards(profile: string | null): Promise<CardSummary[]> {
 }
 
 /** Vault: texts a verification code to the cardholder. */
-export function vaultSendCode(profile: string | null, card: string): Promise<OpDone> {
-  return invoke<OpDone>("vault_send_code", { profile, card });
+export function vaultSendCode(profile: string | null, card: string, ticket: string | null): Promise<OpDone> {
+  return invoke<OpDone>("vault_send_code", { profile, card, ticket });
 }
 
 /** Vault: verifies the SMS code. */
-export function vaultVerifyCode(profile: string | null, card: string, code: string): Promise<OpDone> {
-  return invoke<OpDone>("vault_verify_code", { profile, card, code });
+export function vaultVerifyCode(
+  profile: string | null,
+  card: string,
+  code: string,
+  ticket: string | null,
+): Promise<OpDone> {
+  return invoke<OpDone>("vault_verify_code", { profile, card, code, ticket });
 }
 
 /** Vault: encrypts and sets the new passcode. */
-export function vaultSetPasscode(profile: string | null, card: string, code: string, passcode: string): Promise<OpDone> {
-  return invoke<OpDone>("vault_set_passcode", { profile, card, code, passcode });
+export function vaultSetPasscode(
+  profile: string | null,
+  card: string,
+  code: string,
+  passcode: string,
+  ticket: string | null,
+): Promise<OpDone> {
+  return invoke<OpDone>("vault_set_passcode", { profile, card, code, passcode, ticket });
 }
 
 /** Vault: sets or resets the card's PIN. */
-export function vaultSetCardPin(profile: string | null, card: string, pin: string): Promise<OpDone> {
-  return invoke<OpDone>("vault_set_card_pin", { profile, card, pin });
+export function vaultSetCardPin(
+  profile: string | null,
+  card: string,
+  pin: string,
+  ticket: string | null,
+): Promise<OpDone> {
+  return invoke<OpDone>("vault_set_card_pin", { profile, card, pin, ticket });
 }
 
 /** The profile's passcode policy, for live feedback evaluated in the page (no candidate is sent). */
@@ -121,8 +137,8 @@ export function demoSms(card: string): Promise<DemoSms | null> {
 }
 
 /** Solid: requests a one-time PIN token, held by the app; returns everything but the token. */
-export function solidPinToken(profile: string | null, card: string): Promise<PinTokenInfo> {
-  return invoke<PinTokenInfo>("solid_pin_token", { profile, card });
+export function solidPinToken(profile: string | null, card: string, ticket: string | null): Promise<PinTokenInfo> {
+  return invoke<PinTokenInfo>("solid_pin_token", { profile, card, ticket });
 }
 
 /** Solid: shows the token held for the profile and card (the operator pressed Reveal). */
@@ -147,8 +163,9 @@ export function solidSetPin(
   pin: string,
   expiry: string | null,
   last4: string | null,
+  ticket: string | null,
 ): Promise<OpDone> {
-  return invoke<OpDone>("solid_set_pin", { profile, card, pin, expiry, last4 });
+  return invoke<OpDone>("solid_set_pin", { profile, card, pin, expiry, last4, ticket });
 }
 
 /** The profile's PIN policy, for live feedback evaluated in the page (no candidate is sent). */

@@ -23,10 +23,10 @@ describe("ipc", () => {
     const input = { id: "p" } as Parameters<typeof saveProfile>[0];
     const secrets = { access_token: null, phone: null, password: null, api_key: "k" };
     await saveProfile(input, secrets, true);
-    await solidSetPin(null, "1", "1234", "01/2030", "4321");
+    await solidSetPin(null, "1", "1234", "01/2030", "4321", null);
     expect(invoke.mock.calls).toEqual([
       ["save_profile", { input, secrets, isNew: true }],
-      ["solid_set_pin", { profile: null, card: "1", pin: "1234", expiry: "01/2030", last4: "4321" }],
+      ["solid_set_pin", { profile: null, card: "1", pin: "1234", expiry: "01/2030", last4: "4321", ticket: null }],
     ]);
   });
 

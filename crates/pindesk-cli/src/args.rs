@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// prompt when stdin is a terminal, otherwise one per line from stdin; never from arguments.
 ///
 /// Exit codes: 0 success; 2 bad input (nothing sent); 3 the provider refused; 4 credentials
-/// missing, refused or keyring unavailable; 5 network failure or unknown outcome; 1 other.
+/// missing, refused or keyring unavailable; 5 network failure or unknown outcome; 6 `history
+/// verify` found the history altered; 1 other.
 #[derive(Debug, Parser)]
 #[command(name = "pindesk-cli", version, about, long_about)]
 pub struct Cli {
@@ -92,6 +93,9 @@ pub enum ProfileCommand {
         /// Solid: the card to request a test PIN token for.
         #[arg(long)]
         card: Option<String>,
+        /// The case or ticket reference the operation is done for (recorded in the history).
+        #[arg(long)]
+        ticket: Option<String>,
     },
     /// Make a profile the one used when --profile is not given.
     Use {
@@ -173,6 +177,10 @@ pub struct CardArgs {
     /// The card id.
     #[arg(long)]
     pub card: String,
+    /// The case or ticket reference the operation is done for (recorded in the history;
+    /// required where the system config sets `[audit] require_ticket`).
+    #[arg(long)]
+    pub ticket: Option<String>,
 }
 
 /// `vault …` subcommands.
@@ -213,7 +221,11 @@ pub struct SetPinArgs {
 
 /// `history` arguments.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct HistoryArgs {
+    /// Check the history instead of printing it.
+    #[command(subcommand)]
+    pub action: Option<HistoryCommand>,
     /// Only operations on or after this day (YYYY-MM-DD, UTC).
     #[arg(long)]
     pub since: Option<String>,
@@ -235,4 +247,17 @@ pub struct HistoryArgs {
     /// CSV on stdout instead of a table.
     #[arg(long)]
     pub csv: bool,
+}
+
+/// `history …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Check that the history was not altered: recompute its hash chain and compare its rows
+    /// with its events (exit 6 naming the first bad record when it was).
+    Verify {
+        /// Also compare with the collector's copy: a file of the RFC 5424 messages it received,
+        /// one per line, each carrying a `seq` and a `hash` structured-data param.
+        #[arg(long, value_name = "FILE")]
+        against: Option<std::path::PathBuf>,
+    },
 }

@@ -2,20 +2,18 @@
 //! any secret is asked for, so bad input fails at once with exit code 2 and nothing sent.
 
 use crate::args::{
-    CardArgs, Command, HistoryArgs, ProfileAddArgs, ProfileCommand, ProfileEditArgs, SetPinArgs,
-    SolidCommand, VaultCommand,
+    CardArgs, Command, ProfileAddArgs, ProfileCommand, ProfileEditArgs, SetPinArgs, SolidCommand,
+    VaultCommand,
 };
 use crate::input::{InputError, SecretInput};
 use crate::output::{Failure, Report};
-use pindesk_core::api::{
-    rfc3339, CardSummary, ErrorReport, HistoryQuery, OpDone, ProfileInput, ProfileView,
-};
+use pindesk_core::api::{CardSummary, ErrorReport, OpDone, ProfileInput, ProfileView};
 use pindesk_core::credentials::KeyringStore;
 use pindesk_core::desk::{Desk, Error, NewCredentials};
 use pindesk_core::error::Category;
-use pindesk_core::history::Entry;
+use pindesk_core::history::Ticket;
 use pindesk_core::paths::Paths;
-use pindesk_core::profile::{Profile, ProfileError, ProfileId, Provider, VaultAuth};
+use pindesk_core::profile::{Profile, ProfileError, ProfileId, VaultAuth};
 use pindesk_core::secret::{AccessToken, ApiKey, CardPin, Passcode, Password, Pin, SmsCode};
 use pindesk_core::validate::{Expiry, Last4, SolidCardId, VaultCardId};
 use serde_json::json;
@@ -35,7 +33,7 @@ pub fn run(command: Command, json: bool) -> i32 {
     match runtime.block_on(dispatch(command)) {
         Ok(report) => {
             report.print(json);
-            0
+            report.exit_code
         }
         Err(failure) => failure.report(json),
     }
@@ -71,7 +69,7 @@ impl From<InputError> for Failure {
     }
 }
 
-fn invalid(e: impl Into<Error>) -> Failure {
+pub(crate) fn invalid(e: impl Into<Error>) -> Failure {
     Failure::from(e.into())
 }
 
@@ -88,7 +86,7 @@ async fn dispatch(command: Command) -> Result<Report, Failure> {
         Command::Profile(cmd) => profile(&desk, &mut input, cmd).await,
         Command::Vault(cmd) => vault(&desk, &mut input, cmd).await,
         Command::Solid(cmd) => solid(&desk, &mut input, cmd).await,
-        Command::History(args) => history(&desk, args),
+        Command::History(args) => crate::history_cmd::history(&desk, args),
         Command::Sandbox(_) => unreachable!("the sandbox runs before the desk opens"),
     }
 }
@@ -190,8 +188,11 @@ async fn profile(
                 message,
             ))
         }
-        ProfileCommand::Test { name, card } => {
-            let message = desk.test_profile(&name, card.as_deref()).await?;
+        ProfileCommand::Test { name, card, ticket } => {
+            let ticket = ticket_of(desk, ticket.as_deref())?;
+            let message = desk
+                .test_profile(&name, card.as_deref(), ticket.as_ref())
+                .await?;
             Ok(Report::new(
                 json!({"profile": name, "ok": true, "message": message}),
                 message,
@@ -344,36 +345,58 @@ fn profile_details(view: &ProfileView) -> String {
 
 async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Result<Report, Failure> {
     match cmd {
-        VaultCommand::SendCode(CardArgs { profile, card }) => {
+        VaultCommand::SendCode(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
-            let step = desk.vault_send_code(profile.as_deref(), &card).await?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
+            let step = desk
+                .vault_send_code(profile.as_deref(), &card, ticket.as_ref())
+                .await?;
             Ok(done(
                 step,
                 format!("SMS code sent to the cardholder of card {card}."),
             ))
         }
-        VaultCommand::VerifyCode(CardArgs { profile, card }) => {
+        VaultCommand::VerifyCode(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
             let step = desk
-                .vault_verify_code(profile.as_deref(), &card, code)
+                .vault_verify_code(profile.as_deref(), &card, code, ticket.as_ref())
                 .await?;
             Ok(done(step, format!("SMS code verified for card {card}.")))
         }
-        VaultCommand::SetPasscode(CardArgs { profile, card }) => {
+        VaultCommand::SetPasscode(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let code = SmsCode::new(input.read("SMS code", "code")?.to_string());
             let passcode = Passcode::new(input.read_new("New passcode", "passcode")?.to_string());
             let step = desk
-                .vault_set_passcode(profile.as_deref(), &card, code, passcode)
+                .vault_set_passcode(profile.as_deref(), &card, code, passcode, ticket.as_ref())
                 .await?;
             Ok(done(step, format!("Passcode set on card {card}.")))
         }
-        VaultCommand::SetPin(CardArgs { profile, card }) => {
+        VaultCommand::SetPin(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<VaultCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             let pin = CardPin::new(input.read_new("New card PIN", "pin")?.to_string());
             let step = desk
-                .vault_set_card_pin(profile.as_deref(), &card, pin)
+                .vault_set_card_pin(profile.as_deref(), &card, pin, ticket.as_ref())
                 .await?;
             Ok(done(step, format!("PIN set on card {card}.")))
         }
@@ -382,9 +405,16 @@ async fn vault(desk: &Desk, input: &mut SecretInput, cmd: VaultCommand) -> Resul
 
 async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Result<Report, Failure> {
     match cmd {
-        SolidCommand::PinToken(CardArgs { profile, card }) => {
+        SolidCommand::PinToken(CardArgs {
+            profile,
+            card,
+            ticket,
+        }) => {
             card.parse::<SolidCardId>().map_err(invalid)?;
-            let info = desk.solid_pin_token(profile.as_deref(), &card).await?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
+            let info = desk
+                .solid_pin_token(profile.as_deref(), &card, ticket.as_ref())
+                .await?;
             let token = desk
                 .reveal_pin_token(Some(&info.profile), &card)?
                 .ok_or_else(|| {
@@ -410,8 +440,13 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
             expiry,
             last4,
         }) => {
-            let CardArgs { profile, card } = card;
+            let CardArgs {
+                profile,
+                card,
+                ticket,
+            } = card;
             card.parse::<SolidCardId>().map_err(invalid)?;
+            let ticket = ticket_of(desk, ticket.as_deref())?;
             if let Some(expiry) = &expiry {
                 Expiry::parse(expiry, OffsetDateTime::now_utc().date()).map_err(invalid)?;
             }
@@ -426,6 +461,7 @@ async fn solid(desk: &Desk, input: &mut SecretInput, cmd: SolidCommand) -> Resul
                     pin,
                     expiry.as_deref(),
                     last4.as_deref(),
+                    ticket.as_ref(),
                 )
                 .await?;
             Ok(done(step, format!("PIN set on card {card}.")))
@@ -448,50 +484,10 @@ fn done(step: OpDone, text: String) -> Report {
     Report::new(OpDone { at: None, ..step }, text)
 }
 
-fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure> {
-    let query = HistoryQuery {
-        provider: args.provider.map(Provider::from),
-        outcome: args.outcome.clone(),
-        card_id: args.card.clone(),
-        since: args.since.clone(),
-        until: args.until.clone(),
-        before: None,
-        limit: Some(args.limit),
-    };
-    let (filter, page) = query.parse().map_err(invalid)?;
-    if args.csv {
-        desk.history()
-            .export_csv(&filter, crate::output::Stdout::lock())
-            .map_err(|e| Failure::from(Error::from(e)))?;
-        return Ok(Report::new(serde_json::Value::Null, ""));
-    }
-    let entries = desk.history_page(&filter, page)?;
-    let text = if entries.is_empty() {
-        "No operations recorded for this filter.".to_owned()
-    } else {
-        entries
-            .iter()
-            .map(entry_line)
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    Ok(Report::new(&entries, text))
-}
-
-fn entry_line(e: &Entry) -> String {
-    let mut line = format!(
-        "{}  {:<18} {:<20} {:<36} {:<8}",
-        rfc3339(e.started_at),
-        e.profile,
-        e.operation,
-        e.card_id.as_deref().unwrap_or("-"),
-        e.outcome.as_str()
-    );
-    if let Some(r) = &e.reference {
-        line.push_str(&format!("  ref {r}"));
-    }
-    if let Some(m) = &e.message {
-        line.push_str(&format!("  {m}"));
-    }
-    line
+/// The `--ticket` reference, checked (and required where the machine says so) before any
+/// secret is asked for.
+fn ticket_of(desk: &Desk, raw: Option<&str>) -> Result<Option<Ticket>, Failure> {
+    let ticket = raw.map(Ticket::parse).transpose().map_err(invalid)?;
+    desk.ticket_allowed(ticket.as_ref())?;
+    Ok(ticket)
 }

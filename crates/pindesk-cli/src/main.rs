@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod history_cmd;
 mod input;
 mod logging;
 mod output;

@@ -102,6 +102,8 @@ pub struct Report {
     pub json: Value,
     /// What a person reads.
     pub text: String,
+    /// The exit code (0 unless a check found a problem).
+    pub exit_code: i32,
 }
 
 impl Report {
@@ -110,6 +112,15 @@ impl Report {
         Self {
             json: serde_json::to_value(value).unwrap_or(Value::Null),
             text: text.into(),
+            exit_code: 0,
+        }
+    }
+
+    /// The same report, ending the CLI with `code`.
+    pub fn exit_with(self, code: i32) -> Self {
+        Self {
+            exit_code: code,
+            ..self
         }
     }
 

@@ -114,6 +114,7 @@ fn a_live_writers_operation_is_left_alone_until_its_deadline() {
         environment: "sandbox".into(),
         operation: "vault.set_passcode".into(),
         card_id: Some(card.into()),
+        ticket: None,
     };
     history
         .start(&entry(time::Duration::seconds(25), "111"))

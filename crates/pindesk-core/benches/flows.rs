@@ -179,11 +179,11 @@ async fn desk_vault_flow(desk: &Desk, sandbox: &Sandbox) {
     let card = VAULT_CARD.to_string();
     // Empty the RSA key cache: every flow fetches the key, as the floor does.
     desk.forget_secrets();
-    desk.vault_send_code(Some(VAULT_PROFILE), &card)
+    desk.vault_send_code(Some(VAULT_PROFILE), &card, None)
         .await
         .expect("send");
     let code = sandbox.last_sms_code(VAULT_CARD).expect("an SMS code");
-    desk.vault_verify_code(Some(VAULT_PROFILE), &card, SmsCode::new(code.clone()))
+    desk.vault_verify_code(Some(VAULT_PROFILE), &card, SmsCode::new(code.clone()), None)
         .await
         .expect("verify");
     desk.vault_set_passcode(
@@ -191,13 +191,14 @@ async fn desk_vault_flow(desk: &Desk, sandbox: &Sandbox) {
         &card,
         SmsCode::new(code),
         Passcode::new(PASSCODE.into()),
+        None,
     )
     .await
     .expect("set passcode");
 }
 
 async fn desk_solid_flow(desk: &Desk) {
-    desk.solid_pin_token(Some(SOLID_PROFILE), SOLID_CARD)
+    desk.solid_pin_token(Some(SOLID_PROFILE), SOLID_CARD, None)
         .await
         .expect("PIN token");
     desk.solid_set_pin(
@@ -206,6 +207,7 @@ async fn desk_solid_flow(desk: &Desk) {
         Pin::new(PIN.into()),
         Some(SOLID_EXPIRY),
         Some(SOLID_LAST4),
+        None,
     )
     .await
     .expect("set PIN");
@@ -254,6 +256,7 @@ fn history_record(history: &History) {
             environment: "bench".into(),
             operation: "vault.send_code".into(),
             card_id: Some(VAULT_CARD.to_string()),
+            ticket: None,
         })
         .expect("history start");
     history

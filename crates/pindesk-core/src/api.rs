@@ -13,7 +13,11 @@ use time::OffsetDateTime;
 pub use crate::cards::{CardCheck, CardSummary};
 pub use crate::credentials::SecretKind;
 pub use crate::error::Category;
-pub use crate::history::{Entry as HistoryEntry, EntryId, Outcome};
+pub use crate::history::{
+    ChainProblem as HistoryChainProblem, Checkpoint as HistoryCheckpoint,
+    CollectorCheck as HistoryCollectorCheck, Entry as HistoryEntry, EntryId, Outcome,
+    ProblemKind as HistoryProblemKind, Ticket, VerifyReport as HistoryVerifyReport,
+};
 pub use crate::policy::PolicyDescription;
 pub use crate::profile::{Profile, Provider};
 use crate::validate::ValidationError;

@@ -145,6 +145,7 @@ mod tests {
             reference: None,
             message: None,
             duration_ms: None,
+            ticket: None,
         }
     }
 

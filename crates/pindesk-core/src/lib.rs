@@ -26,3 +26,6 @@ pub mod providers;
 pub mod secret;
 pub mod system_config;
 pub mod validate;
+
+/// This build's version, as history events record it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -89,7 +89,7 @@ async fn unknown_and_inactive_cards_stop_each_flow_before_anything_is_sent() {
     for case in &vault_cases {
         let e = f
             .desk
-            .vault_send_code(Some(DEMO_VAULT_PROFILE), &case.card)
+            .vault_send_code(Some(DEMO_VAULT_PROFILE), &case.card, None)
             .await
             .unwrap_err();
         assert_eq!((e.category(), e.code()), (case.category, case.code), "{e}");
@@ -124,7 +124,7 @@ async fn unknown_and_inactive_cards_stop_each_flow_before_anything_is_sent() {
     for case in &solid_cases {
         let e = f
             .desk
-            .solid_pin_token(Some(DEMO_SOLID_PROFILE), &case.card)
+            .solid_pin_token(Some(DEMO_SOLID_PROFILE), &case.card, None)
             .await
             .unwrap_err();
         assert_eq!((e.category(), e.code()), (case.category, case.code), "{e}");
@@ -135,6 +135,7 @@ async fn unknown_and_inactive_cards_stop_each_flow_before_anything_is_sent() {
                 Some(DEMO_SOLID_PROFILE),
                 &case.card,
                 Pin::new("6644".into()),
+                None,
                 None,
                 None,
             )
@@ -197,13 +198,13 @@ async fn the_check_shows_the_card_and_warns_of_a_recent_change() {
         "{check:?}"
     );
 
-    let done = desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    let done = desk.vault_send_code(None, VAULT_CARD, None).await.unwrap();
     assert_eq!(
         done.card.as_ref().map(|c| c.status.as_str()),
         Some("ACTIVE")
     );
     let code = last_sms(&f.sandbox, 1_234_435).await;
-    desk.vault_verify_code(None, VAULT_CARD, SmsCode::new(code))
+    desk.vault_verify_code(None, VAULT_CARD, SmsCode::new(code), None)
         .await
         .unwrap();
     let check = desk.look_up_card(None, VAULT_CARD).await.unwrap();

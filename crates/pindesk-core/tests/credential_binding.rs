@@ -93,7 +93,7 @@ async fn an_edit_that_sends_kept_secrets_somewhere_new_is_refused_and_sends_noth
     }
     // The profiles still work where they were, and nothing reached the other server.
     f.desk
-        .solid_pin_token(Some("solid-main"), SOLID_CARD)
+        .solid_pin_token(Some("solid-main"), SOLID_CARD, None)
         .await
         .unwrap();
     f.desk.vault_cards(Some("branch")).await.unwrap();
@@ -111,7 +111,7 @@ async fn an_edit_that_sends_kept_secrets_somewhere_new_is_refused_and_sends_noth
         .await
         .unwrap();
     f.desk
-        .solid_pin_token(Some("solid-main"), SOLID_CARD)
+        .solid_pin_token(Some("solid-main"), SOLID_CARD, None)
         .await
         .unwrap();
     assert!(!received(&elsewhere).await.is_empty());

@@ -73,9 +73,9 @@ async fn demo_vault_flow_sets_the_passcode_and_records_each_step() {
         DEMO_VAULT_PROFILE
     );
 
-    desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    desk.vault_send_code(None, VAULT_CARD, None).await.unwrap();
     let code = last_sms(&f.sandbox, VAULT_CARD_N).await;
-    desk.vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
+    desk.vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()), None)
         .await
         .unwrap();
     desk.vault_set_passcode(
@@ -83,6 +83,7 @@ async fn demo_vault_flow_sets_the_passcode_and_records_each_step() {
         VAULT_CARD,
         SmsCode::new(code.clone()),
         Passcode::new("Canary7Pass".into()),
+        None,
     )
     .await
     .unwrap();
@@ -134,6 +135,7 @@ async fn a_policy_violation_is_refused_before_anything_is_sent() {
             VAULT_CARD,
             SmsCode::new("1234".into()),
             Passcode::new("aaaa".into()),
+            None,
         )
         .await
         .unwrap_err();
@@ -171,13 +173,19 @@ async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
     let sb = &f.sandbox;
     add_branch_vault(&f, &sb.config().password);
     let id = ProfileId::new("branch-vault").unwrap();
-    f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    f.desk
+        .vault_send_code(None, VAULT_CARD, None)
+        .await
+        .unwrap();
     let first = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
 
     // Vault's token expires (the sandbox clock moves past expires_in): the next call gets a
     // 401, signs in once more and succeeds.
     advance(sb, 90_000).await;
-    f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    f.desk
+        .vault_send_code(None, VAULT_CARD, None)
+        .await
+        .unwrap();
     let second = f.store.get(&id, SecretKind::AccessToken).unwrap().unwrap();
     assert_ne!(*first, *second, "a new token was obtained and stored");
     assert!(history(&f.desk).iter().all(|e| e.outcome == Outcome::Ok));
@@ -187,7 +195,11 @@ async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
 async fn a_wrong_sign_in_is_a_credentials_error_and_not_retried_forever() {
     let f = fixture(false).await;
     add_branch_vault(&f, "wrong-password");
-    let err = f.desk.vault_send_code(None, VAULT_CARD).await.unwrap_err();
+    let err = f
+        .desk
+        .vault_send_code(None, VAULT_CARD, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.category(), Category::Credentials, "{err}");
     let h = history(&f.desk);
     assert_eq!(h.len(), 1);
@@ -200,10 +212,13 @@ async fn a_rotated_key_is_fetched_again_once() {
     let sb = &f.sandbox;
     // Prime the key cache with a first passcode.
     for passcode in ["first1", "second2"] {
-        f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+        f.desk
+            .vault_send_code(None, VAULT_CARD, None)
+            .await
+            .unwrap();
         let code = last_sms(sb, VAULT_CARD_N).await;
         f.desk
-            .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
+            .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()), None)
             .await
             .unwrap();
         if passcode == "second2" {
@@ -215,6 +230,7 @@ async fn a_rotated_key_is_fetched_again_once() {
                 VAULT_CARD,
                 SmsCode::new(code),
                 Passcode::new(passcode.into()),
+                None,
             )
             .await
             .unwrap();
@@ -226,10 +242,13 @@ async fn a_rotated_key_is_fetched_again_once() {
 async fn a_set_whose_answer_never_came_is_unknown_and_not_retried() {
     let f = fixture(true).await;
     let sb = &f.sandbox;
-    f.desk.vault_send_code(None, VAULT_CARD).await.unwrap();
+    f.desk
+        .vault_send_code(None, VAULT_CARD, None)
+        .await
+        .unwrap();
     let code = last_sms(sb, VAULT_CARD_N).await;
     f.desk
-        .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()))
+        .vault_verify_code(None, VAULT_CARD, SmsCode::new(code.clone()), None)
         .await
         .unwrap();
     fault(
@@ -244,6 +263,7 @@ async fn a_set_whose_answer_never_came_is_unknown_and_not_retried() {
             VAULT_CARD,
             SmsCode::new(code),
             Passcode::new("pass123".into()),
+            None,
         )
         .await
         .unwrap_err();
@@ -262,7 +282,7 @@ async fn demo_solid_flow_uses_the_held_token_once() {
     let sb = &f.sandbox;
     let info = f
         .desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD, None)
         .await
         .unwrap();
     assert_eq!(info.card_id, SOLID_CARD);
@@ -279,6 +299,7 @@ async fn demo_solid_flow_uses_the_held_token_once() {
             Pin::new("6644".into()),
             Some("11/2029"),
             Some("3738"),
+            None,
         )
         .await
         .unwrap();
@@ -308,7 +329,7 @@ async fn a_pin_token_is_held_per_profile_and_card() {
     };
 
     f.desk
-        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+        .solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD, None)
         .await
         .unwrap();
     let demo_token = held(DEMO_SOLID_PROFILE, SOLID_CARD).expect("held for the demo profile");
@@ -324,7 +345,7 @@ async fn a_pin_token_is_held_per_profile_and_card() {
     );
 
     f.desk
-        .solid_pin_token(Some("solid-main"), SOLID_CARD)
+        .solid_pin_token(Some("solid-main"), SOLID_CARD, None)
         .await
         .unwrap();
     let main_token = held("solid-main", SOLID_CARD).expect("held for solid-main");
@@ -366,6 +387,7 @@ async fn a_weak_pin_or_a_wrong_expiry_is_refused_before_sending() {
                 Pin::new(pin.into()),
                 Some(expiry),
                 Some(last4),
+                None,
             )
             .await
             .unwrap_err();
@@ -404,7 +426,11 @@ async fn a_missing_secret_is_a_credentials_error_naming_the_profile() {
     add_solid_main_at(&f);
     let id = ProfileId::new("solid-main").unwrap();
     f.store.delete(&id, SecretKind::ApiKey).unwrap();
-    let err = f.desk.solid_pin_token(None, SOLID_CARD).await.unwrap_err();
+    let err = f
+        .desk
+        .solid_pin_token(None, SOLID_CARD, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.category(), Category::Credentials);
     assert!(err.message().contains("solid-main"), "{err}");
     assert!(history(&f.desk).is_empty(), "nothing was sent");

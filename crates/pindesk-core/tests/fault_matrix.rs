@@ -866,13 +866,13 @@ async fn run(case: &Case) {
             Before::VerifiedCode => code = Some(verified_code(&f, profile).await),
             Before::SendCode => {
                 f.desk
-                    .vault_send_code(Some(profile), VAULT_CARD)
+                    .vault_send_code(Some(profile), VAULT_CARD, None)
                     .await
                     .expect("the code is sent before the fault");
             }
             Before::PinToken => {
                 f.desk
-                    .solid_pin_token(Some(profile), SOLID_CARD)
+                    .solid_pin_token(Some(profile), SOLID_CARD, None)
                     .await
                     .expect("a PIN token before the fault");
             }
@@ -911,7 +911,7 @@ async fn run(case: &Case) {
     let result = match case.step {
         Step::SendCode => f
             .desk
-            .vault_send_code(Some(profile), VAULT_CARD)
+            .vault_send_code(Some(profile), VAULT_CARD, None)
             .await
             .map(|_| ()),
         Step::SetPasscode => {
@@ -919,7 +919,7 @@ async fn run(case: &Case) {
         }
         Step::PinToken => f
             .desk
-            .solid_pin_token(Some(profile), SOLID_CARD)
+            .solid_pin_token(Some(profile), SOLID_CARD, None)
             .await
             .map(|_| ()),
         Step::SetPin => set_pin(&f, profile).await,
@@ -1129,12 +1129,12 @@ async fn add_pasted_profile(f: &Fx) -> &'static str {
 /// Sends and verifies an SMS code for the Vault card; returns the code.
 async fn verified_code(f: &Fx, profile: &str) -> String {
     f.desk
-        .vault_send_code(Some(profile), VAULT_CARD)
+        .vault_send_code(Some(profile), VAULT_CARD, None)
         .await
         .unwrap();
     let code = f.sandbox.last_sms_code(VAULT_CARD_N).unwrap();
     f.desk
-        .vault_verify_code(Some(profile), VAULT_CARD, SmsCode::new(code.clone()))
+        .vault_verify_code(Some(profile), VAULT_CARD, SmsCode::new(code.clone()), None)
         .await
         .unwrap();
     code
@@ -1147,6 +1147,7 @@ async fn set_passcode(f: &Fx, profile: &str, code: &str, passcode: &str) -> Resu
             VAULT_CARD,
             SmsCode::new(code.to_owned()),
             Passcode::new(passcode.to_owned()),
+            None,
         )
         .await
         .map(|_| ())
@@ -1160,6 +1161,7 @@ async fn set_pin(f: &Fx, profile: &str) -> Result<(), Error> {
             Pin::new(PIN.into()),
             Some("11/2029"),
             Some("3738"),
+            None,
         )
         .await
         .map(|_| ())

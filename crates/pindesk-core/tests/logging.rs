@@ -70,7 +70,7 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
     .unwrap();
 
     let passcode = "Canary7Passcode";
-    desk.vault_send_code(Some(DEMO_VAULT_PROFILE), VAULT_CARD)
+    desk.vault_send_code(Some(DEMO_VAULT_PROFILE), VAULT_CARD, None)
         .await
         .unwrap();
     let code = sandbox.last_sms_code(1_234_435).unwrap();
@@ -78,6 +78,7 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
         Some(DEMO_VAULT_PROFILE),
         VAULT_CARD,
         SmsCode::new(code.clone()),
+        None,
     )
     .await
     .unwrap();
@@ -86,6 +87,7 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
         VAULT_CARD,
         SmsCode::new(code.clone()),
         Passcode::new(passcode.into()),
+        None,
     )
     .await
     .unwrap();
@@ -96,12 +98,13 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
         Some(DEMO_VAULT_PROFILE),
         VAULT_CARD,
         CardPin::new(card_pin.into()),
+        None,
     )
     .await
     .unwrap();
     assert!(sandbox.vault_pin_matches(1_234_435, card_pin));
 
-    desk.solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD)
+    desk.solid_pin_token(Some(DEMO_SOLID_PROFILE), SOLID_CARD, None)
         .await
         .unwrap();
     let pin_token = desk
@@ -115,6 +118,7 @@ async fn both_flows_at_trace_level_leave_no_secret_in_the_log_file() {
         Pin::new("6644".into()),
         Some("11/2029"),
         Some("3738"),
+        None,
     )
     .await
     .unwrap();

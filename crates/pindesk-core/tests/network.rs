@@ -149,7 +149,7 @@ async fn run(case: &Case, ca: &TestCa) {
             password,
         )
         .unwrap();
-    let got = w.desk.test_profile("net", Some(CARD)).await;
+    let got = w.desk.test_profile("net", Some(CARD), None).await;
     let target = format!("localhost:{}", w.sandbox.addr().port());
     let reached = w.sandbox.requests_to("POST", PIN_TOKEN_ROUTE);
     match (&case.expect, &got) {

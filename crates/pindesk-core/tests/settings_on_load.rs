@@ -69,6 +69,7 @@ fn a_retention_of_zero_days_keeps_the_history() {
                 environment: "sandbox".into(),
                 operation: "vault.send_code".into(),
                 card_id: Some("1234435".into()),
+                ticket: None,
             })
             .unwrap();
     }

@@ -93,7 +93,7 @@ async fn every_documented_refusal_is_answered_as_documented_and_read_once_never_
         let before = f.sandbox.requests_to("POST", "/oauth/token");
         let e = f
             .desk
-            .vault_send_code(Some("desk"), CARD)
+            .vault_send_code(Some("desk"), CARD, None)
             .await
             .expect_err("the sign-in is refused");
         let report = pindesk_core::api::ErrorReport::from(&e);
@@ -145,7 +145,7 @@ async fn five_wrong_passwords_lock_sign_in_for_a_minute() {
     for _ in 0..5 {
         let e = f
             .desk
-            .vault_send_code(Some("desk"), CARD)
+            .vault_send_code(Some("desk"), CARD, None)
             .await
             .unwrap_err();
         codes.push(e.code());
@@ -174,7 +174,10 @@ async fn a_revoked_token_is_a_400_and_signing_in_again_once_recovers() {
     let f = fixture().await;
     let c = f.sandbox.config().clone();
     add_sign_in(&f, "desk", &c.phone, &c.password);
-    f.desk.vault_send_code(Some("desk"), CARD).await.unwrap();
+    f.desk
+        .vault_send_code(Some("desk"), CARD, None)
+        .await
+        .unwrap();
     // Another device signs the same token out behind PinDesk's back.
     let stored = f
         .store
@@ -200,7 +203,10 @@ async fn a_revoked_token_is_a_400_and_signing_in_again_once_recovers() {
         "a 400 naming the token is a refused token: {e:?}"
     );
 
-    f.desk.vault_send_code(Some("desk"), CARD).await.unwrap();
+    f.desk
+        .vault_send_code(Some("desk"), CARD, None)
+        .await
+        .unwrap();
     assert_eq!(
         f.sandbox.requests_to("POST", "/oauth/token"),
         2,
@@ -218,7 +224,10 @@ async fn signing_out_revokes_the_token_and_deletes_it_and_removal_signs_out_too(
     assert!(nothing.contains("Not signed in"), "{nothing}");
     assert_eq!(f.sandbox.requests_to("POST", "/signout"), 0);
 
-    f.desk.vault_send_code(Some("desk"), CARD).await.unwrap();
+    f.desk
+        .vault_send_code(Some("desk"), CARD, None)
+        .await
+        .unwrap();
     assert!(f.store.get(&id, SecretKind::AccessToken).unwrap().is_some());
     let said = f.desk.vault_sign_out(Some("desk")).await.unwrap();
     assert!(said.contains("Signed out"), "{said}");
@@ -228,7 +237,10 @@ async fn signing_out_revokes_the_token_and_deletes_it_and_removal_signs_out_too(
     assert!(uuid::Uuid::parse_str(device.trim()).is_ok(), "{device}");
 
     // Removing a signed-in profile signs it out first.
-    f.desk.vault_send_code(Some("desk"), CARD).await.unwrap();
+    f.desk
+        .vault_send_code(Some("desk"), CARD, None)
+        .await
+        .unwrap();
     f.desk.remove_profile("desk").await.unwrap();
     assert_eq!(f.sandbox.requests_to("POST", "/signout"), 2);
     assert!(f.store.get(&id, SecretKind::AccessToken).unwrap().is_none());

@@ -18,11 +18,16 @@ pub use profiles::*;
 pub use solid::*;
 pub use vault::*;
 
-use pindesk_core::api::ErrorReport;
+use pindesk_core::api::{ErrorReport, Ticket};
 use pindesk_core::error::Category;
 
 /// What every command returns: its value, or the failure as every surface reports it.
 pub type CmdResult<T> = Result<T, ErrorReport>;
+
+/// The operator's ticket reference, checked; a blank one is none.
+pub(crate) fn ticket(raw: Option<&str>) -> Result<Option<Ticket>, ErrorReport> {
+    Ticket::parse_optional(raw).map_err(|e| invalid(e.field, e.message))
+}
 
 /// A validation error about `field`.
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> ErrorReport {

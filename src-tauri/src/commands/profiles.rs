@@ -109,7 +109,9 @@ pub async fn test_profile(
     state: State<'_, AppState>,
     id: String,
     card: Option<String>,
+    ticket: Option<String>,
 ) -> CmdResult<String> {
+    let ticket = super::ticket(ticket.as_deref())?;
     let card = card.filter(|c| !c.trim().is_empty());
-    Ok(state.desk.test_profile(&id, card.as_deref()).await?)
+    Ok(state.desk.test_profile(&id, card.as_deref(), ticket.as_ref()).await?)
 }

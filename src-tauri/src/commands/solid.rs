@@ -14,10 +14,12 @@ pub async fn solid_pin_token(
     state: State<'_, AppState>,
     profile: Option<String>,
     card: String,
+    ticket: Option<String>,
 ) -> CmdResult<PinTokenInfo> {
+    let ticket = super::ticket(ticket.as_deref())?;
     Ok(state
         .desk
-        .solid_pin_token(profile.as_deref(), &card)
+        .solid_pin_token(profile.as_deref(), &card, ticket.as_ref())
         .await?)
 }
 
@@ -83,7 +85,9 @@ pub async fn solid_set_pin(
     pin: String,
     expiry: Option<String>,
     last4: Option<String>,
+    ticket: Option<String>,
 ) -> CmdResult<OpDone> {
+    let ticket = super::ticket(ticket.as_deref())?;
     let pin = Pin::new(pin);
     Ok(state
         .desk
@@ -92,7 +96,7 @@ pub async fn solid_set_pin(
             &card,
             pin,
             expiry.as_deref(),
-            last4.as_deref(),
+            last4.as_deref(), ticket.as_ref(),
         )
         .await?)
 }

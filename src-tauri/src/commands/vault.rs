@@ -15,10 +15,12 @@ pub async fn vault_send_code(
     state: State<'_, AppState>,
     profile: Option<String>,
     card: String,
+    ticket: Option<String>,
 ) -> CmdResult<OpDone> {
+    let ticket = super::ticket(ticket.as_deref())?;
     Ok(state
         .desk
-        .vault_send_code(profile.as_deref(), &card)
+        .vault_send_code(profile.as_deref(), &card, ticket.as_ref())
         .await?)
 }
 
@@ -29,11 +31,13 @@ pub async fn vault_verify_code(
     profile: Option<String>,
     card: String,
     code: String,
+    ticket: Option<String>,
 ) -> CmdResult<OpDone> {
+    let ticket = super::ticket(ticket.as_deref())?;
     let code = SmsCode::new(code);
     Ok(state
         .desk
-        .vault_verify_code(profile.as_deref(), &card, code)
+        .vault_verify_code(profile.as_deref(), &card, code, ticket.as_ref())
         .await?)
 }
 
@@ -45,11 +49,13 @@ pub async fn vault_set_passcode(
     card: String,
     code: String,
     passcode: String,
+    ticket: Option<String>,
 ) -> CmdResult<OpDone> {
+    let ticket = super::ticket(ticket.as_deref())?;
     let (code, passcode) = (SmsCode::new(code), Passcode::new(passcode));
     Ok(state
         .desk
-        .vault_set_passcode(profile.as_deref(), &card, code, passcode)
+        .vault_set_passcode(profile.as_deref(), &card, code, passcode, ticket.as_ref())
         .await?)
 }
 
@@ -86,10 +92,12 @@ pub async fn vault_set_card_pin(
     profile: Option<String>,
     card: String,
     pin: String,
+    ticket: Option<String>,
 ) -> CmdResult<OpDone> {
+    let ticket = super::ticket(ticket.as_deref())?;
     let pin = CardPin::new(pin);
     Ok(state
         .desk
-        .vault_set_card_pin(profile.as_deref(), &card, pin)
+        .vault_set_card_pin(profile.as_deref(), &card, pin, ticket.as_ref())
         .await?)
 }

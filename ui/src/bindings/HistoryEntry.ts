@@ -58,4 +58,8 @@ message: string | null,
 /**
  * How long it took, in milliseconds, once finished.
  */
-duration_ms: number | null, };
+duration_ms: number | null, 
+/**
+ * The operator's case or ticket reference, if one was given.
+ */
+ticket: string | null, };

@@ -16,6 +16,7 @@ const entry = (id: number): HistoryEntry => ({
   reference: null,
   message: null,
   duration_ms: 12,
+  ticket: null,
 });
 
 describe("history filter → query", () => {

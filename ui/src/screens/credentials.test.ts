@@ -246,7 +246,7 @@ describe("Credentials screen", () => {
     type('[data-form="test"] input', "crd_1");
     click('[data-form="test"] [data-action="run-test"]');
     await flush();
-    expect(invoke.mock.calls.find((c) => c[0] === "test_profile")?.[1]).toEqual({ id: "acme", card: "crd_1" });
+    expect(invoke.mock.calls.find((c) => c[0] === "test_profile")?.[1]).toEqual({ id: "acme", card: "crd_1", ticket: null });
     expect($('[data-profile-id="acme"] [data-test-result]').textContent).toBe("Connection works: Solid issued a PIN token");
   });
 

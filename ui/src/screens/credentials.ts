@@ -131,7 +131,7 @@ function profileItem(view: ProfileView, actions: ListActions): HTMLElement {
     result.className = "cred-result";
     result.dataset.ok = "";
     result.textContent = "Testing the connection…";
-    testProfile(profile.id, card)
+    testProfile(profile.id, card, null)
       .then((message) => showResult(true, `Connection works: ${message}`))
       .catch((error: unknown) => {
         const e = asErrorReport(error);

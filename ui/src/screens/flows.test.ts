@@ -162,7 +162,7 @@ describe("vault screen", () => {
     key('[data-field="confirm"]', "Enter");
     await flush();
     expect(calls("vault_set_passcode")).toEqual([
-      ["vault_set_passcode", { profile: "demo-vault", card: "1234435", code: "482913", passcode: "Zq7pLm29" }],
+      ["vault_set_passcode", { profile: "demo-vault", card: "1234435", code: "482913", passcode: "Zq7pLm29", ticket: null }],
     ]);
     expect(q("[data-result]")!.hidden).toBe(false);
     expect(q("[data-result]")!.textContent).toContain("Passcode set");
@@ -377,7 +377,7 @@ describe("solid screen", () => {
     key('[data-field="last4"]', "Enter");
     await flush();
     expect(calls("solid_set_pin")).toEqual([
-      ["solid_set_pin", { profile: "demo-solid", card: "crd_1", pin: "8264", expiry: "11/2029", last4: "3738" }],
+      ["solid_set_pin", { profile: "demo-solid", card: "crd_1", pin: "8264", expiry: "11/2029", last4: "3738", ticket: null }],
     ]);
     expect(q("[data-result]")!.textContent).toContain("PIN set");
     expect(q<HTMLElement>("[data-token-panel]")!.hidden).toBe(true);
@@ -421,6 +421,7 @@ const recentEntry = (operation: string, outcome: HistoryEntry["outcome"]): Histo
   reference: null,
   message: null,
   duration_ms: 900,
+  ticket: null,
 });
 
 describe("card confirmation", () => {
@@ -529,7 +530,7 @@ describe("card confirmation", () => {
     key('[data-field="confirm"]', "Enter");
     await flush();
     expect(calls("solid_set_pin")).toEqual([
-      ["solid_set_pin", { profile: "demo-solid", card: "crd_1", pin: "8264", expiry: "11/2029", last4: "3738" }],
+      ["solid_set_pin", { profile: "demo-solid", card: "crd_1", pin: "8264", expiry: "11/2029", last4: "3738", ticket: null }],
     ]);
   });
 });
@@ -561,7 +562,7 @@ describe("vault card PIN screen", () => {
     key('[data-field="confirm"]', "Enter");
     await flush();
     expect(calls("vault_set_card_pin")).toEqual([
-      ["vault_set_card_pin", { profile: "demo-vault", card: "1234435", pin: "7391" }],
+      ["vault_set_card_pin", { profile: "demo-vault", card: "1234435", pin: "7391", ticket: null }],
     ]);
     expect(q("[data-result]")!.textContent).toContain("Card PIN set");
     expect(q("[data-result]")!.textContent).toContain("1234435");

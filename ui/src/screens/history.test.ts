@@ -22,6 +22,7 @@ const entry = (id: number, outcome: Outcome = "ok"): HistoryEntry => ({
   reference: outcome === "rejected" ? "err-42" : null,
   message: outcome === "unknown" ? "the answer never came" : null,
   duration_ms: 1500,
+  ticket: null,
 });
 
 let section: HTMLElement;

@@ -227,7 +227,7 @@ function mountSolid(section: HTMLElement): () => void {
       showMessage(root, "card_id", "Enter the card id.");
       return;
     }
-    const outcome = await busy.run(() => settle(solidPinToken(picker.value(), cardId)));
+    const outcome = await busy.run(() => settle(solidPinToken(picker.value(), cardId, null)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Getting a PIN token", outcome.error);
@@ -353,7 +353,7 @@ function mountSolid(section: HTMLElement): () => void {
       return;
     }
     const profile = picker.value();
-    const outcome = await busy.run(() => settle(solidSetPin(profile, cardId, value, expiryValue, last4Value)));
+    const outcome = await busy.run(() => settle(solidSetPin(profile, cardId, value, expiryValue, last4Value, null)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       const error = outcome.error;

@@ -150,7 +150,7 @@ function mountVaultPin(section: HTMLElement): () => void {
       return;
     }
     const profile = picker.value();
-    const outcome = await busy.run(() => settle(vaultSetCardPin(profile, cardId, value)));
+    const outcome = await busy.run(() => settle(vaultSetCardPin(profile, cardId, value, null)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed(outcome.error);

@@ -201,7 +201,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       return;
     }
     const profile = picker.value();
-    const outcome = await busy.run(() => settle(vaultSendCode(profile, cardId)));
+    const outcome = await busy.run(() => settle(vaultSendCode(profile, cardId, null)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Sending the code", outcome.error);
@@ -226,7 +226,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       showMessage(root, "code", "Enter the SMS code.");
       return;
     }
-    const outcome = await busy.run(() => settle(vaultVerifyCode(picker.value(), card.input.value.trim(), value)));
+    const outcome = await busy.run(() => settle(vaultVerifyCode(picker.value(), card.input.value.trim(), value, null)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Verifying the code", outcome.error);
@@ -292,7 +292,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       return;
     }
     const cardId = card.input.value.trim();
-    const outcome = await busy.run(() => settle(vaultSetPasscode(picker.value(), cardId, code?.input.value.trim() ?? "", value)));
+    const outcome = await busy.run(() => settle(vaultSetPasscode(picker.value(), cardId, code?.input.value.trim() ?? "", value, null)));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Setting the passcode", outcome.error);
@@ -355,7 +355,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     void (async () => {
       clearErrors(root);
       const cardId = card.input.value.trim();
-      const outcome = await busy.run(() => settle(vaultSendCode(picker.value(), cardId)));
+      const outcome = await busy.run(() => settle(vaultSendCode(picker.value(), cardId, null)));
       if (!outcome || disposed) return;
       if (!outcome.ok) {
         failed("Sending the code again", outcome.error);

@@ -53,6 +53,8 @@ pub struct Desk {
     demo_active: Mutex<Option<ProfileId>>,
     vault_sessions: Mutex<HashMap<String, vault::Session>>,
     pin_tokens: Mutex<HashMap<solid::TokenKey, HeldPinToken>>,
+    /// The machine's `[audit] require_ticket`: every operation needs a ticket reference.
+    require_ticket: bool,
 }
 
 impl Desk {
@@ -82,6 +84,7 @@ impl Desk {
         let clients = ClientPool::new(http_settings, resolver);
         let (system, errors) =
             crate::system_config::SystemConfig::load(&crate::system_config::paths_from_env());
+        let require_ticket = system.audit.require_ticket;
         let machine = match errors.first() {
             None => Ok(system.network),
             Some(e) => {
@@ -110,6 +113,7 @@ impl Desk {
             demo_active: Mutex::new(None),
             vault_sessions: Mutex::new(HashMap::new()),
             pin_tokens: Mutex::new(HashMap::new()),
+            require_ticket,
         })
     }
 
@@ -179,6 +183,12 @@ impl Desk {
     pub fn save_settings(&self, settings: crate::profile::AppSettings) -> Result<(), Error> {
         settings.validate()?;
         Ok(self.profiles.set_settings(settings)?)
+    }
+
+    /// Whether this computer requires a ticket reference for every operation (the system
+    /// config's `[audit] require_ticket`).
+    pub fn requires_ticket(&self) -> bool {
+        self.require_ticket
     }
 
     /// The history database.

@@ -10,6 +10,7 @@
 use super::{Desk, Error};
 use crate::api::{EnvironmentKind, ProfileView, SecretState};
 use crate::credentials::{SecretKind, SecretStore};
+use crate::history::Ticket;
 use crate::network::MachineNetwork;
 use crate::profile::{Profile, ProfileId, Provider, VaultAuth};
 use crate::secret::{AccessToken, ApiKey, Password};
@@ -329,9 +330,15 @@ impl Desk {
 
     /// Checks the profile's credentials against the provider: Vault fetches the RSA key,
     /// Solid requests a PIN token for `card` (required for Solid). Recorded in the history.
-    pub async fn test_profile(&self, name: &str, card: Option<&str>) -> Result<String, Error> {
+    pub async fn test_profile(
+        &self,
+        name: &str,
+        card: Option<&str>,
+        ticket: Option<&Ticket>,
+    ) -> Result<String, Error> {
+        self.ticket_allowed(ticket)?;
         let profile = self.resolve_profile(Some(name))?;
-        let tested = self.test_provider(&profile, card).await?;
+        let tested = self.test_provider(&profile, card, ticket).await?;
         Ok(format!(
             "{tested} Network: {}.",
             self.route_words(&profile)?
@@ -357,11 +364,17 @@ impl Desk {
         })
     }
 
-    async fn test_provider(&self, profile: &Profile, card: Option<&str>) -> Result<String, Error> {
+    async fn test_provider(
+        &self,
+        profile: &Profile,
+        card: Option<&str>,
+        ticket: Option<&Ticket>,
+    ) -> Result<String, Error> {
         let profile = profile.clone();
         match profile.provider() {
             Provider::Vault => {
-                self.recorded(&profile, "profile.test", None, self.vault_test(&profile))
+                let test = self.vault_test(&profile);
+                self.recorded(&profile, "profile.test", None, ticket, test)
                     .await
             }
             Provider::Solid => {
@@ -375,6 +388,7 @@ impl Desk {
                     &profile,
                     "profile.test",
                     Some(card),
+                    ticket,
                     self.solid_test(&profile, card),
                 )
                 .await

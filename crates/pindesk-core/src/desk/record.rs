@@ -12,7 +12,7 @@
 use super::{Desk, Error};
 use crate::api::OpDone;
 use crate::error::Category;
-use crate::history::{os_user, Finish, NewEntry, Outcome};
+use crate::history::{os_user, Finish, NewEntry, Outcome, Ticket};
 use crate::http::HttpSettings;
 use crate::profile::Profile;
 use std::future::Future;
@@ -58,23 +58,40 @@ impl Desk {
         profile: &Profile,
         operation: &str,
         card_id: &str,
+        ticket: Option<&Ticket>,
         work: Fut,
     ) -> Result<OpDone, Error>
     where
         Fut: Future<Output = Result<(), Error>>,
     {
-        self.recorded(profile, operation, Some(card_id), work)
+        self.recorded(profile, operation, Some(card_id), ticket, work)
             .await?;
         Ok(OpDone::now(operation, card_id))
     }
 
+    /// Checks an operation's ticket reference against the machine's `[audit] require_ticket`:
+    /// without one, where one is required, the operation is refused (field `ticket`) before
+    /// anything is looked up or sent. Call it first in every operation the operator starts.
+    pub fn ticket_allowed(&self, ticket: Option<&Ticket>) -> Result<(), Error> {
+        if self.require_ticket && ticket.is_none() {
+            return Err(crate::validate::ValidationError::new(
+                "ticket",
+                "this computer requires a ticket reference for every operation \
+                 ([audit] require_ticket in the system config): give the case's reference",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
     /// Runs `work` (the provider calls of one operation) between a `started` history entry
-    /// and its completion.
+    /// and its completion; the entry carries the operator's ticket reference, if any.
     pub(super) async fn recorded<T, Fut>(
         &self,
         profile: &Profile,
         operation: &str,
         card_id: Option<&str>,
+        ticket: Option<&Ticket>,
         work: Fut,
     ) -> Result<T, Error>
     where
@@ -88,6 +105,7 @@ impl Desk {
             environment: self.environment_label(profile),
             operation: operation.to_owned(),
             card_id: card_id.map(str::to_owned),
+            ticket: ticket.cloned(),
         };
         let id = self.history.start(&entry)?;
         let clock = Instant::now();

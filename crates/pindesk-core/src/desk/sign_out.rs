@@ -31,7 +31,7 @@ impl Desk {
         let Some(token) = self.take_obtained_token(&profile)? else {
             return Ok("Not signed in: there was no token to sign out.".to_owned());
         };
-        self.recorded(&profile, "vault.sign_out", None, async {
+        self.recorded(&profile, "vault.sign_out", None, None, async {
             self.send_sign_out(&profile, &token).await?;
             Ok("Signed out of Vault; the token was deleted from this computer.".to_owned())
         })
@@ -57,7 +57,7 @@ impl Desk {
         let all = async {
             for (profile, token) in &pending {
                 let _ = self
-                    .recorded(profile, "vault.sign_out", None, async {
+                    .recorded(profile, "vault.sign_out", None, None, async {
                         self.send_sign_out(profile, token).await
                     })
                     .await;
@@ -77,7 +77,7 @@ impl Desk {
         };
         let _ = tokio::time::timeout(
             BEST_EFFORT_SIGN_OUT,
-            self.recorded(profile, "vault.sign_out", None, async {
+            self.recorded(profile, "vault.sign_out", None, None, async {
                 self.send_sign_out(profile, &token).await
             }),
         )

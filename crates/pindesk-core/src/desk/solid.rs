@@ -7,6 +7,7 @@
 use super::{lock, solid_settings, Desk, Error};
 use crate::api::{rfc3339, CardSummary, OpDone, PinTokenInfo};
 use crate::credentials::{SecretKind, SecretStore};
+use crate::history::Ticket;
 use crate::profile::Profile;
 use crate::providers::solid::{SolidCard, SolidClient};
 use crate::secret::{ApiKey, Pin, PinToken};
@@ -32,16 +33,24 @@ impl Desk {
         &self,
         profile: Option<&str>,
         card: &str,
+        ticket: Option<&Ticket>,
     ) -> Result<PinTokenInfo, Error> {
+        self.ticket_allowed(ticket)?;
         let (profile, client, card) = self.solid_call(profile, card)?;
         let api_key = self.solid_api_key(&profile)?;
         let (token, found) = self
-            .recorded(&profile, "solid.pin_token", Some(card.as_str()), async {
-                let found = self
-                    .confirm_solid_card(&profile, &client, &api_key, &card)
-                    .await?;
-                Ok((client.pin_token(&api_key, &card).await?, found))
-            })
+            .recorded(
+                &profile,
+                "solid.pin_token",
+                Some(card.as_str()),
+                ticket,
+                async {
+                    let found = self
+                        .confirm_solid_card(&profile, &client, &api_key, &card)
+                        .await?;
+                    Ok((client.pin_token(&api_key, &card).await?, found))
+                },
+            )
             .await?;
         Ok(self.hold(&profile, &card, token, found.summary))
     }
@@ -85,7 +94,9 @@ impl Desk {
         pin: Pin,
         expiry: Option<&str>,
         last4: Option<&str>,
+        ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
+        self.ticket_allowed(ticket)?;
         let (profile, client, card) = self.solid_call(profile, card)?;
         let today = OffsetDateTime::now_utc().date();
         let given_expiry = given(expiry).map(|e| Expiry::parse(e, today)).transpose()?;
@@ -110,14 +121,15 @@ impl Desk {
         let token = match self.take_token(&profile, &card) {
             Some(token) => token,
             None => {
-                self.recorded(&profile, "solid.pin_token", Some(card.as_str()), async {
+                let pin_token = "solid.pin_token";
+                self.recorded(&profile, pin_token, Some(card.as_str()), ticket, async {
                     Ok(client.pin_token(&api_key, &card).await?)
                 })
                 .await?
             }
         };
         let done = self
-            .recorded_step(&profile, "solid.set_pin", card.as_str(), async {
+            .recorded_step(&profile, "solid.set_pin", card.as_str(), ticket, async {
                 Ok(client
                     .set_pin(&endpoint, &token, &card, &pin, expiry, &last4)
                     .await?)

@@ -8,6 +8,7 @@ use super::{lock, vault_settings, Desk, Error};
 use crate::api::OpDone;
 use crate::credentials::{SecretKind, SecretStore};
 use crate::crypto::VaultKey;
+use crate::history::Ticket;
 use crate::profile::{Profile, VaultAuth};
 use crate::providers::vault::{VaultClient, VaultError};
 use crate::secret::{AccessToken, Passcode, Password, SmsCode};
@@ -62,13 +63,15 @@ impl Desk {
         &self,
         profile: Option<&str>,
         card: &str,
+        ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
+        self.ticket_allowed(ticket)?;
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         let card_text = card.to_string();
         let operation = "vault.send_code";
         let confirmed = self
-            .recorded(&profile, operation, Some(&card_text), async {
+            .recorded(&profile, operation, Some(&card_text), ticket, async {
                 let confirmed = self.confirm_vault_card(&profile, client, card).await?;
                 self.with_token(&profile, client, |token| async move {
                     client.send_code(&token, card).await
@@ -86,13 +89,15 @@ impl Desk {
         profile: Option<&str>,
         card: &str,
         code: SmsCode,
+        ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
+        self.ticket_allowed(ticket)?;
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         validate::sms_code(&code)?;
         let card_text = card.to_string();
         let code = &code;
-        self.recorded_step(&profile, "vault.verify_code", &card_text, async {
+        self.recorded_step(&profile, "vault.verify_code", &card_text, ticket, async {
             self.with_token(&profile, client, |token| async move {
                 client.verify_code(&token, card, code).await
             })
@@ -109,7 +114,9 @@ impl Desk {
         card: &str,
         code: SmsCode,
         passcode: Passcode,
+        ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
+        self.ticket_allowed(ticket)?;
         let (profile, client, card) = self.vault_call(profile, card)?;
         let client = &client;
         validate::sms_code(&code)?;
@@ -122,7 +129,7 @@ impl Desk {
         let padding = settings.rsa_padding;
         let card_text = card.to_string();
         let (code, passcode) = (&code, &passcode);
-        self.recorded_step(&profile, "vault.set_passcode", &card_text, async {
+        self.recorded_step(&profile, "vault.set_passcode", &card_text, ticket, async {
             let key = self.rsa_key(&profile, client, false).await?;
             let first = self
                 .with_token(&profile, client, |token| {

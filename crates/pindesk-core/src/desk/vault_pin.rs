@@ -10,6 +10,7 @@
 
 use super::{vault_settings, Desk, Error};
 use crate::api::OpDone;
+use crate::history::Ticket;
 use crate::policy::check_vault_card_pin;
 use crate::secret::CardPin;
 
@@ -24,7 +25,9 @@ impl Desk {
         profile: Option<&str>,
         card: &str,
         pin: CardPin,
+        ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
+        self.ticket_allowed(ticket)?;
         let (profile, client, card) = self.vault_call(profile, card)?;
         check_vault_card_pin(&pin)?;
         let field = vault_settings(&profile)?.card_pin_field().to_owned();
@@ -32,7 +35,7 @@ impl Desk {
         let card_text = card.to_string();
         let (pin, field) = (&pin, field.as_str());
         let confirmed = self
-            .recorded(&profile, SET_CARD_PIN, Some(&card_text), async {
+            .recorded(&profile, SET_CARD_PIN, Some(&card_text), ticket, async {
                 let confirmed = self.confirm_vault_card(&profile, client, card).await?;
                 self.with_token(&profile, client, |token| async move {
                     client.set_card_pin(&token, card, pin, field).await

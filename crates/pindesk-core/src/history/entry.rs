@@ -16,7 +16,7 @@ pub const MAX_MESSAGE_CHARS: usize = 1000;
 pub const MAX_FIELD_CHARS: usize = 200;
 
 /// How an operation ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
@@ -100,6 +100,8 @@ pub struct NewEntry {
     pub operation: String,
     /// The card concerned, if any.
     pub card_id: Option<String>,
+    /// The operator's case or ticket reference, if given.
+    pub ticket: Option<super::Ticket>,
 }
 
 /// How an operation ended, for [`History::finish`](super::History::finish).
@@ -152,6 +154,8 @@ pub struct Entry {
     /// How long it took, in milliseconds, once finished.
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub duration_ms: Option<u64>,
+    /// The operator's case or ticket reference, if one was given.
+    pub ticket: Option<String>,
 }
 
 /// The operator's OS account: on Unix the name of the process's real uid (`uid:N` when the
@@ -168,6 +172,31 @@ fn account_name() -> String {
         Ok(Some(user)) if !user.name.is_empty() => user.name,
         _ => format!("uid:{uid}"),
     }
+}
+
+/// This computer's host name (`unknown` when the system does not say), capped like every
+/// other stored text. Read once per process.
+pub fn host_name() -> String {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| truncate(&system_host_name(), MAX_FIELD_CHARS))
+        .clone()
+}
+
+#[cfg(unix)]
+fn system_host_name() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[cfg(not(unix))]
+fn system_host_name() -> String {
+    std::env::var("COMPUTERNAME")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 #[cfg(not(unix))]

@@ -30,6 +30,7 @@ impl History {
                 "reference",
                 "message",
                 "duration_ms",
+                "ticket",
             ])
             .map_err(export)?;
         let (sql_text, values) = select(filter, None);
@@ -59,6 +60,7 @@ impl History {
                     opt(&e.reference),
                     opt(&e.message),
                     e.duration_ms.map(|d| d.to_string()).unwrap_or_default(),
+                    opt(&e.ticket),
                 ])
                 .map_err(export)?;
             written += 1;

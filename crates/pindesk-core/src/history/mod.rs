@@ -1,6 +1,14 @@
 //! The operation history: one row per provider call, in SQLite at
 //! [`Paths::history_db`](crate::paths::Paths::history_db).
 //!
+//! The rows (`entries`) are a projection: every change to an operation is an event appended
+//! to a SHA-256 hash chain (`events`, see [`EventBody`]), and the row is rewritten from the event
+//! in the same `BEGIN IMMEDIATE` transaction. [`History::verify`] recomputes the chain and
+//! compares the rows with it; [`History::verify_against`] compares it with an audit
+//! collector's copy; retention removes the oldest whole operations behind a checkpoint; an
+//! outbox queues events for shipping ([`History::set_outbox`]). An operation may carry the
+//! operator's [`Ticket`] reference.
+//!
 //! An entry is written as [`Outcome::Started`] *before* the request leaves ([`History::start`])
 //! and completed afterwards ([`History::finish`]), so a crash in between leaves a trace that
 //! [`History::recover_interrupted`] turns into [`Outcome::Unknown`]: the operator must check
@@ -28,21 +36,32 @@
 //! unavailable) is judged by age alone. Should a slow writer
 //! still call [`finish`](History::finish) afterwards, the real outcome replaces `unknown`.
 
+mod against;
+mod chain;
+#[cfg(test)]
+mod chain_tests;
 mod entry;
 mod error;
 mod export;
+mod outbox;
 mod query;
 mod recovery;
 mod schema;
 mod store;
 #[cfg(test)]
 mod test_support;
+mod ticket;
+mod verify;
 
+pub use chain::{chain_hash, AuditEvent, EventBody, EventKind, GENESIS_HASH};
 pub use entry::{
-    os_user, Entry, EntryId, Finish, NewEntry, Outcome, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS,
+    host_name, os_user, Entry, EntryId, Finish, NewEntry, Outcome, MAX_FIELD_CHARS,
+    MAX_MESSAGE_CHARS,
 };
 pub use error::HistoryError;
 pub use query::{Filter, Page, MAX_PAGE};
 pub use recovery::INTERRUPTED_MESSAGE;
 pub use schema::SCHEMA_VERSION;
 pub use store::History;
+pub use ticket::{Ticket, MAX_TICKET_CHARS};
+pub use verify::{ChainProblem, Checkpoint, CollectorCheck, ProblemKind, VerifyReport};

@@ -102,7 +102,7 @@ impl History {
 }
 
 const COLUMNS: &str = "id, started_at, finished_at, os_user, profile, provider, environment, \
-                       operation, card_id, outcome, reference, message, duration_ms";
+                       operation, card_id, outcome, reference, message, duration_ms, ticket";
 
 fn where_clause(filter: &Filter, before: Option<EntryId>) -> (String, Vec<Value>) {
     let mut terms = Vec::new();
@@ -175,6 +175,7 @@ pub(super) struct RawRow {
     reference: Option<String>,
     message: Option<String>,
     duration_ms: Option<i64>,
+    ticket: Option<String>,
 }
 
 impl RawRow {
@@ -193,6 +194,7 @@ impl RawRow {
             reference: r.get(10)?,
             message: r.get(11)?,
             duration_ms: r.get(12)?,
+            ticket: r.get(13)?,
         })
     }
 
@@ -214,6 +216,7 @@ impl RawRow {
             reference: self.reference,
             message: self.message,
             duration_ms: self.duration_ms.and_then(|d| u64::try_from(d).ok()),
+            ticket: self.ticket,
         })
     }
 }

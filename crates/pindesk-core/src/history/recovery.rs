@@ -10,9 +10,10 @@ use std::time::Duration;
 use rusqlite::params;
 use time::OffsetDateTime;
 
+use super::chain::{append, latest_body, EventKind};
 use super::entry::to_millis;
 use super::error::sql;
-use super::{History, HistoryError};
+use super::{EntryId, History, HistoryError, Outcome};
 
 /// The message given to entries found interrupted.
 pub const INTERRUPTED_MESSAGE: &str = "interrupted — check with the provider before retrying";
@@ -106,7 +107,8 @@ impl History {
     /// at once when their writer is gone (its lock file is free), else once they started at
     /// least `grace` before `now`. Pass the longest one operation may take as `grace` — every
     /// call it makes, not one ([`crate::desk::operation_deadline`]) — so a live writer's slow
-    /// operation is not declared interrupted. Removes the lock files of writers that are gone.
+    /// operation is not declared interrupted. Each flip is an `unknown` event in the chain.
+    /// Removes the lock files of writers that are gone.
     /// Returns how many entries changed.
     pub fn recover_interrupted(
         &self,
@@ -116,26 +118,55 @@ impl History {
         let grace_ms = i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
         let cutoff = to_millis(now).saturating_sub(grace_ms);
         let dead = self.dead_writers();
-        let mut changed = 0;
-        {
-            let conn = self.conn();
-            changed += conn
-                .execute(
-                    "UPDATE entries SET outcome = 'unknown', message = ?1, finished_at = ?2
-                     WHERE outcome = 'started' AND writer_token <> ?3 AND started_at <= ?4",
-                    params![INTERRUPTED_MESSAGE, to_millis(now), process_token(), cutoff],
-                )
-                .map_err(sql("recovering interrupted operations"))?;
-            for (token, _, _) in &dead {
-                changed += conn
-                    .execute(
-                        "UPDATE entries SET outcome = 'unknown', message = ?1, finished_at = ?2
-                         WHERE outcome = 'started' AND writer_token = ?3",
-                        params![INTERRUPTED_MESSAGE, to_millis(now), token],
+        let now_ms = to_millis(now);
+        let tokens: Vec<String> = dead.iter().map(|(t, _, _)| t.clone()).collect();
+        let changed = self.append_with("recovering interrupted operations", |tx| {
+            let action = "recovering interrupted operations";
+            let mut ids: Vec<i64> = Vec::new();
+            {
+                let mut stmt = tx
+                    .prepare(
+                        "SELECT id FROM entries
+                         WHERE outcome = 'started' AND writer_token <> ?1 AND started_at <= ?2
+                         ORDER BY id",
                     )
-                    .map_err(sql("recovering interrupted operations"))?;
+                    .map_err(sql(action))?;
+                let rows = stmt
+                    .query_map(params![process_token(), cutoff], |r| r.get(0))
+                    .map_err(sql(action))?;
+                for id in rows {
+                    ids.push(id.map_err(sql(action))?);
+                }
+                let mut stmt = tx
+                    .prepare(
+                        "SELECT id FROM entries WHERE outcome = 'started' AND writer_token = ?1
+                         ORDER BY id",
+                    )
+                    .map_err(sql(action))?;
+                for token in &tokens {
+                    let rows = stmt
+                        .query_map(params![token], |r| r.get(0))
+                        .map_err(sql(action))?;
+                    for id in rows {
+                        ids.push(id.map_err(sql(action))?);
+                    }
+                }
             }
-        }
+            ids.sort_unstable();
+            ids.dedup();
+            for id in &ids {
+                let Some(mut body) = latest_body(tx, EntryId(*id))? else {
+                    continue;
+                };
+                body.kind = EventKind::Unknown;
+                body.at = now_ms;
+                body.outcome = Outcome::Unknown;
+                body.message = Some(INTERRUPTED_MESSAGE.to_owned());
+                body.finished_at = Some(now_ms);
+                append(tx, &mut body, self.outbox_enabled())?;
+            }
+            Ok(ids.len())
+        })?;
         for (_, file, path) in dead {
             // Unlocked and closed first: some systems cannot remove an open file.
             drop(file);
@@ -149,7 +180,7 @@ impl History {
 mod tests {
     use super::super::test_support::*;
     use super::*;
-    use crate::history::{EntryId, Filter, Outcome, Page};
+    use crate::history::{Filter, Page};
     use crate::profile::Provider;
 
     #[test]

@@ -1,17 +1,43 @@
 //! The schema: its version and the migrations that bring a database forward on open.
+//!
+//! Version 2 adds the chain (`events`, `chain_checkpoint`, `outbox`) and the `ticket` column.
+//! A version 1 database keeps its rows: each gets one genesis event holding the row as it
+//! stands (`started`, `finished` or `unknown` after its outcome; `host` and `app_version`
+//! null, as version 1 did not record them), appended in id order in the migration's
+//! transaction, so the chain starts verified with the migration. Genesis events are not
+//! queued for shipping.
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
-use super::HistoryError;
+use super::chain::{append, EventBody, EventKind, RowView, ROW_COLUMNS};
+use super::{HistoryError, Outcome};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
-const MIGRATIONS: [&str; 1] = [
-    // Version 1.
-    "CREATE TABLE entries (
+/// A migration's data step.
+type DataStep = fn(&Transaction<'_>) -> Result<(), HistoryError>;
+
+/// One migration: statements, then (for data) code run in the same transaction.
+struct Migration {
+    sql: &'static str,
+    data: Option<DataStep>,
+}
+
+const MIGRATIONS: [Migration; 2] = [
+    Migration {
+        sql: V1,
+        data: None,
+    },
+    Migration {
+        sql: V2,
+        data: Some(genesis),
+    },
+];
+
+pub(super) const V1: &str = "CREATE TABLE entries (
         id           INTEGER PRIMARY KEY AUTOINCREMENT,
         started_at   INTEGER NOT NULL,              -- Unix milliseconds, UTC
         finished_at  INTEGER,                       -- Unix milliseconds, UTC
@@ -32,8 +58,75 @@ const MIGRATIONS: [&str; 1] = [
      CREATE INDEX entries_provider ON entries (provider, id);
      CREATE INDEX entries_outcome  ON entries (outcome, id);
      CREATE INDEX entries_card     ON entries (card_id, id);
-     CREATE INDEX entries_started  ON entries (started_at);",
-];
+     CREATE INDEX entries_started  ON entries (started_at);";
+
+const V2: &str = "ALTER TABLE entries ADD COLUMN ticket TEXT;
+     CREATE TABLE events (
+        seq      INTEGER PRIMARY KEY,           -- 1, 2, 3, … without gaps
+        entry_id INTEGER NOT NULL,              -- the operation (entries.id)
+        kind     TEXT    NOT NULL CHECK (kind IN ('started', 'finished', 'unknown')),
+        at       INTEGER NOT NULL,              -- Unix milliseconds, UTC
+        body     TEXT    NOT NULL,              -- canonical JSON
+        hash     TEXT    NOT NULL               -- hex SHA-256(previous hash, LF, body)
+     );
+     CREATE INDEX events_entry ON events (entry_id, seq);
+     CREATE TABLE chain_checkpoint (
+        seq  INTEGER NOT NULL,                  -- the last record retention removed
+        hash TEXT    NOT NULL
+     );
+     CREATE TRIGGER chain_checkpoint_single BEFORE INSERT ON chain_checkpoint
+        WHEN (SELECT COUNT(*) FROM chain_checkpoint) > 0
+        BEGIN SELECT RAISE(ABORT, 'the chain has one checkpoint'); END;
+     CREATE TABLE outbox (seq INTEGER PRIMARY KEY);";
+
+/// Version 2's data step: one genesis event per existing row.
+fn genesis(tx: &Transaction<'_>) -> Result<(), HistoryError> {
+    let action = super::error::sql("migrating the history to the chain");
+    let rows: Vec<RowView> = {
+        let mut stmt = tx
+            .prepare(&format!("SELECT {ROW_COLUMNS} FROM entries ORDER BY id"))
+            .map_err(super::error::sql("migrating the history to the chain"))?;
+        let rows = stmt.query_map([], RowView::read).map_err(action)?;
+        rows.collect::<Result<_, _>>()
+            .map_err(super::error::sql("migrating the history to the chain"))?
+    };
+    for row in rows {
+        let outcome: Outcome = row.outcome.parse()?;
+        let kind = match outcome {
+            Outcome::Started => EventKind::Started,
+            Outcome::Unknown => EventKind::Unknown,
+            _ => EventKind::Finished,
+        };
+        let mut body = EventBody {
+            seq: 0,
+            entry_id: row.id,
+            kind,
+            at: row.finished_at.unwrap_or(row.started_at),
+            operation: row.operation,
+            profile: row.profile,
+            provider: match row.provider.as_str() {
+                "solid" => crate::profile::Provider::Solid,
+                _ => crate::profile::Provider::Vault,
+            },
+            environment: row.environment,
+            card_id: row.card_id,
+            ticket: None,
+            outcome,
+            reference: row.reference,
+            message: row.message,
+            started_at: row.started_at,
+            finished_at: row.finished_at,
+            duration_ms: row.duration_ms.and_then(|d| u64::try_from(d).ok()),
+            os_user: row.os_user,
+            host: None,
+            app_version: None,
+            writer_pid: row.writer_pid,
+            writer_token: row.writer_token,
+        };
+        append(tx, &mut body, false)?;
+    }
+    Ok(())
+}
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HistoryError> {
     let open_err = |source| HistoryError::Open {
@@ -54,8 +147,20 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HistoryE
         if target <= version {
             continue;
         }
-        let tx = conn.transaction().map_err(open_err)?;
-        tx.execute_batch(step).map_err(open_err)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(open_err)?;
+        // Another process may have migrated while this one waited for the lock.
+        let now: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open_err)?;
+        if target <= now {
+            continue;
+        }
+        tx.execute_batch(step.sql).map_err(open_err)?;
+        if let Some(data) = step.data {
+            data(&tx)?;
+        }
         tx.pragma_update(None, "user_version", target)
             .map_err(open_err)?;
         tx.commit().map_err(open_err)?;

@@ -2,13 +2,15 @@
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use time::OffsetDateTime;
 
-use super::entry::{to_millis, truncate};
+use super::chain::{append, latest_body, next_entry_id, EventBody, EventKind};
+use super::entry::{host_name, to_millis, truncate};
 use super::error::sql;
 use super::recovery::process_token;
 use super::schema::migrate;
@@ -19,6 +21,44 @@ use super::{EntryId, Finish, HistoryError, NewEntry, Outcome, MAX_FIELD_CHARS, M
 pub struct History {
     conn: Mutex<Connection>,
     pub(super) path: PathBuf,
+    /// Whether events are queued for shipping ([`History::set_outbox`]).
+    pub(super) outbox: AtomicBool,
+}
+
+/// The last seq (and its hash) of the oldest run of events that retention may remove: every
+/// event up to it belongs to an operation started before `cutoff` whose events all lie in the
+/// run, and none waits in the outbox.
+fn removable_prefix(
+    tx: &Transaction<'_>,
+    cutoff: i64,
+) -> Result<Option<(i64, String)>, HistoryError> {
+    let action = "choosing what retention removes";
+    let pending: Option<i64> = tx
+        .query_row("SELECT MIN(seq) FROM outbox", [], |r| r.get(0))
+        .map_err(sql(action))?;
+    let mut stmt = tx
+        .prepare(
+            "SELECT e.seq, e.hash, n.started_at,
+                    (SELECT MAX(seq) FROM events l WHERE l.entry_id = e.entry_id)
+             FROM events e LEFT JOIN entries n ON n.id = e.entry_id
+             ORDER BY e.seq",
+        )
+        .map_err(sql(action))?;
+    let mut rows = stmt.query([]).map_err(sql(action))?;
+    let (mut needed, mut found) = (0_i64, None);
+    while let Some(row) = rows.next().map_err(sql(action))? {
+        let seq: i64 = row.get(0).map_err(sql(action))?;
+        let started: Option<i64> = row.get(2).map_err(sql(action))?;
+        let old = started.is_some_and(|s| s < cutoff);
+        if !old || pending.is_some_and(|p| seq >= p) {
+            break;
+        }
+        needed = needed.max(row.get(3).map_err(sql(action))?);
+        if needed == seq {
+            found = Some((seq, row.get(1).map_err(sql(action))?));
+        }
+    }
+    Ok(found)
 }
 
 impl History {
@@ -60,6 +100,7 @@ impl History {
         Ok(Self {
             conn: Mutex::new(conn),
             path,
+            outbox: AtomicBool::new(false),
         })
     }
 
@@ -73,81 +114,124 @@ impl History {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Records an operation as started. Call it before the request leaves.
+    /// Records an operation as started: appends its `started` event (and writes its row).
+    /// Call it before the request leaves.
     pub fn start(&self, entry: &NewEntry) -> Result<EntryId, HistoryError> {
         self.hold_writer_lock();
-        let conn = self.conn();
-        conn.execute(
-            "INSERT INTO entries (started_at, os_user, profile, provider, environment, operation,
-                                  card_id, outcome, writer_pid, writer_token)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'started', ?8, ?9)",
-            params![
-                to_millis(entry.started_at),
-                truncate(&entry.os_user, MAX_FIELD_CHARS),
-                truncate(&entry.profile, MAX_FIELD_CHARS),
-                entry.provider.as_str(),
-                truncate(&entry.environment, MAX_FIELD_CHARS),
-                truncate(&entry.operation, MAX_FIELD_CHARS),
-                entry
-                    .card_id
-                    .as_deref()
-                    .map(|c| truncate(c, MAX_FIELD_CHARS)),
-                i64::from(std::process::id()),
-                process_token(),
-            ],
-        )
-        .map_err(sql("recording the start of an operation"))?;
-        Ok(EntryId(conn.last_insert_rowid()))
+        let field = |s: &str| truncate(s, MAX_FIELD_CHARS);
+        let at = to_millis(entry.started_at);
+        self.append_with("recording the start of an operation", |tx| {
+            let id = next_entry_id(tx)?;
+            let mut body = EventBody {
+                seq: 0,
+                entry_id: id,
+                kind: EventKind::Started,
+                at,
+                operation: field(&entry.operation),
+                profile: field(&entry.profile),
+                provider: entry.provider,
+                environment: field(&entry.environment),
+                card_id: entry.card_id.as_deref().map(field),
+                ticket: entry.ticket.as_ref().map(|t| t.as_str().to_owned()),
+                outcome: Outcome::Started,
+                reference: None,
+                message: None,
+                started_at: at,
+                finished_at: None,
+                duration_ms: None,
+                os_user: field(&entry.os_user),
+                host: Some(host_name()),
+                app_version: Some(crate::VERSION.to_owned()),
+                writer_pid: i64::from(std::process::id()),
+                writer_token: process_token().to_owned(),
+            };
+            append(tx, &mut body, self.outbox_enabled())?;
+            Ok(EntryId(id))
+        })
     }
 
-    /// Records how an operation ended (replacing `unknown` if recovery got there first).
+    /// Records how an operation ended: appends its `finished` event (a late one replaces
+    /// `unknown` if recovery got there first).
     pub fn finish(&self, id: EntryId, finish: &Finish) -> Result<(), HistoryError> {
         if finish.outcome == Outcome::Started {
             return Err(HistoryError::FinishAsStarted);
         }
-        let duration_ms = i64::try_from(finish.duration.as_millis()).unwrap_or(i64::MAX);
-        let changed = self
-            .conn()
-            .execute(
-                "UPDATE entries SET outcome = ?2, reference = ?3, message = ?4,
-                                    finished_at = ?5, duration_ms = ?6
-                 WHERE id = ?1",
-                params![
-                    id.0,
-                    finish.outcome.as_str(),
-                    finish
-                        .reference
-                        .as_deref()
-                        .map(|r| truncate(r, MAX_FIELD_CHARS)),
-                    finish
-                        .message
-                        .as_deref()
-                        .map(|m| truncate(m, MAX_MESSAGE_CHARS)),
-                    to_millis(finish.finished_at),
-                    duration_ms,
-                ],
-            )
-            .map_err(sql("recording the end of an operation"))?;
-        if changed == 0 {
-            return Err(HistoryError::NotFound { id });
-        }
-        Ok(())
+        let duration_ms = u64::try_from(finish.duration.as_millis()).unwrap_or(u64::MAX);
+        self.append_with("recording the end of an operation", |tx| {
+            let mut body = latest_body(tx, id)?.ok_or(HistoryError::NotFound { id })?;
+            let at = to_millis(finish.finished_at);
+            body.kind = EventKind::Finished;
+            body.at = at;
+            body.outcome = finish.outcome;
+            body.reference = finish
+                .reference
+                .as_deref()
+                .map(|r| truncate(r, MAX_FIELD_CHARS));
+            body.message = finish
+                .message
+                .as_deref()
+                .map(|m| truncate(m, MAX_MESSAGE_CHARS));
+            body.finished_at = Some(at);
+            body.duration_ms = Some(duration_ms);
+            append(tx, &mut body, self.outbox_enabled())?;
+            Ok(())
+        })
     }
 
-    /// Deletes entries started more than `days` days before `now` (never all of them: at
-    /// least a day is kept). Returns how many went.
+    /// Runs `work` in a `BEGIN IMMEDIATE` transaction (the write lock is taken first, so the
+    /// chain's tip cannot move under it) and commits it.
+    pub(super) fn append_with<T>(
+        &self,
+        action: &'static str,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, HistoryError>,
+    ) -> Result<T, HistoryError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql(action))?;
+        let value = work(&tx)?;
+        tx.commit().map_err(sql(action))?;
+        Ok(value)
+    }
+
+    /// Whether new events are queued in the outbox for shipping.
+    pub(super) fn outbox_enabled(&self) -> bool {
+        self.outbox.load(Ordering::Relaxed)
+    }
+
+    /// Deletes whole operations started more than `days` days before `now` (never all of
+    /// them: at least a day is kept), as the oldest part of the chain: it stops at the first
+    /// event of a newer operation, at an operation with events after that point, and at an
+    /// event still waiting in the outbox. The last removed record becomes the checkpoint, so
+    /// [`verify`](Self::verify) still passes. Returns how many operations went.
     pub fn apply_retention(
         &self,
         days: NonZeroU32,
         now: OffsetDateTime,
     ) -> Result<usize, HistoryError> {
-        let cutoff = now - time::Duration::days(i64::from(days.get()));
-        self.conn()
-            .execute(
-                "DELETE FROM entries WHERE started_at < ?1",
-                params![to_millis(cutoff)],
+        let cutoff = to_millis(now - time::Duration::days(i64::from(days.get())));
+        self.append_with("deleting old entries", |tx| {
+            let Some((last, hash)) = removable_prefix(tx, cutoff)? else {
+                return Ok(0);
+            };
+            let removed = tx
+                .execute(
+                    "DELETE FROM entries WHERE id IN
+                         (SELECT DISTINCT entry_id FROM events WHERE seq <= ?1)",
+                    params![last],
+                )
+                .map_err(sql("deleting old entries"))?;
+            tx.execute("DELETE FROM events WHERE seq <= ?1", params![last])
+                .map_err(sql("deleting old entries"))?;
+            tx.execute("DELETE FROM chain_checkpoint", [])
+                .map_err(sql("moving the chain checkpoint"))?;
+            tx.execute(
+                "INSERT INTO chain_checkpoint (seq, hash) VALUES (?1, ?2)",
+                params![last, hash],
             )
-            .map_err(sql("deleting old entries"))
+            .map_err(sql("moving the chain checkpoint"))?;
+            Ok(removed)
+        })
     }
 
     /// SQLite's journal mode (`wal` once open).
@@ -192,6 +276,7 @@ mod tests {
                 reference: Some("req_123".into()),
                 message: Some("card not found".into()),
                 duration_ms: Some(250),
+                ticket: None,
             }
         );
         assert!(matches!(

@@ -28,6 +28,7 @@ pub(super) fn new_entry(at: OffsetDateTime, provider: Provider, card: &str) -> N
             Provider::Solid => "solid.set_pin".into(),
         },
         card_id: Some(card.into()),
+        ticket: None,
     }
 }
 
