@@ -389,7 +389,7 @@ async fn a_socks5_proxy_carries_the_calls_and_its_log_shows_them() {
     // By address: the SOCKS server connects out on 127.0.0.1 only.
     let base = format!("https://{}", sandbox.addr());
     add_solid(&desk, &sandbox, "socks", &base, network);
-    let words = desk.test_profile("socks", Some(CARD)).await.unwrap();
+    let words = desk.test_profile("socks", Some(CARD), None).await.unwrap();
     assert!(words.contains(&format!("proxy {}", socks.url())), "{words}");
     assert_eq!(sandbox.requests_to("POST", PIN_TOKEN_ROUTE), 1);
     assert_eq!(socks.connects_to(sandbox.addr()), 1, "{}", socks.log());
@@ -410,7 +410,7 @@ async fn a_plain_http_test_host_is_reached_through_the_proxy_as_a_forwarded_requ
         ..Default::default()
     };
     add_solid(&desk, &sandbox, "plain", &sandbox.base_url(), network);
-    desk.test_profile("plain", Some(CARD)).await.unwrap();
+    desk.test_profile("plain", Some(CARD), None).await.unwrap();
     let host_port = sandbox.addr().to_string();
     assert_eq!(proxy.plain_requests_to(&host_port), 1, "{}", proxy.log());
     assert_eq!(proxy.connects_to(&host_port), 0);
