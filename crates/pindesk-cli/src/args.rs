@@ -36,8 +36,20 @@ pub enum Command {
     Solid(SolidCommand),
     /// Print the operation history, newest first.
     History(HistoryArgs),
+    /// Central audit shipping: what waits, and sending it now.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Run the provider sandbox on 127.0.0.1 in the foreground.
     Sandbox(crate::sandbox_cmd::SandboxArgs),
+}
+
+/// `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// The collectors, how many records wait in the outbox, the last one sent.
+    Status,
+    /// Send what waits now (up to 10 s); exits 5 if a collector cannot be reached.
+    Flush,
 }
 
 /// Which provider a profile speaks to.

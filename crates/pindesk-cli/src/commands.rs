@@ -82,13 +82,19 @@ fn open_desk() -> Result<Desk, Failure> {
 async fn dispatch(command: Command) -> Result<Report, Failure> {
     let desk = open_desk()?;
     let mut input = SecretInput::from_stdin();
-    match command {
+    let result = match command {
         Command::Profile(cmd) => profile(&desk, &mut input, cmd).await,
         Command::Vault(cmd) => vault(&desk, &mut input, cmd).await,
         Command::Solid(cmd) => solid(&desk, &mut input, cmd).await,
         Command::History(args) => crate::history_cmd::history(&desk, args),
+        Command::Audit(cmd) => return crate::audit_cmd::audit(&desk, cmd).await,
         Command::Sandbox(_) => unreachable!("the sandbox runs before the desk opens"),
-    }
+    };
+    // What this run recorded goes to the collectors now, within a short budget; what cannot
+    // be sent stays queued for the next run or the app.
+    // A failure to ship is not this command's failure: `audit status` shows it.
+    let _ = desk.audit_flush(pindesk_core::desk::CLI_FLUSH_BUDGET).await;
+    result
 }
 
 async fn profile(

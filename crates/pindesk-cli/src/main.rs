@@ -4,6 +4,7 @@
 //! maps each error category to its exit code (see docs/INTERFACES.md).
 
 mod args;
+mod audit_cmd;
 mod commands;
 mod history_cmd;
 mod input;

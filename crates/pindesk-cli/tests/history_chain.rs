@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use pindesk_core::history::{chain_hash, History, NewEntry};
+use pindesk_core::history::{History, NewEntry};
 use pindesk_core::profile::Provider;
 use std::path::PathBuf;
 
@@ -205,28 +205,8 @@ fn verify_against_a_collector_file_names_the_first_difference() {
     assert!(run.stdout.contains("3 seqs match"), "{}", run.stdout);
 
     // A local rewrite of record 2, with every hash after it recomputed.
-    let conn = rusqlite::Connection::open(db(&desk)).unwrap();
-    conn.execute_batch(
-        "UPDATE events SET body = replace(body, '\"card_id\":\"2\"', '\"card_id\":\"9\"')
-         WHERE seq = 2;
-         UPDATE entries SET card_id = '9' WHERE id = 2;",
-    )
-    .unwrap();
-    let mut prev = hashes[0].1.clone();
-    for seq in 2..=3 {
-        let body: String = conn
-            .query_row("SELECT body FROM events WHERE seq = ?1", [seq], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        prev = chain_hash(&prev, &body);
-        conn.execute(
-            "UPDATE events SET hash = ?2 WHERE seq = ?1",
-            rusqlite::params![seq, prev],
-        )
-        .unwrap();
-    }
-    drop(conn);
+    rewrite_event(&desk, 2, "\"card_id\":\"2\"", "\"card_id\":\"9\"");
+    sqlite(&desk, "UPDATE entries SET card_id = '9' WHERE id = 2");
     desk.run(&["history", "verify"], "").expect(0);
     let run = desk.run(&["--json", "history", "verify", "--against", path], "");
     run.expect(6);

@@ -348,6 +348,26 @@ impl From<crate::desk::Error> for ErrorReport {
     }
 }
 
+/// Where the history is shipped and what waits: for `pindesk-cli audit status`, and the
+/// desktop's status bar ("audit: N waiting").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AuditStatus {
+    /// The collectors (`tls://siem.example:6514`); empty when nothing is shipped.
+    pub collectors: Vec<String>,
+    /// Records waiting in the outbox.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub waiting: u64,
+    /// How long the oldest waiting record has waited, in seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub oldest_waiting_secs: Option<u64>,
+    /// The sequence number of the last record shipped, when known.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub last_sent_seq: Option<u64>,
+    /// Why the last attempt to ship left records waiting (or why shipping cannot start).
+    pub error: Option<String>,
+}
+
 /// A page of the history, newest first, with how many entries the filter matches in all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

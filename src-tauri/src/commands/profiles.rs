@@ -113,5 +113,8 @@ pub async fn test_profile(
 ) -> CmdResult<String> {
     let ticket = super::ticket(ticket.as_deref())?;
     let card = card.filter(|c| !c.trim().is_empty());
-    Ok(state.desk.test_profile(&id, card.as_deref(), ticket.as_ref()).await?)
+    Ok(state
+        .desk
+        .test_profile(&id, card.as_deref(), ticket.as_ref())
+        .await?)
 }

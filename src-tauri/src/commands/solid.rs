@@ -96,7 +96,8 @@ pub async fn solid_set_pin(
             &card,
             pin,
             expiry.as_deref(),
-            last4.as_deref(), ticket.as_ref(),
+            last4.as_deref(),
+            ticket.as_ref(),
         )
         .await?)
 }

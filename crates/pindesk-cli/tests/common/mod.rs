@@ -654,3 +654,39 @@ pub fn add_vault_sign_in_profile(
     )
     .expect(0);
 }
+
+/// The desk's history database.
+pub fn history_db(desk: &Desk) -> PathBuf {
+    desk.data.path().join("history.sqlite3")
+}
+
+/// Rewrites the bodies of event `seq` and every later one (`from` replaced by `to`) and
+/// recomputes their hashes: a local rewrite a keyless chain cannot see (the caller changes
+/// the row view to match).
+pub fn rewrite_event(desk: &Desk, seq: i64, from: &str, to: &str) {
+    let conn = rusqlite::Connection::open(history_db(desk)).expect("open the database");
+    let mut prev: String = conn
+        .query_row("SELECT hash FROM events WHERE seq = ?1", [seq - 1], |r| {
+            r.get(0)
+        })
+        .expect("the record before");
+    conn.execute(
+        "UPDATE events SET body = replace(body, ?2, ?3) WHERE seq >= ?1",
+        rusqlite::params![seq, from, to],
+    )
+    .expect("rewrite the body");
+    let last: i64 = conn
+        .query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0))
+        .expect("the last seq");
+    for n in seq..=last {
+        let body: String = conn
+            .query_row("SELECT body FROM events WHERE seq = ?1", [n], |r| r.get(0))
+            .expect("a body");
+        prev = pindesk_core::history::chain_hash(&prev, &body);
+        conn.execute(
+            "UPDATE events SET hash = ?2 WHERE seq = ?1",
+            rusqlite::params![n, prev],
+        )
+        .expect("rehash");
+    }
+}

@@ -31,6 +31,7 @@
 //!   auditor see any gap, because the history database keeps every record regardless.
 
 pub mod drain;
+mod history_outbox;
 pub mod record;
 pub mod sender;
 pub mod syslog;

@@ -6,6 +6,7 @@
 //! travel inward; the one secret handed back is a Solid PIN token the operator asked for.
 //! Nothing here logs, stores or formats a secret.
 
+mod audit;
 mod cards;
 mod error;
 mod profiles;
@@ -15,6 +16,7 @@ mod solid;
 mod vault;
 mod vault_pin;
 
+pub use audit::CLI_FLUSH_BUDGET;
 pub use error::Error;
 pub use profiles::NewCredentials;
 pub use record::{operation_deadline, MAX_CALLS_PER_OPERATION};
@@ -55,6 +57,8 @@ pub struct Desk {
     pin_tokens: Mutex<HashMap<solid::TokenKey, HeldPinToken>>,
     /// The machine's `[audit] require_ticket`: every operation needs a ticket reference.
     require_ticket: bool,
+    /// Where the history is shipped (the machine's `[audit]` collectors).
+    shipping: audit::Shipping,
 }
 
 impl Desk {
@@ -94,6 +98,8 @@ impl Desk {
         };
         let profiles = ProfileStore::new(paths.profiles_file());
         let history = History::open(paths.history_db())?;
+        let shipping = audit::Shipping::new(&system.audit);
+        history.set_outbox(shipping.enabled());
         let now = OffsetDateTime::now_utc();
         history.recover_interrupted(now, record::operation_deadline(&http_settings))?;
         // A corrupt profiles file must not stop the history from opening; it is reported by
@@ -114,6 +120,7 @@ impl Desk {
             vault_sessions: Mutex::new(HashMap::new()),
             pin_tokens: Mutex::new(HashMap::new()),
             require_ticket,
+            shipping,
         })
     }
 

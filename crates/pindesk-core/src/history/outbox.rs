@@ -5,7 +5,7 @@
 
 use std::sync::atomic::Ordering;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::chain::AuditEvent;
 use super::error::sql;
@@ -44,10 +44,33 @@ impl History {
     /// Removes every queued event up to and including `up_to_seq` (the collector has them).
     /// Returns how many went.
     pub fn outbox_sent(&self, up_to_seq: u64) -> Result<usize, HistoryError> {
+        let action = "emptying the audit outbox";
         let seq = i64::try_from(up_to_seq).unwrap_or(i64::MAX);
-        self.conn()
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(sql(action))?;
+        let removed = tx
             .execute("DELETE FROM outbox WHERE seq <= ?1", params![seq])
-            .map_err(sql("emptying the audit outbox"))
+            .map_err(sql(action))?;
+        tx.execute(
+            "INSERT INTO outbox_shipped (id, seq) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET seq = max(seq, excluded.seq)",
+            params![seq],
+        )
+        .map_err(sql(action))?;
+        tx.commit().map_err(sql(action))?;
+        Ok(removed)
+    }
+
+    /// The last seq shipped to the collectors, if any was.
+    pub fn outbox_last_sent(&self) -> Result<Option<u64>, HistoryError> {
+        let seq: Option<i64> = self
+            .conn()
+            .query_row("SELECT seq FROM outbox_shipped WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql("reading the last shipped seq"))?;
+        Ok(seq.and_then(|s| u64::try_from(s).ok()))
     }
 
     /// How many events wait in the outbox.

@@ -77,7 +77,11 @@ const V2: &str = "ALTER TABLE entries ADD COLUMN ticket TEXT;
      CREATE TRIGGER chain_checkpoint_single BEFORE INSERT ON chain_checkpoint
         WHEN (SELECT COUNT(*) FROM chain_checkpoint) > 0
         BEGIN SELECT RAISE(ABORT, 'the chain has one checkpoint'); END;
-     CREATE TABLE outbox (seq INTEGER PRIMARY KEY);";
+     CREATE TABLE outbox (seq INTEGER PRIMARY KEY);
+     CREATE TABLE outbox_shipped (                -- the last seq shipped, for audit status
+        id  INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL
+     );";
 
 /// Version 2's data step: one genesis event per existing row.
 fn genesis(tx: &Transaction<'_>) -> Result<(), HistoryError> {
