@@ -91,6 +91,10 @@ macro_rules! for_each_command {
             history_page(query: HistoryQuery) -> CmdResult<HistoryPage>, kiosk: false;
             /// Exports the filtered history as CSV through a save dialog; the row count, or null if cancelled.
             history_export_csv(query: HistoryQuery) -> CmdResult<Option<u32>>, kiosk: false;
+            /// Checks the history's hash chain and its rows: verified, or the first record that was changed, inserted or removed.
+            history_verify() -> CmdResult<HistoryVerifyReport>, kiosk: false;
+            /// Where the history is shipped and how many records wait (the status bar's "audit: N waiting").
+            audit_status() -> CmdResult<AuditStatus>, kiosk: true;
         }
     };
 }

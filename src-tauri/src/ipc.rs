@@ -28,6 +28,8 @@ pub struct AppInfo {
     /// The longest the page may wait between two `still_active` pings while the operator is
     /// there; the app's own idle deadline counts on it.
     pub activity_ping_secs: u32,
+    /// The machine-wide config requires a ticket reference on every operation.
+    pub require_ticket: bool,
 }
 
 /// How the app was started.
@@ -119,6 +121,8 @@ mod tests {
         DemoSms::export_all(&cfg).expect("export DemoSms");
         api::HistoryQuery::export_all(&cfg).expect("export HistoryQuery");
         api::HistoryPage::export_all(&cfg).expect("export HistoryPage");
+        api::HistoryVerifyReport::export_all(&cfg).expect("export HistoryVerifyReport");
+        api::AuditStatus::export_all(&cfg).expect("export AuditStatus");
         AboutInfo::export_all(&cfg).expect("export AboutInfo");
     }
 

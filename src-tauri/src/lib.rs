@@ -11,6 +11,7 @@ mod command_list;
 mod command_gen;
 
 mod args;
+mod audit;
 mod clipboard;
 pub mod commands;
 mod export;
@@ -96,6 +97,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, state: AppState, system: SystemC
                 window::cover_monitor(app);
             }
             idle::watch(app.handle().clone());
+            audit::ship(app.handle().clone());
             window::log_state(app);
             Ok(())
         })

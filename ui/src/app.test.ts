@@ -12,6 +12,7 @@ const INFO: AppInfo = {
   demo: false,
   idle_timeout_secs: 300,
   activity_ping_secs: 5,
+    require_ticket: false,
   active_profile: null,
 };
 

@@ -8,11 +8,13 @@ import { invoke } from "@tauri-apps/api/core";
 import type { AboutInfo } from "./bindings/AboutInfo";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
+import type { AuditStatus } from "./bindings/AuditStatus";
 import type { CardCheck } from "./bindings/CardCheck";
 import type { CardSummary } from "./bindings/CardSummary";
 import type { DemoSms } from "./bindings/DemoSms";
 import type { HistoryPage } from "./bindings/HistoryPage";
 import type { HistoryQuery } from "./bindings/HistoryQuery";
+import type { HistoryVerifyReport } from "./bindings/HistoryVerifyReport";
 import type { OpDone } from "./bindings/OpDone";
 import type { PinTokenInfo } from "./bindings/PinTokenInfo";
 import type { PolicyDescription } from "./bindings/PolicyDescription";
@@ -181,4 +183,14 @@ export function historyPage(query: HistoryQuery): Promise<HistoryPage> {
 /** Exports the filtered history as CSV through a save dialog; the row count, or null if cancelled. */
 export function historyExportCsv(query: HistoryQuery): Promise<number | null> {
   return invoke<number | null>("history_export_csv", { query });
+}
+
+/** Checks the history's hash chain and its rows: verified, or the first record that was changed, inserted or removed. */
+export function historyVerify(): Promise<HistoryVerifyReport> {
+  return invoke<HistoryVerifyReport>("history_verify");
+}
+
+/** Where the history is shipped and how many records wait (the status bar's "audit: N waiting"). */
+export function auditStatus(): Promise<AuditStatus> {
+  return invoke<AuditStatus>("audit_status");
 }

@@ -23,6 +23,7 @@ pub fn app_info(state: State<'_, AppState>, system: State<'_, SystemConfig>) -> 
         active_profile,
         idle_timeout_secs: u32::try_from(idle_secs_of(&state, &system)).unwrap_or(u32::MAX),
         activity_ping_secs: crate::idle::PING_EVERY_SECS as u32,
+        require_ticket: state.desk.requires_ticket(),
     }
 }
 

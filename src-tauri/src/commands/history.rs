@@ -2,7 +2,7 @@
 
 use super::{internal, CmdResult};
 use crate::state::AppState;
-use pindesk_core::api::{HistoryPage, HistoryQuery};
+use pindesk_core::api::{AuditStatus, HistoryPage, HistoryQuery, HistoryVerifyReport};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -38,4 +38,20 @@ pub async fn history_export_csv<R: Runtime>(
     };
     let rows = crate::export::write_csv(state.desk.history(), &filter, &path).map_err(internal)?;
     Ok(Some(u32::try_from(rows).unwrap_or(u32::MAX)))
+}
+
+/// Checks the history's hash chain and its rows.
+#[tauri::command]
+pub fn history_verify(state: State<'_, AppState>) -> CmdResult<HistoryVerifyReport> {
+    Ok(state
+        .desk
+        .history()
+        .verify()
+        .map_err(pindesk_core::desk::Error::from)?)
+}
+
+/// Where the history is shipped and how many records wait.
+#[tauri::command]
+pub fn audit_status(state: State<'_, AppState>) -> CmdResult<AuditStatus> {
+    Ok(state.desk.audit_status()?)
 }

@@ -31,4 +31,8 @@ idle_timeout_secs: number,
  * The longest the page may wait between two `still_active` pings while the operator is
  * there; the app's own idle deadline counts on it.
  */
-activity_ping_secs: number, };
+activity_ping_secs: number, 
+/**
+ * The machine-wide config requires a ticket reference on every operation.
+ */
+require_ticket: boolean, };

@@ -21,6 +21,7 @@ const INFO: AppInfo = {
   demo: true,
   idle_timeout_secs: 300,
   activity_ping_secs: 5,
+    require_ticket: false,
   active_profile: { name: "demo-vault", provider: "vault", environment: "demo" },
 };
 

@@ -90,7 +90,8 @@ function mount(screen: typeof vaultScreen) {
   const section = document.createElement("section");
   document.body.append(section);
   const dispose = screen.mount(section, {
-    info: { version: "1", mode: "demo", demo: true, idle_timeout_secs: 300, activity_ping_secs: 5, active_profile: null },
+    info: { version: "1", mode: "demo", demo: true, idle_timeout_secs: 300, activity_ping_secs: 5,
+    require_ticket: false, active_profile: null },
   });
   if (dispose) disposers.push(dispose);
 }

@@ -9,6 +9,7 @@ const info = (mode: AppInfo["mode"]): AppInfo => ({
   demo: true,
   idle_timeout_secs: 120,
   activity_ping_secs: 5,
+    require_ticket: false,
   active_profile: null,
 });
 

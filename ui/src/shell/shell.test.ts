@@ -66,6 +66,7 @@ describe("shell", () => {
       demo: true,
       idle_timeout_secs: 300,
       activity_ping_secs: 5,
+    require_ticket: false,
       active_profile: { name: "Demo", provider: "vault", environment: "demo" },
     });
     for (const screen of SCREENS) {

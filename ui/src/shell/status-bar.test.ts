@@ -8,6 +8,7 @@ const demo: AppInfo = {
   demo: true,
   idle_timeout_secs: 300,
   activity_ping_secs: 5,
+    require_ticket: false,
   active_profile: { name: "Demo", provider: "vault", environment: "demo" },
 };
 
@@ -28,6 +29,7 @@ describe("status bar", () => {
       demo: false,
       idle_timeout_secs: 300,
       activity_ping_secs: 5,
+    require_ticket: false,
       active_profile: { name: "Live", provider: "solid", environment: "production" },
     });
     expect(bar.querySelector("[data-environment]")?.textContent).toBe("PRODUCTION");
