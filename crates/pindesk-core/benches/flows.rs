@@ -244,6 +244,45 @@ where
     (Series::new(xs), Series::new(ys))
 }
 
+/// The floor of a history record without the chain and the outbox: the same two fsynced
+/// commits (an insert of the started row, an update with its outcome) into a table of the
+/// same columns, on a database with the history's pragmas (WAL, `synchronous = FULL`).
+struct PlainRows(rusqlite::Connection);
+
+impl PlainRows {
+    fn open(path: &Path) -> Self {
+        let conn = rusqlite::Connection::open(path).expect("plain rows database");
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+             CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER,
+               finished_at INTEGER, os_user TEXT, profile TEXT, provider TEXT, environment TEXT,
+               operation TEXT, card_id TEXT, ticket TEXT, outcome TEXT, reference TEXT,
+               message TEXT, duration_ms INTEGER, writer_pid INTEGER, writer_token TEXT);",
+        )
+        .expect("plain rows schema");
+        PlainRows(conn)
+    }
+
+    fn record(&self) {
+        let now = || time::OffsetDateTime::now_utc().unix_timestamp();
+        self.0
+            .execute(
+                "INSERT INTO entries (started_at, os_user, profile, provider, environment,
+                   operation, card_id, outcome, writer_pid, writer_token)
+                 VALUES (?1, ?2, ?3, 'vault', 'bench', 'vault.send_code', ?4, 'started', 1, 't')",
+                rusqlite::params![now(), os_user(), VAULT_PROFILE, VAULT_CARD.to_string()],
+            )
+            .expect("plain insert");
+        let id = self.0.last_insert_rowid();
+        self.0
+            .execute(
+                "UPDATE entries SET outcome = 'ok', finished_at = ?2, duration_ms = 1 WHERE id = ?1",
+                rusqlite::params![id, now()],
+            )
+            .expect("plain update");
+    }
+}
+
 /// One history record (start + finish, two fsynced commits) in `history`, as the services
 /// write one per operation.
 fn history_record(history: &History) {
@@ -414,6 +453,18 @@ async fn run(o: Options) {
     }
     let records = Series::new(records);
 
+    // What the chain and the audit outbox add to a record: the history with its outbox on
+    // (a collector configured) against the same two commits without either, alternated.
+    let shipped = History::open(dir.path().join("history-outbox.sqlite3")).expect("history");
+    shipped.set_outbox(true);
+    let plain = PlainRows::open(&dir.path().join("plain-rows.sqlite3"));
+    let (chained, unchained) = alternate(
+        o.flows,
+        || async { history_record(&shipped) },
+        || async { plain.record() },
+    )
+    .await;
+
     eprintln!(
         "flows: {} Vault flows the documented way (curl + openssl)",
         o.curl_flows
@@ -428,6 +479,8 @@ async fn run(o: Options) {
         ("Solid via PinDesk", &desk_solid),
         ("Solid floor (bare reqwest)", &floor_solid),
         ("one history record", &records),
+        ("record with chain + outbox", &chained),
+        ("record, plain rows (floor)", &unchained),
         ("Vault via curl + openssl", &curl),
     ] {
         println!("{name:<34} {:>10.1} {:>10.1}", s.pct(50.0), s.pct(99.0));
@@ -438,6 +491,8 @@ async fn run(o: Options) {
     report("solid_desk", &desk_solid);
     report("solid_floor", &floor_solid);
     report("history_record", &records);
+    report("chain_outbox", &chained);
+    report("plain_rows", &unchained);
     report("vault_curl", &curl);
     println!("RESULT flows {}", o.flows);
     println!("RESULT curl_flows {}", o.curl_flows);
