@@ -210,8 +210,8 @@ pub fn sandbox_post(base: &str, path: &str, body: Value) -> Value {
         .unwrap_or_else(|e| panic!("POST {path}: answer is not JSON: {e}"))
 }
 
-/// Whether `haystack` holds `secret`: as is, or, for an all-digit secret, not inside a longer
-/// run of digits (so a PIN is not "found" inside a timestamp).
+/// Whether `haystack` holds `secret`: as is, or, for an all-digit secret, not between letters
+/// or digits (so a PIN is not "found" inside a timestamp or the history's hex hashes).
 pub fn holds(haystack: &[u8], secret: &str) -> bool {
     let needle = secret.as_bytes();
     if needle.is_empty() || haystack.len() < needle.len() {
@@ -221,10 +221,10 @@ pub fn holds(haystack: &[u8], secret: &str) -> bool {
     haystack.windows(needle.len()).enumerate().any(|(at, w)| {
         w == needle
             && (!numeric
-                || ((at == 0 || !haystack[at - 1].is_ascii_digit())
+                || ((at == 0 || !haystack[at - 1].is_ascii_alphanumeric())
                     && haystack
                         .get(at + needle.len())
-                        .is_none_or(|b| !b.is_ascii_digit())))
+                        .is_none_or(|b| !b.is_ascii_alphanumeric())))
     })
 }
 
@@ -325,6 +325,11 @@ fn holds_finds_digits_only_on_their_own() {
     assert!(holds(b"pin=8264;", "8264"));
     assert!(holds(b"8264", "8264"));
     assert!(!holds(b"t=.182643Z", "8264"));
+    assert!(
+        !holds(b"\"hash\":\"c08264e1\"", "8264"),
+        "not inside a hex hash"
+    );
+    assert!(holds(b"\"pin\":\"8264\"", "8264"));
     assert!(holds(b"xZq7pLm29x", "Zq7pLm29"));
     assert!(!holds(b"", "8264"));
 }

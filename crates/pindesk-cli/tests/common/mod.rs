@@ -313,7 +313,8 @@ pub fn wait_output(mut child: Child, limit: Duration) -> std::process::Output {
 }
 
 /// Whether `needle` occurs in `hay`. A needle of digits only (an SMS code, a PIN) counts only
-/// as a whole run of digits, so that it is not "found" inside a timestamp or a port.
+/// between characters that are not letters or digits, so that it is not "found" inside a
+/// timestamp, a port or a hex hash (the history's chain).
 pub fn contains(hay: &[u8], needle: &str) -> bool {
     let n = needle.as_bytes();
     if n.is_empty() || hay.len() < n.len() {
@@ -323,8 +324,10 @@ pub fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(n.len()).enumerate().any(|(at, w)| {
         w == n
             && (!digits
-                || ((at == 0 || !hay[at - 1].is_ascii_digit())
-                    && hay.get(at + n.len()).is_none_or(|b| !b.is_ascii_digit())))
+                || ((at == 0 || !hay[at - 1].is_ascii_alphanumeric())
+                    && hay
+                        .get(at + n.len())
+                        .is_none_or(|b| !b.is_ascii_alphanumeric())))
     })
 }
 
