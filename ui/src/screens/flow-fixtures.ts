@@ -3,7 +3,7 @@
  * command, which a test may replace), and mounting a screen so that it is disposed of after
  * the test (no timer outlives its test). The test file mocks `invoke` and hands it here.
  */
-import type { Mock } from "vitest";
+import { afterEach, beforeEach, vi, type Mock } from "vitest";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CardCheck } from "../bindings/CardCheck";
 import type { CardSummary } from "../bindings/CardSummary";
@@ -72,6 +72,16 @@ export const check = (cardId: string, warning: string | null = null, recent: His
   warning,
 });
 
+/** A PIN token's details (everything but the token) for `card`, valid `lifetimeSecs` from now. */
+export const pinToken = (card: unknown, profile: unknown, lifetimeSecs = 300) => ({
+  card_id: card,
+  profile,
+  expires_at: new Date(Date.now() + lifetimeSecs * 1000).toISOString(),
+  lifetime_secs: lifetimeSecs,
+  can_set_pin: true,
+  card: summary(String(card)),
+});
+
 /** The app's answers in demo mode: every command the flow screens send. */
 export function demoHandlers(): Record<string, Handler> {
   return {
@@ -88,14 +98,7 @@ export function demoHandlers(): Record<string, Handler> {
     look_up_card: ({ card }) => check(String(card)),
     vault_cards: () => [summary("1234435"), summary("9990001", { status: "BLOCKED", usable: false, masked_number: "•••• 0001" })],
     vault_set_card_pin: ({ card }) => done("vault.set_card_pin", String(card)),
-    solid_pin_token: ({ card, profile }) => ({
-      card_id: card,
-      profile,
-      expires_at: new Date(Date.now() + 300_000).toISOString(),
-      lifetime_secs: 300,
-      can_set_pin: true,
-      card: summary(String(card)),
-    }),
+    solid_pin_token: ({ card, profile }) => pinToken(card, profile),
     solid_reveal_token: () => "card_pin_test_abc",
     solid_copy_token: () => 30,
     solid_discard_token: () => null,
@@ -137,4 +140,31 @@ export function mountScreen(screen: Screen, info: AppInfo = INFO): () => void {
 export function disposeMounted(): void {
   for (const dispose of mounted) dispose();
   mounted = [];
+}
+
+/** A test file's fake app: its handlers (reset to `demoHandlers` before each test) and its calls. */
+export interface DemoApp {
+  /** The answers, by command: a test may replace one. */
+  handlers: Record<string, Handler>;
+  /** The calls of `cmd` so far. */
+  calls(cmd: string): unknown[][];
+}
+
+/**
+ * Makes the mocked `invoke` the demo app for every test of the file: before each, a clean page
+ * and the demo answers; after each, real timers and every mounted screen disposed of.
+ */
+export function demoApp(invoke: Mock): DemoApp {
+  const handlers: Record<string, Handler> = {};
+  beforeEach(() => {
+    document.body.replaceChildren();
+    for (const name of Object.keys(handlers)) delete handlers[name];
+    Object.assign(handlers, demoHandlers());
+    answerFrom(invoke, () => handlers);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    disposeMounted();
+  });
+  return { handlers, calls: (cmd) => callsOf(invoke, cmd) };
 }

@@ -1,17 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { flush, key, q, type } from "../test-dom";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
-import {
-  answerFrom,
-  callsOf,
-  check,
-  demoHandlers,
-  disposeMounted,
-  mountScreen as mount,
-  profile,
-  summary,
-  type Handler,
-} from "./flow-fixtures";
+import { check, demoApp, mountScreen as mount, pinToken, profile } from "./flow-fixtures";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
@@ -20,19 +10,7 @@ const { vaultScreen } = await import("./vault");
 const { solidScreen, MASK, REVEAL_SECS } = await import("./solid");
 const { vaultPinScreen, cardPinEnter } = await import("./vault-pin");
 
-let handlers: Record<string, Handler>;
-const calls = (cmd: string) => callsOf(invoke, cmd);
-
-beforeEach(() => {
-  document.body.replaceChildren();
-  handlers = demoHandlers();
-  answerFrom(invoke, () => handlers);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  disposeMounted();
-});
+const { handlers, calls } = demoApp(invoke);
 
 describe("vault screen", () => {
   it("defaults to the active Vault profile and shows its badge", async () => {
@@ -209,14 +187,7 @@ describe("solid screen", () => {
 
   it("discards the token when it expires and when the operator leaves", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    handlers.solid_pin_token = ({ card, profile }) => ({
-      card_id: card,
-      profile,
-      expires_at: new Date(Date.now() + 2_000).toISOString(),
-      lifetime_secs: 2,
-      can_set_pin: true,
-      card: summary(String(card)),
-    });
+    handlers.solid_pin_token = ({ card, profile }) => pinToken(card, profile, 2);
     const dispose = await token();
     await vi.advanceTimersByTimeAsync(3_000);
     expect(q("[data-countdown]")!.textContent).toContain("Expired");

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { flush, key, q, type } from "../test-dom";
 import type { AppInfo } from "../bindings/AppInfo";
-import { answerFrom, callsOf, demoHandlers, disposeMounted, INFO, mountScreen, type Handler } from "./flow-fixtures";
+import { demoApp, INFO, mountScreen } from "./flow-fixtures";
 import type { Screen } from "./screen";
 
 const invoke = vi.fn();
@@ -15,20 +15,10 @@ const { mountShell } = await import("../shell/shell");
 const { clearAfterIdle } = await import("../shell/idle");
 const { SCREENS } = await import(".");
 
-let handlers: Record<string, Handler>;
-const calls = (cmd: string) => callsOf(invoke, cmd);
+const { handlers, calls } = demoApp(invoke);
 const REQUIRED: AppInfo = { ...INFO, require_ticket: true };
 const TICKET = "INC-104233";
 
-beforeEach(() => {
-  document.body.replaceChildren();
-  handlers = demoHandlers();
-  answerFrom(invoke, () => handlers);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  disposeMounted();
-});
 
 /** A flow screen, driven by keyboard: up to its first operation, then the rest of the flow. */
 interface FlowCase {

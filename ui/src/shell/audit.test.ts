@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AuditStatus } from "../bindings/AuditStatus";
 import { SCREENS } from "../screens";
+import { INFO } from "../screens/flow-fixtures";
 import { announceAppInfo } from "../widgets/app-info-refresh";
 import { AUDIT_POLL_SECS, auditIndicator, auditNote, pollAudit } from "./audit";
 import { mountShell } from "./shell";
@@ -115,15 +116,7 @@ describe("polling the audit status", () => {
     const shell = mountShell(root, SCREENS, null);
     shell.audit.show(status({ waiting: 3, oldest_waiting_secs: 61 }));
     expect(root.querySelector("[data-status-bar] [data-audit]")?.textContent).toBe("audit: 3 waiting");
-    announceAppInfo(root.querySelector("[data-screen]")!, {
-      version: "2",
-      mode: "normal",
-      demo: false,
-      idle_timeout_secs: 300,
-      activity_ping_secs: 5,
-      require_ticket: false,
-      active_profile: null,
-    });
+    announceAppInfo(root.querySelector("[data-screen]")!, { ...INFO, version: "2", active_profile: null });
     expect(root.querySelector("[data-status-bar]")?.textContent).toContain("PinDesk 2");
     expect(root.querySelector("[data-status-bar] [data-audit]")?.textContent).toBe("audit: 3 waiting");
   });
