@@ -53,4 +53,16 @@ describe("start", () => {
     ]);
     expect(invoke.mock.calls.map((c) => c[0])).toContain("ui_ready");
   });
+
+  it("asks for the audit status at start and shows the note in the status bar", async () => {
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === "app_info") return INFO;
+      if (cmd === "audit_status") return { collectors: ["tls://siem.example:6514"], waiting: 4, oldest_waiting_secs: 90, last_sent_seq: 7, error: null };
+      return cmd === "list_profiles" ? [] : null;
+    });
+    await start(root);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(invoke.mock.calls.filter((c) => c[0] === "audit_status")).toHaveLength(1);
+    expect(root.querySelector("[data-status-bar] [data-audit]")?.textContent).toBe("audit: 4 waiting");
+  });
 });

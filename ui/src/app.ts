@@ -1,12 +1,13 @@
 /**
  * Starting the UI: asks the app who it is, draws the shell (a kiosk's screens only), starts the
- * idle timer that clears everything, then tells the app the UI is ready (the start-up time is
+ * idle timer that clears everything and the status bar's audit poll, then tells the app the UI is ready (the start-up time is
  * measured up to that call). When the app cannot be asked, no screen is drawn at all.
  */
 import type { AppInfo } from "./bindings/AppInfo";
 import { h } from "./dom";
-import { appInfo, forgetSecrets, stillActive, uiReady } from "./ipc";
+import { appInfo, auditStatus, forgetSecrets, stillActive, uiReady } from "./ipc";
 import { SCREENS } from "./screens";
+import { pollAudit } from "./shell/audit";
 import { clearAfterIdle, reportActivity } from "./shell/idle";
 import { screensFor } from "./shell/kiosk";
 import { mountShell, type Shell } from "./shell/shell";
@@ -50,6 +51,7 @@ export async function start(root: HTMLElement): Promise<Shell | null> {
     info.idle_timeout_secs,
   );
   reportActivity(root.ownerDocument, info.activity_ping_secs, stillActive);
+  pollAudit(shell.audit, auditStatus);
   // Let the browser lay out and paint the shell before reporting ready.
   await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
   await uiReady().catch((error: unknown) => console.error("ui_ready failed", error));

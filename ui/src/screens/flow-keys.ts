@@ -1,13 +1,15 @@
 /**
  * The keyboard of a flow screen (Vault, Solid): Esc starts over from anywhere in the flow;
- * Enter on the profile picker moves on to the card id, and Enter in a field (`data-field`)
- * does what the flow's step machine says. Enter does nothing while a call is in flight.
+ * Enter on the profile picker or in the ticket field moves on to the card id, and Enter in a
+ * field (`data-field`) does what the flow's step machine says. Enter does nothing while a call is in flight.
  */
 
 /** What a flow screen gives its keyboard. */
 export interface FlowKeys {
   picker: HTMLSelectElement;
   card: HTMLInputElement;
+  /** The ticket field (Enter moves on to the card id). */
+  ticket: HTMLInputElement;
   /** Whether a call is in flight. */
   busy(): boolean;
   /** Starts over (Esc). */
@@ -26,7 +28,7 @@ export function flowKeys(root: HTMLElement, keys: FlowKeys): void {
     }
     if (event.key !== "Enter" || event.isComposing || keys.busy()) return;
     const target = event.target;
-    if (target === keys.picker) {
+    if (target === keys.picker || target === keys.ticket) {
       event.preventDefault();
       keys.card.focus();
       return;

@@ -1,12 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { flush, key, q, type } from "../test-dom";
-import type { AppInfo } from "../bindings/AppInfo";
-import type { CardCheck } from "../bindings/CardCheck";
-import type { CardSummary } from "../bindings/CardSummary";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
-import type { PolicyDescription } from "../bindings/PolicyDescription";
-import type { ProfileView } from "../bindings/ProfileView";
-import policyCases from "../../../tests/fixtures/policy-cases.json";
+import { check, demoApp, mountScreen as mount, pinToken, profile } from "./flow-fixtures";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
@@ -15,118 +10,7 @@ const { vaultScreen } = await import("./vault");
 const { solidScreen, MASK, REVEAL_SECS } = await import("./solid");
 const { vaultPinScreen, cardPinEnter } = await import("./vault-pin");
 
-const INFO: AppInfo = {
-  version: "1",
-  mode: "demo",
-  demo: true,
-  idle_timeout_secs: 300,
-  activity_ping_secs: 5,
-    require_ticket: false,
-  active_profile: { name: "demo-vault", provider: "vault", environment: "demo" },
-};
-
-const profile = (id: string, provider: "vault" | "solid", active = false): ProfileView => ({
-  profile: {
-    id,
-    display_name: id,
-    provider,
-    environment: "http://127.0.0.1:4010",
-    ...(provider === "vault" ? { vault: { rsa_padding: "pkcs1", auth: "token" } } : { solid: { token_lifetime_secs: 300 } }),
-  },
-  active,
-  demo: true,
-  environment_kind: "demo",
-  environment_label: "demo",
-  secrets: [],
-  warnings: [],
-});
-
-type Handler = (args: Record<string, unknown>) => unknown;
-/** A policy description from the shared table of policy cases (what the app sends). */
-const described = (id: string): PolicyDescription =>
-  (policyCases as unknown as { policies: { id: string; description: PolicyDescription }[] }).policies.find((p) => p.id === id)!.description;
-let handlers: Record<string, Handler>;
-const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd);
-const done = (operation: string, cardId: string) => ({ result: "ok", operation, card_id: cardId, at: "2026-11-23T10:00:00Z" });
-const summary = (cardId: string, over: Partial<CardSummary> = {}): CardSummary => ({
-  card_id: cardId,
-  provider: cardId.startsWith("crd_") ? "solid" : "vault",
-  masked_number: "•••• 3738",
-  last4: "3738",
-  status: cardId.startsWith("crd_") ? "activated" : "ACTIVE",
-  usable: true,
-  card_type: "VIRTUAL",
-  expiry: "11/2029",
-  label: null,
-  ...over,
-});
-const check = (cardId: string, warning: string | null = null, recent: HistoryEntry[] = []): CardCheck => ({
-  card: summary(cardId),
-  recent,
-  warning,
-});
-
-beforeEach(() => {
-  document.body.replaceChildren();
-  handlers = {
-    list_profiles: () => [profile("demo-solid", "solid"), profile("demo-vault", "vault", true)],
-    passcode_policy: () => described("vault_passcode_default"),
-    pin_policy: ({ profile }) => described(profile === "demo-solid" ? "solid_pin_default" : "vault_card_pin"),
-    vault_send_code: ({ card }) => done("vault.send_code", String(card)),
-    demo_sms: ({ card }) => ({ card_id: card, code: "482913" }),
-    vault_verify_code: ({ card, code }) => {
-      if (code !== "482913") throw { category: "rejected", message: "The code is wrong", field: "code", reference: "E-7", code: "rejected" };
-      return done("vault.verify_code", String(card));
-    },
-    vault_set_passcode: ({ card }) => done("vault.set_passcode", String(card)),
-    look_up_card: ({ card }) => check(String(card)),
-    vault_cards: () => [summary("1234435"), summary("9990001", { status: "BLOCKED", usable: false, masked_number: "•••• 0001" })],
-    vault_set_card_pin: ({ card }) => done("vault.set_card_pin", String(card)),
-    solid_pin_token: ({ card, profile }) => ({
-      card_id: card,
-      profile,
-      expires_at: new Date(Date.now() + 300_000).toISOString(),
-      lifetime_secs: 300,
-      can_set_pin: true,
-      card: summary(String(card)),
-    }),
-    solid_reveal_token: () => "card_pin_test_abc",
-    solid_copy_token: () => 30,
-    solid_discard_token: () => null,
-    solid_set_pin: ({ card }) => done("solid.set_pin", String(card)),
-  };
-  invoke.mockReset();
-  invoke.mockImplementation(async (cmd: string, args: Record<string, unknown> = {}) => {
-    const handler = handlers[cmd];
-    if (!handler) throw new Error(`unexpected command ${cmd}`);
-    return handler(args);
-  });
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-
-/** Disposers of the screens a test mounted, run after it (so no timer outlives its test). */
-let mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted) dispose();
-  mounted = [];
-});
-
-function mount(screen: typeof vaultScreen) {
-  const section = document.createElement("section");
-  document.body.append(section);
-  let disposed = false;
-  const dispose = screen.mount(section, { info: INFO }) ?? (() => {});
-  const once = () => {
-    if (!disposed) dispose();
-    disposed = true;
-  };
-  mounted.push(once);
-  return once;
-}
+const { handlers, calls } = demoApp(invoke);
 
 describe("vault screen", () => {
   it("defaults to the active Vault profile and shows its badge", async () => {
@@ -303,14 +187,7 @@ describe("solid screen", () => {
 
   it("discards the token when it expires and when the operator leaves", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    handlers.solid_pin_token = ({ card, profile }) => ({
-      card_id: card,
-      profile,
-      expires_at: new Date(Date.now() + 2_000).toISOString(),
-      lifetime_secs: 2,
-      can_set_pin: true,
-      card: summary(String(card)),
-    });
+    handlers.solid_pin_token = ({ card, profile }) => pinToken(card, profile, 2);
     const dispose = await token();
     await vi.advanceTimersByTimeAsync(3_000);
     expect(q("[data-countdown]")!.textContent).toContain("Expired");

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { Outcome } from "../bindings/Outcome";
 import type { HistoryQuery } from "../bindings/HistoryQuery";
+import type { HistoryVerifyReport } from "../bindings/HistoryVerifyReport";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
@@ -22,8 +23,20 @@ const entry = (id: number, outcome: Outcome = "ok"): HistoryEntry => ({
   reference: outcome === "rejected" ? "err-42" : null,
   message: outcome === "unknown" ? "the answer never came" : null,
   duration_ms: 1500,
-  ticket: null,
+  ticket: id % 2 === 0 ? `INC-${id}` : null,
 });
+
+/** What `history_verify` answers (a test may change it). */
+let verifyReport: HistoryVerifyReport | Error;
+const VERIFIED: HistoryVerifyReport = {
+  ok: true,
+  records: 2400,
+  first_seq: 101,
+  last_seq: 2500,
+  checkpoint: { seq: 100, hash: "ab".repeat(32) },
+  problem: null,
+  collector: null,
+};
 
 let section: HTMLElement;
 let dispose: void | (() => void);
@@ -33,6 +46,7 @@ const queries = () => invoke.mock.calls.filter((c) => c[0] === "history_page").m
 
 beforeEach(async () => {
   vi.stubEnv("TZ", "Asia/Kolkata");
+  verifyReport = VERIFIED;
   // A synthetic history of 100 000 entries: ids TOTAL..1, served a page at a time.
   invoke.mockImplementation(async (cmd: string, args?: { query: HistoryQuery }) => {
     if (cmd === "history_page") {
@@ -46,6 +60,10 @@ beforeEach(async () => {
       };
     }
     if (cmd === "history_export_csv") return 42;
+    if (cmd === "history_verify") {
+      if (verifyReport instanceof Error) throw verifyReport;
+      return verifyReport;
+    }
     return null;
   });
   document.body.replaceChildren();
@@ -124,5 +142,65 @@ describe("History screen", () => {
     $<HTMLButtonElement>("[data-action=export]").click();
     await flush();
     expect($("[data-export-status]").textContent).toContain("cancelled");
+  });
+
+  it("shows each entry's ticket in its own column", () => {
+    const headers = [...section.querySelectorAll("thead th")].map((th) => th.textContent);
+    expect(headers.indexOf("Ticket")).toBe(headers.indexOf("Card") + 1);
+    const rows = [...section.querySelectorAll("tbody tr")];
+    expect(rows[0]!.querySelector("[data-col=ticket]")!.textContent).toBe(`INC-${TOTAL}`);
+    expect(rows[1]!.querySelector("[data-col=ticket]")!.textContent).toBe("");
+  });
+});
+
+describe("Verify history", () => {
+  const verify = async () => {
+    $<HTMLButtonElement>("[data-action=verify-history]").click();
+    await flush();
+    return $("[data-verify]");
+  };
+
+  it("says the chain is verified, with its records, seq range and checkpoint", async () => {
+    expect($("[data-verify]").hidden).toBe(true);
+    const status = await verify();
+    expect(invoke.mock.calls.filter((c) => c[0] === "history_verify")).toHaveLength(1);
+    expect(status.hidden).toBe(false);
+    expect(status.dataset.verify).toBe("ok");
+    const lines = [...status.querySelectorAll("p")].map((p) => p.textContent);
+    expect(lines).toEqual([
+      "Chain verified: 2400 records (seq 101–2500)",
+      "The chain continues from the checkpoint at seq 100: older records were removed by retention.",
+    ]);
+    expect(status.className).not.toContain("broken");
+  });
+
+  it("says where the chain breaks, as a warning", async () => {
+    verifyReport = {
+      ...VERIFIED,
+      ok: false,
+      checkpoint: null,
+      problem: { kind: "changed", seq: 1207, entry_id: 603, message: "the record's hash does not match: it was changed" },
+    };
+    const status = await verify();
+    expect(status.dataset.verify).toBe("broken");
+    expect(status.classList.contains("hist-verify__status--broken")).toBe(true);
+    expect([...status.querySelectorAll("p")].map((p) => p.textContent)).toEqual([
+      "Chain broken at seq 1207: the record's hash does not match: it was changed",
+    ]);
+  });
+
+  it("names the operation of a row problem, and says why the check could not run", async () => {
+    verifyReport = {
+      ...VERIFIED,
+      ok: false,
+      problem: { kind: "row_changed", seq: null, entry_id: 42, message: "the row differs from its newest event" },
+    };
+    expect((await verify()).querySelector("p")!.textContent).toBe(
+      "Chain broken at operation 42: the row differs from its newest event",
+    );
+    verifyReport = new Error("the history could not be opened");
+    const status = await verify();
+    expect(status.dataset.verify).toBe("failed");
+    expect(status.textContent).toContain("The history could not be verified: the history could not be opened");
   });
 });

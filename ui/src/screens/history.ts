@@ -5,7 +5,7 @@
  * at a time ("Load more" asks for the entries older than the last one shown), so the screen
  * stays quick with any number of entries. Times are shown in local time. An `unknown` outcome
  * says to check with the provider before retrying. "Export CSV" writes every entry matching
- * the current filter.
+ * the current filter. "Verify history" checks the history's hash chain (`history-verify`).
  */
 import "../widgets/admin.css";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
@@ -32,6 +32,7 @@ import {
 } from "../widgets/admin-field";
 import { asErrorReport, errorView, showErrorIn } from "../widgets/error-view";
 import { durationText, localTime } from "../widgets/local-time";
+import { historyVerifier } from "./history-verify";
 import type { Screen } from "./screen";
 
 /** What the operator should do about an unknown outcome. */
@@ -67,6 +68,7 @@ export function entryRow(e: HistoryEntry): HTMLTableRowElement {
     h("td", { "data-col": "profile" }, e.profile, h("span", { class: "hist-sub" }, `${provider} · ${e.environment}`)),
     h("td", { "data-col": "operation" }, e.operation),
     h("td", { "data-col": "card" }, e.card_id ?? ""),
+    h("td", { "data-col": "ticket" }, e.ticket ?? ""),
     outcome,
     h("td", { "data-col": "reference" }, e.reference ?? ""),
     messageCell,
@@ -112,12 +114,13 @@ export const historyScreen: Screen = {
     const apply = h("button", { type: "submit", class: "adm-button adm-button--primary", "data-action": "apply" }, "Apply filter");
     const reset = h("button", { type: "button", class: "adm-button", "data-action": "reset" }, "Clear filter");
     const exportButton = h("button", { type: "button", class: "adm-button", "data-action": "export" }, "Export CSV");
+    const verifier = historyVerifier(() => alive);
     const form = h(
       "form",
       { class: "adm-form hist-filter", "data-form": "history-filter", "aria-label": "Filter the history", novalidate: true },
       h("div", { class: "hist-filter__fields" }, ...fields.map((field) => field.row)),
       formError,
-      h("div", { class: "adm-actions" }, apply, reset, exportButton),
+      h("div", { class: "adm-actions" }, apply, reset, exportButton, verifier.button),
     );
 
     const summary = h("p", { class: "hist-summary", role: "status", "aria-live": "polite", "data-summary": "" });
@@ -133,7 +136,7 @@ export const historyScreen: Screen = {
         h(
           "tr",
           {},
-          ...["Time", "Profile", "Operation", "Card", "Outcome", "Reference", "Message", "Duration"].map((t) =>
+          ...["Time", "Profile", "Operation", "Card", "Ticket", "Outcome", "Reference", "Message", "Duration"].map((t) =>
             h("th", { scope: "col" }, t),
           ),
         ),
@@ -143,7 +146,7 @@ export const historyScreen: Screen = {
     summary.id = "history-summary";
     summary.tabIndex = -1;
     const more = h("button", { type: "button", class: "adm-button", "data-action": "load-more", hidden: true }, "Load more");
-    section.append(form, exportStatus, summary, h("div", { class: "hist-table-wrap" }, table), h("div", { class: "adm-actions" }, more));
+    section.append(form, exportStatus, verifier.element, summary, h("div", { class: "hist-table-wrap" }, table), h("div", { class: "adm-actions" }, more));
 
     const readFilter = (): HistoryFilter => ({
       provider: f.provider.control.value,

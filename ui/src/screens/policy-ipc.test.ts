@@ -6,10 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flush, key, q, type } from "../test-dom";
-import type { CardSummary } from "../bindings/CardSummary";
-import type { PolicyDescription } from "../bindings/PolicyDescription";
-import type { ProfileView } from "../bindings/ProfileView";
-import table from "../../../tests/fixtures/policy-cases.json";
+import { answerFrom, described, disposeMounted, INFO, mountScreen, pinToken, profile, summary, type Handler } from "./flow-fixtures";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
@@ -18,52 +15,12 @@ const { vaultScreen } = await import("./vault");
 const { solidScreen } = await import("./solid");
 const { vaultPinScreen } = await import("./vault-pin");
 
-const described = (id: string): PolicyDescription => {
-  const entry = (table as unknown as { policies: { id: string; description: PolicyDescription }[] }).policies.find((p) => p.id === id);
-  if (!entry) throw new Error(`unknown policy ${id}`);
-  return entry.description;
-};
-
-const profile = (id: string, provider: "vault" | "solid"): ProfileView => ({
-  profile: {
-    id,
-    display_name: id,
-    provider,
-    environment: "http://127.0.0.1:4010",
-    ...(provider === "vault" ? { vault: { rsa_padding: "pkcs1", auth: "token" } } : { solid: { token_lifetime_secs: 300 } }),
-  },
-  active: true,
-  demo: true,
-  environment_kind: "demo",
-  environment_label: "demo",
-  secrets: [],
-  warnings: [],
-});
-
-const summary = (cardId: string): CardSummary => ({
-  card_id: cardId,
-  provider: cardId.startsWith("crd_") ? "solid" : "vault",
-  masked_number: "•••• 3738",
-  last4: "3738",
-  status: cardId.startsWith("crd_") ? "activated" : "ACTIVE",
-  usable: true,
-  card_type: "VIRTUAL",
-  expiry: "11/2029",
-  label: null,
-});
-
-const handlers: Record<string, (args: Record<string, unknown>) => unknown> = {
-  list_profiles: () => [profile("demo-solid", "solid"), profile("demo-vault", "vault")],
+/** Only what the flows need before a candidate is typed: any other command fails the test. */
+const handlers: Record<string, Handler> = {
+  list_profiles: () => [profile("demo-solid", "solid", true), profile("demo-vault", "vault", true)],
   look_up_card: ({ card }) => ({ card: summary(String(card)), recent: [], warning: null }),
   vault_cards: () => [summary("1234435")],
-  solid_pin_token: ({ card }) => ({
-    card_id: card,
-    profile: "demo-solid",
-    expires_at: new Date(Date.now() + 300_000).toISOString(),
-    lifetime_secs: 300,
-    can_set_pin: true,
-    card: summary(String(card)),
-  }),
+  solid_pin_token: ({ card }) => pinToken(card, "demo-solid"),
   solid_discard_token: () => null,
   pin_policy: ({ profile }) => described(profile === "demo-solid" ? "solid_pin_default" : "vault_card_pin"),
   passcode_policy: () => described("vault_passcode_default"),
@@ -71,30 +28,11 @@ const handlers: Record<string, (args: Record<string, unknown>) => unknown> = {
 
 beforeEach(() => {
   document.body.replaceChildren();
-  invoke.mockReset();
-  invoke.mockImplementation(async (cmd: string, args: Record<string, unknown> = {}) => {
-    const handler = handlers[cmd];
-    if (!handler) throw new Error(`unexpected command ${cmd}`);
-    return handler(args);
-  });
+  answerFrom(invoke, () => handlers);
 });
+afterEach(disposeMounted);
 
-let disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of disposers) dispose();
-  disposers = [];
-});
-
-
-function mount(screen: typeof vaultScreen) {
-  const section = document.createElement("section");
-  document.body.append(section);
-  const dispose = screen.mount(section, {
-    info: { version: "1", mode: "demo", demo: true, idle_timeout_secs: 300, activity_ping_secs: 5,
-    require_ticket: false, active_profile: null },
-  });
-  if (dispose) disposers.push(dispose);
-}
+const mount = (screen: typeof vaultScreen) => mountScreen(screen, { ...INFO, active_profile: null });
 
 /**
  * Types `candidate` into `field` one keystroke at a time, pausing past the live check's delay

@@ -4,7 +4,8 @@
  * is masked (Reveal shows it for 10 s), counts down to its expiry (then it is discarded), can
  * be copied (the clipboard is cleared after a while) or discarded. When the profile can set
  * PINs: PIN + confirmation (masked, live policy feedback), expiry and last4 (filled in from
- * Solid's record of the card) → "Set PIN".
+ * Solid's record of the card) → "Set PIN". The ticket / case reference of the call goes with
+ * the token request and the Set PIN (`ticket-field`).
  * The token is never kept in the page after use, expiry, Esc or leaving the screen. Where the
  * flow stands, and what Enter does, is `solid-flow`'s step machine.
  */
@@ -22,6 +23,7 @@ import { showResult } from "../forms/result";
 import { policySource } from "../forms/policy-source";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
+import { ticketField } from "../forms/ticket-field";
 import {
   pinPolicy,
   solidCopyToken,
@@ -31,7 +33,7 @@ import {
   solidSetPin,
 } from "../ipc";
 import { flowKeys } from "./flow-keys";
-import type { Screen } from "./screen";
+import type { Screen, ScreenContext } from "./screen";
 import {
   advance,
   enterAction,
@@ -49,7 +51,7 @@ export const REVEAL_SECS = 10;
 /** What a masked token looks like. */
 export const MASK = "••••••••••••••••";
 
-function mountSolid(section: HTMLElement): () => void {
+function mountSolid(section: HTMLElement, context: ScreenContext): () => void {
   let disposed = false;
   let flow: SolidFlow = initialSolidFlow();
   let lifetime: Countdown | null = null;
@@ -57,6 +59,7 @@ function mountSolid(section: HTMLElement): () => void {
   let hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   const picker = profilePicker("solid", "solid", "Solid");
+  const ticket = ticketField("solid", context.info?.require_ticket === true);
   const card = field({ id: "solid-card", field: "card", errorFor: "card_id", label: "Card id", placeholder: "crd_…" });
   const getButton = h("button", { type: "button", class: "button button--primary", "data-action": "get-token" }, "Get PIN token");
 
@@ -101,6 +104,7 @@ function mountSolid(section: HTMLElement): () => void {
     { class: "flow", "data-flow": "solid" },
     h("p", { class: "flow__hint" }, "Enter moves on · Esc starts over"),
     picker.row,
+    ticket.row,
     h("div", { class: "step", "data-step": "card" }, card.row, confirmation.element, h("div", { class: "actions" }, getButton)),
     tokenPanel,
     pinStep,
@@ -112,7 +116,7 @@ function mountSolid(section: HTMLElement): () => void {
   section.append(root);
 
   const busy = new Busy(root, () =>
-    [getButton, revealButton, copyButton, discardButton, setButton, picker.select, card.input].filter(
+    [getButton, revealButton, copyButton, discardButton, setButton, picker.select, ticket.input, card.input].filter(
       (c): c is HTMLButtonElement | HTMLInputElement | HTMLSelectElement => c !== null,
     ),
   );
@@ -227,7 +231,8 @@ function mountSolid(section: HTMLElement): () => void {
       showMessage(root, "card_id", "Enter the card id.");
       return;
     }
-    const outcome = await busy.run(() => settle(solidPinToken(picker.value(), cardId, null)));
+    if (!ticket.ready(root)) return;
+    const outcome = await busy.run(() => settle(solidPinToken(picker.value(), cardId, ticket.value())));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Getting a PIN token", outcome.error);
@@ -352,8 +357,9 @@ function mountSolid(section: HTMLElement): () => void {
       showMessage(root, "last4", badLast4);
       return;
     }
+    if (!ticket.ready(root)) return;
     const profile = picker.value();
-    const outcome = await busy.run(() => settle(solidSetPin(profile, cardId, value, expiryValue, last4Value, null)));
+    const outcome = await busy.run(() => settle(solidSetPin(profile, cardId, value, expiryValue, last4Value, ticket.value())));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       const error = outcome.error;
@@ -381,6 +387,7 @@ function mountSolid(section: HTMLElement): () => void {
     closeToken();
     flow = advance(flow, { type: "cancel" });
     card.input.value = "";
+    ticket.clear();
     confirmation.reset();
     unknown.hidden = true;
     unknown.replaceChildren();
@@ -417,7 +424,7 @@ function mountSolid(section: HTMLElement): () => void {
     else if (action === "unusable") unusable();
     else if (action) fields[action.focus]?.input.focus();
   };
-  flowKeys(root, { picker: picker.select, card: card.input, busy: () => busy.busy, cancel, enter: onEnter });
+  flowKeys(root, { picker: picker.select, card: card.input, ticket: ticket.input, busy: () => busy.busy, cancel, enter: onEnter });
 
   update();
   picker.load(() => !disposed, update);
@@ -429,6 +436,7 @@ function mountSolid(section: HTMLElement): () => void {
     rules.stop();
     confirmation.stop();
     card.input.value = "";
+    ticket.clear();
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The Vault card PIN screen ("I forgot my card PIN"): card id (confirmed with Vault as it is
- * typed, or picked from the customer's cards) → new PIN → confirmation → "Set card PIN". No
+ * typed, or picked from the customer's cards) → new PIN → confirmation → "Set card PIN", with
+ * the ticket / case reference of the call (`ticket-field`). No
  * SMS code or old PIN: Vault sets or resets the PIN of an ACTIVE card in one call. Enter moves
  * on, Esc starts over; the PIN fields are masked, checked live against Vault's rules, and
  * emptied and removed after success, on Esc and when the operator leaves the screen. After an
@@ -18,9 +19,10 @@ import { showResult } from "../forms/result";
 import { policySource } from "../forms/policy-source";
 import { liveRules } from "../forms/rules";
 import { field, wipe } from "../forms/secret-field";
+import { ticketField } from "../forms/ticket-field";
 import { pinPolicy, vaultSetCardPin } from "../ipc";
 import { flowKeys } from "./flow-keys";
-import type { Screen } from "./screen";
+import type { Screen, ScreenContext } from "./screen";
 
 /** What Enter in the field `name` does, given whether the confirmation is still empty. */
 export function cardPinEnter(name: string, confirmEmpty: boolean): "focus-pin" | "focus-confirm" | "set" | null {
@@ -36,11 +38,12 @@ export function cardPinEnter(name: string, confirmEmpty: boolean): "focus-pin" |
   }
 }
 
-function mountVaultPin(section: HTMLElement): () => void {
+function mountVaultPin(section: HTMLElement, context: ScreenContext): () => void {
   let disposed = false;
   let locked = false;
 
   const picker = profilePicker("vault-pin", "vault", "Vault");
+  const ticket = ticketField("vault-pin", context.info?.require_ticket === true);
   const card = field({
     id: "vault-pin-card",
     field: "card",
@@ -92,6 +95,7 @@ function mountVaultPin(section: HTMLElement): () => void {
     { class: "flow", "data-flow": "vault-pin" },
     h("p", { class: "flow__hint" }, "Enter moves on · Esc starts over"),
     picker.row,
+    ticket.row,
     h("div", { class: "step", "data-step": "card" }, card.row, confirmation.choices, confirmation.element),
     pinStep,
     unknown,
@@ -100,7 +104,7 @@ function mountVaultPin(section: HTMLElement): () => void {
     h("div", { class: "flow__footer" }, cancelButton),
   );
   section.append(root);
-  const busy = new Busy(root, () => [setButton, picker.select, card.input, pin.input, confirm.input]);
+  const busy = new Busy(root, () => [setButton, picker.select, ticket.input, card.input, pin.input, confirm.input]);
 
   const wipePins = () => {
     wipe([pin.input, confirm.input]);
@@ -149,8 +153,9 @@ function mountVaultPin(section: HTMLElement): () => void {
       confirm.input.focus();
       return;
     }
+    if (!ticket.ready(root)) return;
     const profile = picker.value();
-    const outcome = await busy.run(() => settle(vaultSetCardPin(profile, cardId, value, null)));
+    const outcome = await busy.run(() => settle(vaultSetCardPin(profile, cardId, value, ticket.value())));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed(outcome.error);
@@ -169,6 +174,7 @@ function mountVaultPin(section: HTMLElement): () => void {
     wipePins();
     locked = false;
     card.input.value = "";
+    ticket.clear();
     confirmation.reset();
     unknown.hidden = true;
     unknown.replaceChildren();
@@ -192,6 +198,7 @@ function mountVaultPin(section: HTMLElement): () => void {
   flowKeys(root, {
     picker: picker.select,
     card: card.input,
+    ticket: ticket.input,
     busy: () => busy.busy,
     cancel,
     enter: (name) => {
@@ -214,6 +221,7 @@ function mountVaultPin(section: HTMLElement): () => void {
     confirmation.stop();
     wipe([pin.input, confirm.input]);
     card.input.value = "";
+    ticket.clear();
   };
 }
 

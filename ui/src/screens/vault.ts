@@ -2,6 +2,7 @@
  * The Vault passcode screen: a guided, keyboard-only flow. Card id (confirmed with Vault as it
  * is typed, with a warning when the card was changed lately) → "Send code" → the SMS
  * code → "Verify" → new passcode and confirmation → "Set passcode" → what was done and when.
+ * The ticket / case reference goes with each of those operations (`ticket-field`).
  * Enter moves on, Esc starts over (every field emptied). Secret fields are masked and are
  * emptied and removed after success, on Esc and when the operator leaves the screen. Where the
  * flow stands, and what Enter does, is `vault-flow`'s step machine.
@@ -19,6 +20,7 @@ import { showResult } from "../forms/result";
 import { policySource } from "../forms/policy-source";
 import { liveRules } from "../forms/rules";
 import { field, wipe, type Field } from "../forms/secret-field";
+import { ticketField } from "../forms/ticket-field";
 import { demoSms, passcodePolicy, vaultSendCode, vaultSetPasscode, vaultVerifyCode } from "../ipc";
 import { flowKeys } from "./flow-keys";
 import type { Screen, ScreenContext } from "./screen";
@@ -37,6 +39,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   let disposed = false;
 
   const picker = profilePicker("vault", "vault", "Vault");
+  const ticket = ticketField("vault", context.info?.require_ticket === true);
   const card = field({
     id: "vault-card",
     field: "card",
@@ -73,6 +76,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     { class: "flow", "data-flow": "vault" },
     h("p", { class: "flow__hint" }, "Enter moves on · Esc starts over"),
     picker.row,
+    ticket.row,
     h(
       "div",
       { class: "step", "data-step": "card" },
@@ -94,7 +98,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   section.append(root);
 
   const controls = () =>
-    [sendButton, resendButton, verifyButton, setButton, haveCode, picker.select, card.input].filter(
+    [sendButton, resendButton, verifyButton, setButton, haveCode, picker.select, ticket.input, card.input].filter(
       (c): c is HTMLButtonElement | HTMLInputElement | HTMLSelectElement => c !== null,
     );
   const busy = new Busy(root, controls);
@@ -200,8 +204,9 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       showMessage(root, "card_id", "Enter the card id.");
       return;
     }
+    if (!ticket.ready(root)) return;
     const profile = picker.value();
-    const outcome = await busy.run(() => settle(vaultSendCode(profile, cardId, null)));
+    const outcome = await busy.run(() => settle(vaultSendCode(profile, cardId, ticket.value())));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Sending the code", outcome.error);
@@ -226,7 +231,8 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       showMessage(root, "code", "Enter the SMS code.");
       return;
     }
-    const outcome = await busy.run(() => settle(vaultVerifyCode(picker.value(), card.input.value.trim(), value, null)));
+    if (!ticket.ready(root)) return;
+    const outcome = await busy.run(() => settle(vaultVerifyCode(picker.value(), card.input.value.trim(), value, ticket.value())));
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Verifying the code", outcome.error);
@@ -291,8 +297,11 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
       showMessage(root, "confirm", "The confirmation does not match the new passcode.");
       return;
     }
+    if (!ticket.ready(root)) return;
     const cardId = card.input.value.trim();
-    const outcome = await busy.run(() => settle(vaultSetPasscode(picker.value(), cardId, code?.input.value.trim() ?? "", value, null)));
+    const outcome = await busy.run(() =>
+      settle(vaultSetPasscode(picker.value(), cardId, code?.input.value.trim() ?? "", value, ticket.value())),
+    );
     if (!outcome || disposed) return;
     if (!outcome.ok) {
       failed("Setting the passcode", outcome.error);
@@ -307,13 +316,14 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     newButton.focus();
   };
 
-  /** Back to an empty card id, every field emptied. */
+  /** Back to an empty card id, every field (the ticket too) emptied: the next customer. */
   const cancel = () => {
     if (busy.busy) return;
     wipeSecrets();
     flow = advance(flow, { type: "cancel" });
     done = [];
     card.input.value = "";
+    ticket.clear();
     confirmation.reset();
     haveCode.checked = false;
     sentRow.hidden = true;
@@ -354,8 +364,9 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     if (!canResend(flow, Date.now())) return;
     void (async () => {
       clearErrors(root);
+      if (!ticket.ready(root)) return;
       const cardId = card.input.value.trim();
-      const outcome = await busy.run(() => settle(vaultSendCode(picker.value(), cardId, null)));
+      const outcome = await busy.run(() => settle(vaultSendCode(picker.value(), cardId, ticket.value())));
       if (!outcome || disposed) return;
       if (!outcome.ok) {
         failed("Sending the code again", outcome.error);
@@ -380,6 +391,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
   flowKeys(root, {
     picker: picker.select,
     card: card.input,
+    ticket: ticket.input,
     busy: () => busy.busy,
     cancel,
     enter: (name) => void onEnter(name),
@@ -398,6 +410,7 @@ function mountVault(section: HTMLElement, context: ScreenContext): () => void {
     confirmation.stop();
     wipeSecrets();
     card.input.value = "";
+    ticket.clear();
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * The application shell: a skip link, the header, the navigation, the current screen in
- * `<main>` and the status bar. It mounts one screen at a time and disposes of the previous
- * one, so nothing typed on a screen survives leaving it.
+ * `<main>` and the status bar (with its audit note, which the start-up keeps up to date). It
+ * mounts one screen at a time and disposes of the previous one, so nothing typed on a screen
+ * survives leaving it.
  */
 import type { AppInfo } from "../bindings/AppInfo";
 import { h } from "../dom";
 import type { Screen, ScreenId } from "../screens/screen";
 import { APP_INFO_CHANGED } from "../widgets/app-info-refresh";
+import { auditIndicator, type AuditIndicator } from "./audit";
 import { navigation, shortcutTarget } from "./nav";
 import { statusBar } from "./status-bar";
 
@@ -16,6 +18,8 @@ export interface Shell {
   show(id: ScreenId): void;
   /** The screen on display. */
   current(): ScreenId;
+  /** The status bar's audit note. */
+  audit: AuditIndicator;
 }
 
 /** Renders the shell into `root` (replacing its content) and shows the first screen. */
@@ -30,6 +34,7 @@ export function mountShell(
   const main = h("main", { id: "main", class: "main", tabindex: "-1" });
   let currentId: ScreenId = first.id;
   let dispose: (() => void) | undefined;
+  const audit = auditIndicator();
 
   const show = (id: ScreenId): void => {
     const screen = screens.find((s) => s.id === id);
@@ -62,12 +67,12 @@ export function mountShell(
   root.replaceChildren(
     skip,
     h("div", { class: "layout" }, header, nav.element, main),
-    statusBar(info),
+    statusBar(info, audit.element),
   );
   // A screen that changed what app_info reports (the active profile, …) sends the new answer.
   root.addEventListener(APP_INFO_CHANGED, (event) => {
     info = (event as CustomEvent<AppInfo>).detail;
-    root.querySelector("[data-status-bar]")?.replaceWith(statusBar(info));
+    root.querySelector("[data-status-bar]")?.replaceWith(statusBar(info, audit.element));
   });
   root.ownerDocument.addEventListener("keydown", (event) => {
     const target = shortcutTarget(event, screens);
@@ -78,5 +83,5 @@ export function mountShell(
   });
 
   show(first.id);
-  return { show, current: () => currentId };
+  return { show, current: () => currentId, audit };
 }

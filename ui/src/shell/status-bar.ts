@@ -1,6 +1,7 @@
 /**
  * The status bar, always on screen: the active profile, its provider and its environment
- * badge, plus the app's mode and version. It shows no secret and no credential.
+ * badge, the audit note when history records wait to be shipped (`audit`), plus the app's
+ * mode and version. It shows no secret and no credential.
  */
 import type { AppInfo } from "../bindings/AppInfo";
 import type { Provider } from "../bindings/Provider";
@@ -17,8 +18,11 @@ export function providerName(provider: Provider): string {
   return PROVIDER_NAMES[provider];
 }
 
-/** Builds the status bar for what the app reported (`null`: the app could not be asked). */
-export function statusBar(info: AppInfo | null): HTMLElement {
+/**
+ * Builds the status bar for what the app reported (`null`: the app could not be asked);
+ * `audit` is the shell's audit note, kept across rebuilds of the bar.
+ */
+export function statusBar(info: AppInfo | null, audit?: HTMLElement): HTMLElement {
   const bar = h("footer", { class: "status-bar", "data-status-bar": true, "aria-label": "Status" });
   const profile = info?.active_profile ?? null;
 
@@ -41,6 +45,7 @@ export function statusBar(info: AppInfo | null): HTMLElement {
   }
 
   const right = h("span", { class: "status-bar__right" });
+  if (audit) right.append(audit);
   if (info?.mode === "kiosk") right.append(h("span", { class: "status-bar__mode", "data-mode": "kiosk" }, "Kiosk"));
   if (info?.mode === "demo") right.append(h("span", { class: "status-bar__mode" }, "Demo mode"));
   if (info) right.append(h("span", { class: "status-bar__version" }, `PinDesk ${info.version}`));
