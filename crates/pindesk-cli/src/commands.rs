@@ -195,7 +195,12 @@ async fn profile(
             ))
         }
         ProfileCommand::Test { name, card, ticket } => {
-            let ticket = ticket_of(desk, ticket.as_deref())?;
+            // Checked, but not required: a profile test changes no card.
+            let ticket = ticket
+                .as_deref()
+                .map(Ticket::parse)
+                .transpose()
+                .map_err(invalid)?;
             let message = desk
                 .test_profile(&name, card.as_deref(), ticket.as_ref())
                 .await?;
