@@ -78,11 +78,12 @@ impl ProxyUrl {
     /// Parses and checks a proxy URL; errors name `field`.
     pub fn parse(field: &'static str, value: &str) -> Result<Self, ValidationError> {
         let err = |m: String| ValidationError::new(field, m);
+        // The value is not repeated: a mistyped URL may hold a password.
         let url = Url::parse(value).map_err(|_| {
-            err(format!(
-                "{:?} is not none, system or a proxy URL such as http://proxy.example.com:3128",
-                crate::profile::truncate(value, 60)
-            ))
+            err(
+                "it is not none, system or a proxy URL such as http://proxy.example.com:3128"
+                    .into(),
+            )
         })?;
         if !matches!(url.scheme(), "http" | "socks5" | "socks5h") {
             return Err(err(
