@@ -15,12 +15,7 @@ const BUDGET: Duration = Duration::from_secs(5);
 
 /// Starts the task, when the machine-wide config names a collector.
 pub fn ship<R: Runtime>(app: AppHandle<R>) {
-    let shipping = app
-        .state::<AppState>()
-        .desk
-        .audit_status()
-        .is_ok_and(|s| !s.collectors.is_empty());
-    if !shipping {
+    if !app.state::<AppState>().desk.ships_audit() {
         return;
     }
     tauri::async_runtime::spawn(async move {

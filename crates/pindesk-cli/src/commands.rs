@@ -93,7 +93,9 @@ async fn dispatch(command: Command) -> Result<Report, Failure> {
     // What this run recorded goes to the collectors now, within a short budget; what cannot
     // be sent stays queued for the next run or the app.
     // A failure to ship is not this command's failure: `audit status` shows it.
-    let _ = desk.audit_flush(pindesk_core::desk::CLI_FLUSH_BUDGET).await;
+    if desk.ships_audit() {
+        let _ = desk.audit_flush(pindesk_core::desk::CLI_FLUSH_BUDGET).await;
+    }
     result
 }
 

@@ -57,6 +57,11 @@ impl Shipping {
 }
 
 impl Desk {
+    /// Whether the machine names a collector (records are queued and shipped).
+    pub fn ships_audit(&self) -> bool {
+        self.shipping.enabled()
+    }
+
     /// Where the history goes and what waits to be shipped.
     pub fn audit_status(&self) -> Result<AuditStatus, Error> {
         let shipping = &self.shipping;
