@@ -8,8 +8,8 @@
 //! - The Vault flow done the documented way: one `curl` per call and `openssl pkeyutl` for
 //!   the encryption (`vault_curl.sh`, one flow per run of the script).
 //!
-//! The services run as in the app: a stored profile per provider (loaded from the profiles
-//! file on every call), credentials from an in-memory store, and every operation recorded in
+//! The services run as in the app: a stored profile per provider (the profiles file checked
+//! on every call, parsed again only when it changed), credentials from an in-memory store, and every operation recorded in
 //! the SQLite history (WAL, `synchronous = FULL`) on disk under the target directory. The RSA
 //! key cache is emptied before each Vault flow so that every flow fetches the key, as the
 //! floor does. PinDesk and floor flows alternate (ABBA) to spread drift over both.

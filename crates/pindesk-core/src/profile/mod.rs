@@ -52,7 +52,16 @@
 //! Each change (read, modify, write) holds an exclusive advisory lock on `profiles.toml.lock`
 //! beside the file, so processes changing profiles at the same instant (the desktop app and
 //! `pindesk-cli`) take turns and none loses another's change; reading takes no lock.
+//!
+//! # Reading
+//! A [`ProfileStore`] keeps the parsed file in memory: each read costs one `stat`, which tells
+//! whether the file is still the one in memory (see the `cache` module for the stamp compared
+//! and why it notices every change), so a change by the CLI or another instance is seen by the
+//! next read, and a file is parsed again only when its bytes changed.
 
+mod cache;
+#[cfg(test)]
+mod cache_tests;
 mod destination;
 mod environment;
 mod error;
