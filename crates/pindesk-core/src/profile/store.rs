@@ -25,7 +25,7 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Reads and writes the profiles file, keeping its parsed content in memory.
 ///
-/// Every read checks the file's [`Stamp`] with one `stat` and uses the content in memory while
+/// Every read checks the file's stamp with one `stat` and uses the content in memory while
 /// the file is unchanged, so the CLI's or another instance's change is seen by the next read;
 /// a changed file is read again, and parsed again only when its bytes changed. A damaged file
 /// is never kept: every read reports it. Every change reads the file from disk under the lock
