@@ -1,16 +1,19 @@
 //! Per-flow client overhead on loopback, against floors measured in the same process and
 //! against the same sandbox:
 //!
-//! - **Vault passcode flow** (send the SMS code, verify it, fetch the RSA key, set the
-//!   passcode) through the `Desk` services, against the raw floor: the same four HTTP
-//!   requests with a bare `reqwest` client and a ciphertext computed once up front.
-//! - **Solid PIN flow** (get a PIN token, set the PIN with it) the same way.
+//! - **Vault passcode flow** (look the card up, send the SMS code, verify it, fetch the RSA
+//!   key, set the passcode) through the `Desk` services, against the raw floor: the same five
+//!   HTTP requests with a bare `reqwest` client and a ciphertext computed once up front.
+//! - **Solid PIN flow** (look the card up, get a PIN token; look the card up, set the PIN
+//!   with it) the same way: the same four requests.
 //! - The Vault flow done the documented way: one `curl` per call and `openssl pkeyutl` for
 //!   the encryption (`vault_curl.sh`, one flow per run of the script).
 //!
 //! The services run as in the app: a stored profile per provider (the profiles file checked
-//! on every call, parsed again only when it changed), credentials from an in-memory store, and every operation recorded in
-//! the SQLite history (WAL, `synchronous = FULL`) on disk under the target directory. The RSA
+//! on every call, parsed again only when it changed), credentials from an in-memory store, and
+//! every operation recorded in the SQLite history (WAL; the `started` record fsynced, the
+//! `finished` one not) on disk under the target directory, beside one durable commit measured
+//! alone. The RSA
 //! key cache is emptied before each Vault flow so that every flow fetches the key, as the
 //! floor does. PinDesk and floor flows alternate (ABBA) to spread drift over both.
 //!
@@ -112,8 +115,38 @@ impl Floor {
         response.bytes().await.expect("floor body")
     }
 
+    /// A GET with the Vault bearer token; the body is read, as the Desk reads it.
+    async fn vault_get(&self, path: &str) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("Accept", "application/json")
+            .header("Authorization", format!("Bearer {}", self.vault_token))
+            .send()
+            .await
+            .expect("floor GET");
+        assert!(response.status().is_success(), "floor: {path} refused");
+        response.bytes().await.expect("floor GET body");
+    }
+
+    /// Solid's card lookup, which the Desk makes before each call on a card.
+    async fn solid_card(&self) {
+        let response = self
+            .http
+            .get(format!("{}/v2/issuing/card/{SOLID_CARD}", self.base))
+            .header("Accept", "application/json")
+            .header("api-key", &self.solid_key)
+            .send()
+            .await
+            .expect("floor card request");
+        assert!(response.status().is_success(), "floor: card lookup refused");
+        response.bytes().await.expect("floor card body");
+    }
+
     async fn vault_flow(&self, sandbox: &Sandbox) {
         let card = VAULT_CARD;
+        // The Desk confirms the card among the customer's cards before sending the code.
+        self.vault_get("/v2/card/list").await;
         self.post(&format!("/v2/card/{card}/passcode/sms/send"), None)
             .await;
         let code = sandbox.last_sms_code(card).expect("an SMS code was sent");
@@ -122,16 +155,7 @@ impl Floor {
             Some(format!(r#"{{"code":"{code}"}}"#)),
         )
         .await;
-        let key = self
-            .http
-            .get(format!("{}/v2/card/rsa-public-key", self.base))
-            .header("Accept", "application/json")
-            .header("Authorization", format!("Bearer {}", self.vault_token))
-            .send()
-            .await
-            .expect("floor key request");
-        assert!(key.status().is_success());
-        key.bytes().await.expect("floor key body");
+        self.vault_get("/v2/card/rsa-public-key").await;
         self.post(
             &format!("/v2/card/{card}/passcode/code/set"),
             Some(format!(
@@ -143,6 +167,7 @@ impl Floor {
     }
 
     async fn solid_flow(&self) {
+        self.solid_card().await;
         let token = self
             .http
             .post(format!(
@@ -158,6 +183,8 @@ impl Floor {
         let token: serde_json::Value = token.json().await.expect("floor token body");
         let token = token["set_pin_token"].as_str().expect("a PIN token");
         let (month, year) = SOLID_EXPIRY.split_once('/').unwrap();
+        // The Desk confirms the card (its last 4 and expiry) again before setting the PIN.
+        self.solid_card().await;
         let set = self
             .http
             .post(format!("{}/v1/card/{SOLID_CARD}/pin", self.base))
@@ -244,46 +271,74 @@ where
     (Series::new(xs), Series::new(ys))
 }
 
-/// The floor of a history record without the chain and the outbox: the same two fsynced
-/// commits (an insert of the started row, an update with its outcome) into a table of the
-/// same columns, on a database with the history's pragmas (WAL, `synchronous = FULL`).
+/// A database with the history's pragmas (WAL, `synchronous = FULL`) and one table of the
+/// history's row columns.
+fn plain_database(path: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("plain rows database");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER,
+           finished_at INTEGER, os_user TEXT, profile TEXT, provider TEXT, environment TEXT,
+           operation TEXT, card_id TEXT, ticket TEXT, outcome TEXT, reference TEXT,
+           message TEXT, duration_ms INTEGER, writer_pid INTEGER, writer_token TEXT);",
+    )
+    .expect("plain rows schema");
+    conn
+}
+
+/// Inserts one `started` row (a transaction of its own) and returns its id.
+fn insert_started(conn: &rusqlite::Connection) -> i64 {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    conn.execute(
+        "INSERT INTO entries (started_at, os_user, profile, provider, environment,
+           operation, card_id, outcome, writer_pid, writer_token)
+         VALUES (?1, ?2, ?3, 'vault', 'bench', 'vault.send_code', ?4, 'started', 1, 't')",
+        rusqlite::params![now, os_user(), VAULT_PROFILE, VAULT_CARD.to_string()],
+    )
+    .expect("plain insert");
+    conn.last_insert_rowid()
+}
+
+/// The floor of a history record without the chain and the outbox, with the history's
+/// commit pattern: an insert of the started row, fsynced (`synchronous = FULL`), and an
+/// update with its outcome at `synchronous = NORMAL`, not fsynced.
 struct PlainRows(rusqlite::Connection);
 
 impl PlainRows {
     fn open(path: &Path) -> Self {
-        let conn = rusqlite::Connection::open(path).expect("plain rows database");
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
-             CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER,
-               finished_at INTEGER, os_user TEXT, profile TEXT, provider TEXT, environment TEXT,
-               operation TEXT, card_id TEXT, ticket TEXT, outcome TEXT, reference TEXT,
-               message TEXT, duration_ms INTEGER, writer_pid INTEGER, writer_token TEXT);",
-        )
-        .expect("plain rows schema");
-        PlainRows(conn)
+        PlainRows(plain_database(path))
     }
 
     fn record(&self) {
-        let now = || time::OffsetDateTime::now_utc().unix_timestamp();
-        self.0
-            .execute(
-                "INSERT INTO entries (started_at, os_user, profile, provider, environment,
-                   operation, card_id, outcome, writer_pid, writer_token)
-                 VALUES (?1, ?2, ?3, 'vault', 'bench', 'vault.send_code', ?4, 'started', 1, 't')",
-                rusqlite::params![now(), os_user(), VAULT_PROFILE, VAULT_CARD.to_string()],
-            )
-            .expect("plain insert");
-        let id = self.0.last_insert_rowid();
+        let id = insert_started(&self.0);
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let level = |l: &str| self.0.pragma_update(None, "synchronous", l).expect(l);
+        level("NORMAL");
         self.0
             .execute(
                 "UPDATE entries SET outcome = 'ok', finished_at = ?2, duration_ms = 1 WHERE id = ?1",
-                rusqlite::params![id, now()],
+                rusqlite::params![id, now],
             )
             .expect("plain update");
+        level("FULL");
     }
 }
 
-/// One history record (start + finish, two fsynced commits) in `history`, as the services
+/// One durable commit: a single-row insert at `synchronous = FULL` in WAL mode, the physical
+/// floor of a recorded operation (its `started` record is on disk before the request leaves).
+struct DurableCommit(rusqlite::Connection);
+
+impl DurableCommit {
+    fn open(path: &Path) -> Self {
+        DurableCommit(plain_database(path))
+    }
+
+    fn commit(&self) {
+        insert_started(&self.0);
+    }
+}
+
+/// One history record (start, fsynced; finish, not fsynced) in `history`, as the services
 /// write one per operation.
 fn history_record(history: &History) {
     let id = history
@@ -442,19 +497,19 @@ async fn run(o: Options) {
         alternate(o.flows, || desk_solid_flow(&desk), || floor.solid_flow()).await;
     assert!(sandbox.pin_matches(SOLID_CARD, PIN));
 
-    // What the history costs: one record (two fsynced commits); a Vault flow writes three,
-    // a Solid flow two.
+    // What the history costs: one record (one fsynced commit, one not); a Vault flow writes
+    // three, a Solid flow two. Alternated with one durable commit alone, on the same disk.
     let history = History::open(dir.path().join("history-cost.sqlite3")).expect("history");
-    let mut records = Vec::with_capacity(o.flows);
-    for _ in 0..o.flows {
-        let start = Instant::now();
-        history_record(&history);
-        records.push(start.elapsed());
-    }
-    let records = Series::new(records);
+    let durable = DurableCommit::open(&dir.path().join("durable-commit.sqlite3"));
+    let (records, fsyncs) = alternate(
+        o.flows,
+        || async { history_record(&history) },
+        || async { durable.commit() },
+    )
+    .await;
 
     // What the chain and the audit outbox add to a record: the history with its outbox on
-    // (a collector configured) against the same two commits without either, alternated.
+    // (a collector configured) against the same commit pattern without either, alternated.
     let shipped = History::open(dir.path().join("history-outbox.sqlite3")).expect("history");
     shipped.set_outbox(true);
     let plain = PlainRows::open(&dir.path().join("plain-rows.sqlite3"));
@@ -478,6 +533,7 @@ async fn run(o: Options) {
         ("Vault floor (bare reqwest)", &floor_vault),
         ("Solid via PinDesk", &desk_solid),
         ("Solid floor (bare reqwest)", &floor_solid),
+        ("one durable commit (fsync)", &fsyncs),
         ("one history record", &records),
         ("record with chain + outbox", &chained),
         ("record, plain rows (floor)", &unchained),
@@ -490,6 +546,7 @@ async fn run(o: Options) {
     report("vault_floor", &floor_vault);
     report("solid_desk", &desk_solid);
     report("solid_floor", &floor_solid);
+    report("fsync", &fsyncs);
     report("history_record", &records);
     report("chain_outbox", &chained);
     report("plain_rows", &unchained);

@@ -1,6 +1,8 @@
 //! Sends the outbox to the collectors, oldest first, until it is empty or a deadline passes.
 //!
-//! Records go in batches: a batch is formatted, written and flushed to every collector, and
+//! A drain first makes the outbox durable (`Outbox::make_durable`: the history's `finished`
+//! records are committed without their own fsync, and only durable ones may leave), then
+//! sends records in batches: a batch is formatted, written and flushed to every collector, and
 //! only then marked sent (`Outbox::sent(last seq of the batch)`). If any collector fails, the
 //! batch stays in the outbox and the next drain sends it again, to every collector: at least
 //! once, never out of order, with duplicates (same `seq`) at the collectors that had it.
@@ -64,6 +66,11 @@ pub async fn drain<O: Outbox + ?Sized>(
     };
     let until = tokio::time::Instant::from_std(deadline);
     let mut buf = Vec::new();
+    if let Err(e) = outbox.make_durable() {
+        report.error = Some(DrainError::Outbox(Box::new(e)));
+        report.remaining = outbox.depth().unwrap_or(0);
+        return report;
+    }
     loop {
         let batch = match outbox.pending(BATCH) {
             Ok(batch) if batch.is_empty() => break,

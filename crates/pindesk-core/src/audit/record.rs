@@ -77,11 +77,16 @@ pub struct AuditRecord {
 
 /// The durable queue of records not yet shipped, oldest first.
 ///
-/// Only [`drain`](super::drain()) calls it: it asks for the oldest records, sends them, and
-/// then says up to which `seq` they were written to every collector.
+/// Only [`drain`](super::drain()) calls it: it makes the queue durable, asks for the oldest
+/// records, sends them, and then says up to which `seq` they were written to every collector.
 pub trait Outbox {
     /// What reading or updating the queue can fail with.
     type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Makes every record queued so far durable, so that [`pending`](Self::pending) may
+    /// return it: a collector must never hold a record a power cut could still take from the
+    /// local history. Called once per drain, before the first `pending`.
+    fn make_durable(&self) -> Result<(), Self::Error>;
 
     /// At most `limit` of the oldest unsent records, in `seq` order.
     fn pending(&self, limit: usize) -> Result<Vec<AuditRecord>, Self::Error>;
@@ -148,6 +153,11 @@ mod memory {
 
     impl Outbox for MemoryOutbox {
         type Error = std::convert::Infallible;
+
+        /// Nothing to do: a test outbox in memory has no disk to wait for.
+        fn make_durable(&self) -> Result<(), Self::Error> {
+            Ok(())
+        }
 
         fn pending(&self, limit: usize) -> Result<Vec<AuditRecord>, Self::Error> {
             Ok(self.lock().records.iter().take(limit).cloned().collect())

@@ -66,11 +66,11 @@ impl Desk {
     pub fn audit_status(&self) -> Result<AuditStatus, Error> {
         let shipping = &self.shipping;
         let waiting = self.history.depth()?;
-        let oldest = self.history.pending(1)?.into_iter().next();
+        let oldest = self.history.outbox_oldest()?;
         let now_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
-        let oldest_waiting_secs = oldest
-            .as_ref()
-            .map(|r| u64::try_from((now_ms - i128::from(r.at)).max(0) / 1000).unwrap_or(u64::MAX));
+        let oldest_waiting_secs = oldest.as_ref().map(|e| {
+            u64::try_from((now_ms - i128::from(e.body.at)).max(0) / 1000).unwrap_or(u64::MAX)
+        });
         let last_sent_seq = self.history.outbox_last_sent()?;
         Ok(AuditStatus {
             collectors: shipping.collectors.clone(),

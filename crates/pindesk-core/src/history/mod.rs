@@ -16,9 +16,29 @@
 //! passcode, code, token or key); messages are provider messages, sanitized by the caller and
 //! capped here. This module never reads the clock for its logic: every time is passed in.
 //!
-//! The database runs in WAL mode with `synchronous = FULL`; its schema is versioned through
-//! `PRAGMA user_version` and migrated forward on open. A database from a newer PinDesk is
-//! refused rather than modified.
+//! The database runs in WAL mode; its schema is versioned through `PRAGMA user_version` and
+//! migrated forward on open. A database from a newer PinDesk is refused rather than modified.
+//!
+//! # One durable commit per operation
+//! Every commit is durable (`synchronous = FULL`: the WAL is fsynced before it returns) but
+//! the one of [`finish`](History::finish), which runs at `synchronous = NORMAL`, set for that
+//! commit alone and restored afterwards: it reaches the WAL without waiting for the disk.
+//! That is safe because of the direction a loss takes. The `started` record is durable before
+//! the request leaves, so a crash at any point leaves a trace. A `finished` record lost at a
+//! power cut leaves that `started` record, which recovery marks `unknown`: the operator checks
+//! with the provider, the safe direction, and never sees a wrong "succeeded". (A process
+//! that dies while the OS keeps running loses nothing: the WAL write is in the OS already.)
+//! The loss is bounded, too: the WAL is one file written in order, so the next durable
+//! commit (any later `start`) fsyncs it with every earlier unsynced record in it, and a
+//! checkpoint fsyncs the WAL before copying it into the database.
+//!
+//! The audit outbox must not ship what the local chain could still lose, or a collector would
+//! hold a record the history forgot and `verify --against` would disagree with it. So
+//! [`outbox_pending`](History::outbox_pending) returns only records up to the *durable mark*
+//! (a one-row table: the highest seq known to be on disk), and the drain first calls
+//! [`outbox_make_durable`](History::outbox_make_durable), which, when records above the mark
+//! wait, raises the mark to the chain's tip in one durable commit, whose fsync takes every
+//! earlier record to the disk with it: one fsync per drain pass, none when nothing waits.
 //!
 //! # Interrupted entries and concurrent processes
 //! The desktop app and the CLI may use the same database at once. Each entry records the
@@ -40,6 +60,7 @@ mod against;
 mod chain;
 #[cfg(test)]
 mod chain_tests;
+mod durability;
 mod entry;
 mod error;
 mod export;

@@ -1,7 +1,8 @@
 //! The outbox: the seqs of events waiting to be shipped to the audit collector. A row is
 //! queued in the transaction that appends its event, once [`History::set_outbox`] turned
-//! queueing on; the shipping reads the oldest ([`History::outbox_pending`]) and removes what
-//! the collector took ([`History::outbox_sent`]).
+//! queueing on; the shipping makes them durable ([`History::outbox_make_durable`]), reads the
+//! oldest durable ones ([`History::outbox_pending`]) and removes what the collector took
+//! ([`History::outbox_sent`]).
 
 use std::sync::atomic::Ordering;
 
@@ -18,18 +19,44 @@ impl History {
         self.outbox.store(queue, Ordering::Relaxed);
     }
 
-    /// Up to `limit` queued events, oldest first.
+    /// Makes every queued event shippable: when events above the durable mark wait, raises
+    /// the mark to the chain's tip in one durable commit. That commit's fsync of the WAL takes
+    /// every earlier commit to the disk with it, the unsynced `finished` records included.
+    /// Does nothing (and no fsync) when nothing waits above the mark.
+    pub fn outbox_make_durable(&self) -> Result<(), HistoryError> {
+        self.append_with("making the audit outbox durable", |tx| {
+            tx.execute(
+                "UPDATE durable_mark SET seq = (SELECT MAX(seq) FROM events)
+                 WHERE id = 1 AND seq < (SELECT MAX(seq) FROM outbox)",
+                [],
+            )
+            .map_err(sql("making the audit outbox durable"))?;
+            Ok(())
+        })
+    }
+
+    /// Up to `limit` queued events that are on disk (up to the durable mark), oldest first.
     pub fn outbox_pending(&self, limit: u32) -> Result<Vec<AuditEvent>, HistoryError> {
+        self.queued(limit, true)
+    }
+
+    /// The oldest queued event, durable or not (for the audit status).
+    pub fn outbox_oldest(&self) -> Result<Option<AuditEvent>, HistoryError> {
+        Ok(self.queued(1, false)?.into_iter().next())
+    }
+
+    fn queued(&self, limit: u32, durable_only: bool) -> Result<Vec<AuditEvent>, HistoryError> {
         let action = "reading the audit outbox";
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
                 "SELECT e.seq, e.body, e.hash FROM outbox o JOIN events e ON e.seq = o.seq
+                 WHERE NOT ?2 OR o.seq <= (SELECT seq FROM durable_mark WHERE id = 1)
                  ORDER BY o.seq LIMIT ?1",
             )
             .map_err(sql(action))?;
         let rows = stmt
-            .query_map(params![limit], |r| {
+            .query_map(params![limit, durable_only], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
             })
             .map_err(sql(action))?;
@@ -98,6 +125,7 @@ mod tests {
         let id = h.start(&new_entry(T0, Provider::Solid, "crd_2")).unwrap();
         h.finish(id, &done(Outcome::Ok, T0)).unwrap();
         assert_eq!(h.outbox_depth().unwrap(), 2);
+        h.outbox_make_durable().unwrap();
         let pending = h.outbox_pending(10).unwrap();
         let shape: Vec<_> = pending
             .iter()
@@ -123,5 +151,38 @@ mod tests {
         h.set_outbox(false);
         h.start(&new_entry(T0, Provider::Vault, "4")).unwrap();
         assert_eq!(h.outbox_depth().unwrap(), 1);
+    }
+
+    fn pending_seqs(h: &crate::history::History) -> Vec<u64> {
+        h.outbox_pending(10)
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect()
+    }
+
+    /// A `finished` record is committed without its own fsync: it is not shipped before a
+    /// durable commit (the drain's barrier) has taken it to the disk.
+    #[test]
+    fn only_durable_events_are_pending() {
+        let (_dir, h) = open();
+        h.set_outbox(true);
+        let id = h.start(&new_entry(T0, Provider::Vault, "1")).unwrap();
+        h.finish(id, &done(Outcome::Ok, T0)).unwrap();
+        assert_eq!(h.outbox_depth().unwrap(), 2);
+        assert!(pending_seqs(&h).is_empty());
+        assert_eq!(h.outbox_oldest().unwrap().map(|e| e.seq), Some(1));
+        h.outbox_make_durable().unwrap();
+        assert_eq!(pending_seqs(&h), [1, 2]);
+        let id = h.start(&new_entry(T0, Provider::Vault, "2")).unwrap();
+        h.finish(id, &done(Outcome::Ok, T0)).unwrap();
+        assert_eq!(pending_seqs(&h), [1, 2]);
+        h.outbox_make_durable().unwrap();
+        assert_eq!(pending_seqs(&h), [1, 2, 3, 4]);
+        // Nothing above the mark: the barrier writes nothing, so nothing is fsynced.
+        let wal = h.path().with_extension("sqlite3-wal");
+        let before = std::fs::metadata(&wal).unwrap().len();
+        h.outbox_make_durable().unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), before);
     }
 }

@@ -6,6 +6,10 @@
 //! null, as version 1 did not record them), appended in id order in the migration's
 //! transaction, so the chain starts verified with the migration. Genesis events are not
 //! queued for shipping.
+//!
+//! Version 3 adds `durable_mark`, the highest seq known to be on disk (what the outbox may
+//! ship, see the module doc of [`super`]); it starts at the chain's tip, since every earlier
+//! commit was durable.
 
 use std::path::Path;
 
@@ -15,7 +19,7 @@ use super::chain::{append, EventBody, EventKind, RowView, ROW_COLUMNS};
 use super::{HistoryError, Outcome};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// A migration's data step.
 type DataStep = fn(&Transaction<'_>) -> Result<(), HistoryError>;
@@ -26,7 +30,7 @@ struct Migration {
     data: Option<DataStep>,
 }
 
-const MIGRATIONS: [Migration; 2] = [
+const MIGRATIONS: [Migration; 3] = [
     Migration {
         sql: V1,
         data: None,
@@ -34,6 +38,10 @@ const MIGRATIONS: [Migration; 2] = [
     Migration {
         sql: V2,
         data: Some(genesis),
+    },
+    Migration {
+        sql: V3,
+        data: None,
     },
 ];
 
@@ -60,6 +68,10 @@ pub(super) const V1: &str = "CREATE TABLE entries (
      CREATE INDEX entries_card     ON entries (card_id, id);
      CREATE INDEX entries_started  ON entries (started_at);";
 
+/// Version 2's statements. `events_entry` serves three look-ups that would otherwise scan the
+/// chain: an operation's newest event (`finish`, recovery; the row view lacks the event's
+/// `host` and `app_version`), the highest entry id in the chain (`start`), and retention's
+/// last event of each operation. It costs one index page per commit.
 const V2: &str = "ALTER TABLE entries ADD COLUMN ticket TEXT;
      CREATE TABLE events (
         seq      INTEGER PRIMARY KEY,           -- 1, 2, 3, … without gaps
@@ -82,6 +94,12 @@ const V2: &str = "ALTER TABLE entries ADD COLUMN ticket TEXT;
         id  INTEGER PRIMARY KEY CHECK (id = 1),
         seq INTEGER NOT NULL
      );";
+
+const V3: &str = "CREATE TABLE durable_mark (
+        id  INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL                    -- every event up to it is on disk
+     );
+     INSERT INTO durable_mark (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM events;";
 
 /// Version 2's data step: one genesis event per existing row.
 fn genesis(tx: &Transaction<'_>) -> Result<(), HistoryError> {
@@ -200,5 +218,35 @@ mod tests {
             Err(HistoryError::TooNew { found: 99, .. })
         ));
         drop(dir);
+    }
+
+    /// A version 2 database (this schema without `durable_mark`) with queued events: its
+    /// commits were all durable, so the mark starts at its tip and they ship at once.
+    #[test]
+    fn a_version_2_database_gets_its_durable_mark() {
+        let (_dir, h) = open();
+        h.set_outbox(true);
+        let id = h.start(&new_entry(T0, Provider::Vault, "1")).unwrap();
+        h.finish(id, &done(crate::history::Outcome::Ok, T0))
+            .unwrap();
+        h.conn()
+            .execute_batch("DROP TABLE durable_mark; PRAGMA user_version = 2;")
+            .unwrap();
+        let path = h.path().to_path_buf();
+        drop(h);
+        let h = History::open(&path).unwrap();
+        let version: i64 = h
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        let seqs: Vec<u64> = h
+            .outbox_pending(10)
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(seqs, [1, 2]);
+        assert!(h.verify().unwrap().ok);
     }
 }

@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, Transaction};
 use time::OffsetDateTime;
 
 use super::chain::{append, latest_body, next_entry_id, EventBody, EventKind};
+use super::durability::Commit;
 use super::entry::{host_name, to_millis, truncate};
 use super::error::sql;
 use super::recovery::process_token;
@@ -23,6 +24,12 @@ pub struct History {
     pub(super) path: PathBuf,
     /// Whether events are queued for shipping ([`History::set_outbox`]).
     pub(super) outbox: AtomicBool,
+    /// Whether the connection may still be at `synchronous = NORMAL` (an unsynced commit
+    /// could not restore `FULL`); only read and written with the connection locked.
+    pub(super) unsynced: AtomicBool,
+    /// Test hook: the `synchronous` level of each commit, with its action.
+    #[cfg(test)]
+    pub(super) commit_levels: Mutex<Vec<(&'static str, i64)>>,
 }
 
 /// The last seq (and its hash) of the oldest run of events that retention may remove: every
@@ -101,6 +108,9 @@ impl History {
             conn: Mutex::new(conn),
             path,
             outbox: AtomicBool::new(false),
+            unsynced: AtomicBool::new(false),
+            #[cfg(test)]
+            commit_levels: Mutex::default(),
         })
     }
 
@@ -151,13 +161,15 @@ impl History {
     }
 
     /// Records how an operation ended: appends its `finished` event (a late one replaces
-    /// `unknown` if recovery got there first).
+    /// `unknown` if recovery got there first). Committed without its own fsync: the next
+    /// durable commit makes it durable (see the module doc).
     pub fn finish(&self, id: EntryId, finish: &Finish) -> Result<(), HistoryError> {
         if finish.outcome == Outcome::Started {
             return Err(HistoryError::FinishAsStarted);
         }
         let duration_ms = u64::try_from(finish.duration.as_millis()).unwrap_or(u64::MAX);
-        self.append_with("recording the end of an operation", |tx| {
+        let action = "recording the end of an operation";
+        self.commit_with(Commit::Unsynced, action, |tx| {
             let mut body = latest_body(tx, id)?.ok_or(HistoryError::NotFound { id })?;
             let at = to_millis(finish.finished_at);
             body.kind = EventKind::Finished;
@@ -178,20 +190,13 @@ impl History {
         })
     }
 
-    /// Runs `work` in a `BEGIN IMMEDIATE` transaction (the write lock is taken first, so the
-    /// chain's tip cannot move under it) and commits it.
+    /// Runs `work` in a `BEGIN IMMEDIATE` transaction and commits it durably.
     pub(super) fn append_with<T>(
         &self,
         action: &'static str,
         work: impl FnOnce(&Transaction<'_>) -> Result<T, HistoryError>,
     ) -> Result<T, HistoryError> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql(action))?;
-        let value = work(&tx)?;
-        tx.commit().map_err(sql(action))?;
-        Ok(value)
+        self.commit_with(Commit::Durable, action, work)
     }
 
     /// Whether new events are queued in the outbox for shipping.
