@@ -36,7 +36,7 @@ pub async fn history_export_csv<R: Runtime>(
             }
         }
     };
-    let rows = crate::export::write_csv(state.desk.history(), &filter, &path).map_err(internal)?;
+    let rows = crate::export::write_csv(state.desk.history()?, &filter, &path).map_err(internal)?;
     Ok(Some(u32::try_from(rows).unwrap_or(u32::MAX)))
 }
 
@@ -45,7 +45,7 @@ pub async fn history_export_csv<R: Runtime>(
 pub fn history_verify(state: State<'_, AppState>) -> CmdResult<HistoryVerifyReport> {
     Ok(state
         .desk
-        .history()
+        .history()?
         .verify()
         .map_err(pindesk_core::desk::Error::from)?)
 }
