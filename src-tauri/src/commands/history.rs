@@ -50,8 +50,9 @@ pub fn history_verify(state: State<'_, AppState>) -> CmdResult<HistoryVerifyRepo
         .map_err(pindesk_core::desk::Error::from)?)
 }
 
-/// Where the history is shipped and how many records wait.
+/// Where the history is shipped and how many records wait. Async, so that opening the
+/// history on its first use (the first screen asks this) runs off the main thread.
 #[tauri::command]
-pub fn audit_status(state: State<'_, AppState>) -> CmdResult<AuditStatus> {
+pub async fn audit_status(state: State<'_, AppState>) -> CmdResult<AuditStatus> {
     Ok(state.desk.audit_status()?)
 }

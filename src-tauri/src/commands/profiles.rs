@@ -10,9 +10,10 @@ use pindesk_core::secret::{AccessToken, ApiKey, Password};
 use tauri::State;
 use zeroize::Zeroizing;
 
-/// Every profile, demo ones first in demo mode.
+/// Every profile, demo ones first in demo mode. Async, so that its keyring reads (one per
+/// stored secret, over D-Bus) run off the main thread, which paints the first screen.
 #[tauri::command]
-pub fn list_profiles(state: State<'_, AppState>) -> CmdResult<Vec<ProfileView>> {
+pub async fn list_profiles(state: State<'_, AppState>) -> CmdResult<Vec<ProfileView>> {
     Ok(state.desk.list_profiles()?)
 }
 
