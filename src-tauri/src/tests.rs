@@ -134,7 +134,10 @@ fn without_demo_mode_app_info_names_no_demo_backend() {
     )
     .unwrap();
     tauri::async_runtime::block_on(state.start_demo());
-    assert!(state.sandbox.get().is_none(), "no sandbox outside demo mode");
+    assert!(
+        state.sandbox.get().is_none(),
+        "no sandbox outside demo mode"
+    );
     let info = mount(state, dir).ok("app_info", json!({}));
     assert_eq!(info["demo"], false);
     assert!(info.get("demo_backend").is_none(), "{info}");
@@ -203,7 +206,8 @@ fn every_listed_command_has_a_handler() {
 fn ui_ready_answers_null_with_or_without_the_pages_timings() {
     let app = app(Mode::Normal);
     assert_eq!(app.ok("ui_ready", json!({})), Value::Null);
-    let timings = json!({"script_ms": 80.5, "app_info_ms": 3.2, "mounted_ms": 95.0, "painted_ms": 110.0});
+    let timings =
+        json!({"script_ms": 80.5, "app_info_ms": 3.2, "mounted_ms": 95.0, "painted_ms": 110.0});
     assert_eq!(
         app.ok("ui_ready", json!({ "timings": timings })),
         Value::Null
@@ -257,8 +261,7 @@ fn the_copied_token_leaves_the_clipboard_on_every_event_and_only_if_still_there(
         "no X display: run it under xvfb-run"
     );
     let app = app(Mode::Demo);
-    let mut settings =
-        serde_json::to_value(pindesk_core::profile::AppSettings::default()).unwrap();
+    let mut settings = serde_json::to_value(pindesk_core::profile::AppSettings::default()).unwrap();
     settings["clipboard_clear_secs"] = json!(5);
     app.ok("save_settings", json!({ "settings": settings }));
     let card = "crd_7948d9a96706dd05360a340002de725f";

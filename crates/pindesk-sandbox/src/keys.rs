@@ -147,8 +147,14 @@ mod tests {
 
     #[test]
     fn the_demo_key_is_the_embedded_2048_bit_pair_under_a_fresh_id() {
-        let (a, b) = (VaultKey::demo().expect("demo key"), VaultKey::demo().unwrap());
-        assert_eq!(rsa::traits::PublicKeyParts::size(&a.private) * 8, DEMO_KEY_BITS);
+        let (a, b) = (
+            VaultKey::demo().expect("demo key"),
+            VaultKey::demo().unwrap(),
+        );
+        assert_eq!(
+            rsa::traits::PublicKeyParts::size(&a.private) * 8,
+            DEMO_KEY_BITS
+        );
         assert_eq!(a.public_der_b64, b.public_der_b64, "one fixed pair");
         assert_ne!(a.id, b.id, "each start has its own keyId");
     }

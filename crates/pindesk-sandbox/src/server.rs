@@ -60,8 +60,9 @@ impl Sandbox {
                     format!("the demo key is {DEMO_KEY_BITS} bits; key_bits must match"),
                 ))
             }
-            SandboxKey::Demo => VaultKey::demo()
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+            SandboxKey::Demo => {
+                VaultKey::demo().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
+            }
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;

@@ -172,7 +172,11 @@ impl Desk {
     /// route with the machine's rules applied, and the proxy password when a proxy asks for
     /// one. Demo profiles talk to the embedded sandbox on this computer, always directly.
     pub(crate) fn client_for(&self, profile: &Profile, pin: bool) -> Result<HttpClient, Error> {
-        if let Some(slot) = self.secrets.demo_slot().filter(|_| self.secrets.is_demo(&profile.id)) {
+        if let Some(slot) = self
+            .secrets
+            .demo_slot()
+            .filter(|_| self.secrets.is_demo(&profile.id))
+        {
             // Never a call to the placeholder address of a backend that does not listen.
             slot.listening()?;
             return self.clients.client(&crate::network::Route::direct(), None);

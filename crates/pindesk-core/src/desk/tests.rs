@@ -178,7 +178,10 @@ async fn a_backend_that_failed_is_said_so_and_nothing_is_recorded() {
     assert!(!desk.paths().history_db().exists(), "nothing was recorded");
     // The demo profiles stay listed, marked failed.
     let listed = desk.list_profiles().unwrap();
-    assert!(listed.iter().filter(|v| v.demo).all(|v| v.demo_state == state));
+    assert!(listed
+        .iter()
+        .filter(|v| v.demo)
+        .all(|v| v.demo_state == state));
 }
 
 #[tokio::test]
@@ -187,8 +190,15 @@ async fn a_call_gives_up_waiting_after_its_bound() {
     let desk = starting(&dir);
     let slot = desk.secrets.demo_slot().unwrap();
     let bound = std::time::Duration::from_millis(10);
-    assert_eq!(slot.wait(bound).await.err(), Some(DemoError::NotListening(bound)));
-    assert_eq!(desk.demo_state(), Some(DemoState::Starting), "still starting");
+    assert_eq!(
+        slot.wait(bound).await.err(),
+        Some(DemoError::NotListening(bound))
+    );
+    assert_eq!(
+        desk.demo_state(),
+        Some(DemoState::Starting),
+        "still starting"
+    );
 }
 
 #[test]
@@ -197,5 +207,9 @@ fn outside_demo_mode_there_is_no_demo_state_to_set() {
     let desk = Desk::open(paths(&dir), Box::new(MemoryStore::new()), None).unwrap();
     assert_eq!(desk.demo_state(), None);
     assert!(!desk.demo_listening(Err("no".into())));
-    assert!(desk.list_profiles().unwrap().iter().all(|v| v.demo_state.is_none()));
+    assert!(desk
+        .list_profiles()
+        .unwrap()
+        .iter()
+        .all(|v| v.demo_state.is_none()));
 }

@@ -68,7 +68,12 @@ async fn the_demo_key_is_fixed_and_rotation_still_generates_a_fresh_one() {
     assert_ne!(a_id, b_id, "each start has its own keyId");
     let code = a.verified_code(VAULT_CARD).await;
     let sent = a
-        .set_passcode(VAULT_CARD, &a_id, &code, &encrypt(&a_key, Padding::Pkcs1, "pass123"))
+        .set_passcode(
+            VAULT_CARD,
+            &a_id,
+            &code,
+            &encrypt(&a_key, Padding::Pkcs1, "pass123"),
+        )
         .await;
     assert_eq!(sent.status, 200, "{:?}", sent.json);
     let rotated = a
