@@ -114,7 +114,9 @@ fn a_history_that_cannot_open_is_an_error_at_first_use() {
     std::fs::write(dir.path().join("data"), b"not a folder").unwrap();
     let desk = starting(&dir);
     desk.list_profiles().expect("what needs no history works");
-    let err = desk.history().err().expect("the history cannot open");
+    let Err(err) = desk.history() else {
+        panic!("the history opened in a data folder that is a file");
+    };
     assert!(matches!(err, Error::History(_)), "{err:?}");
     assert_eq!(err.code(), "history");
 }
