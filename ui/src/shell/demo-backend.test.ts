@@ -2,17 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { DemoState } from "../bindings/DemoState";
 import { DEMO_POLL_MS, watchDemoBackend } from "./demo-backend";
+import { INFO } from "../screens/flow-fixtures";
 import { statusBar } from "./status-bar";
 
-const INFO: AppInfo = {
-  version: "1",
-  mode: "demo",
-  demo: true,
-  idle_timeout_secs: 300,
-  activity_ping_secs: 5,
-  require_ticket: false,
-  active_profile: { name: "Demo Vault", provider: "vault", environment: "demo" },
-};
 const at = (demo_backend?: DemoState): AppInfo => (demo_backend ? { ...INFO, demo_backend } : INFO);
 
 beforeEach(() => vi.useFakeTimers());
