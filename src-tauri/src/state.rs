@@ -81,7 +81,7 @@ impl AppState {
                     vault_token: AccessToken::new(sandbox.config().vault_token.clone()),
                     solid_api_key: ApiKey::new(sandbox.config().solid_api_key.clone()),
                 };
-                crate::phases::log(self.started, "demo sandbox listening");
+                crate::phases::log(self.started, "demo sandbox up");
                 tracing::info!(base_url = %sandbox.base_url(), "demo sandbox listening");
                 // Kept before the desk hears of it, so the demo SMS peek works as soon as the
                 // demo profiles do.
