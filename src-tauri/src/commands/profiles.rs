@@ -10,10 +10,9 @@ use pindesk_core::secret::{AccessToken, ApiKey, Password};
 use tauri::State;
 use zeroize::Zeroizing;
 
-/// Every profile, demo ones first in demo mode. Async, so that its keyring reads (one per
-/// stored secret, over D-Bus) run off the main thread, which paints the first screen.
+/// Every profile, demo ones first in demo mode.
 #[tauri::command]
-pub async fn list_profiles(state: State<'_, AppState>) -> CmdResult<Vec<ProfileView>> {
+pub fn list_profiles(state: State<'_, AppState>) -> CmdResult<Vec<ProfileView>> {
     Ok(state.desk.list_profiles()?)
 }
 
