@@ -3,10 +3,13 @@
 # inside one X server and one D-Bus session (xvfb-run, dbus-run-session) with a private home
 # (scripts/isolated.sh), as scripts/bench.sh does.
 #
-# Starts each app RUNS times, alternating which one goes first (ABBA), after one uncounted
-# warm-up start of each (it loads the binaries and libraries into the page cache for both
-# alike). Every start gets fresh, empty config, data and cache folders. Prints one line per
-# counted start:
+# Three apps: `pindesk` (`--demo`, first run: demo sandbox and profiles), `pindesk-stored` (no
+# `--demo`; its config folder is seeded with a profiles file holding one production-like Vault
+# profile, so it starts as an operator's desk does, with no demo sandbox) and `bare` (the bare
+# Tauri window). Starts each RUNS times, alternating the order (ABC, CBA), after one uncounted
+# warm-up start of each (it loads the binaries and libraries into the page cache for all
+# alike). Every start gets fresh config, data and cache folders, empty but for that seed.
+# Prints one line per counted start:
 #
 #   <name> <ready_ms> <rss_kib> <processes>
 #
@@ -95,14 +98,35 @@ ready_at() { # file
   done
 }
 
+# One production-like Vault profile, active. Its host is under `.invalid` (it can never
+# resolve) and nothing contacts it at start; its token is not in the keyring, which start-up
+# does not need.
+seed_stored() { # folder
+  cat >"$1/pindesk-config/profiles.toml" <<'TOML'
+active = "branch-prod"
+
+[[profiles]]
+id = "branch-prod"
+display_name = "Branch (production)"
+provider = "vault"
+environment = "https://vault.pindesk-bench.invalid"
+
+[profiles.vault]
+merchant_id = "0b7f4e4a-3f2c-4d8e-9a2b-1c2d3e4f5a6b"
+rsa_padding = "pkcs1"
+auth = "token"
+TOML
+}
+
 # One start: prints "<name> <ready_ms> <rss_kib> <processes>".
-one() { # name, file its `ui ready` line goes to (relative to its folder), command...
-  local name=$1 ready_file=$2
-  shift 2
+one() { # name, file its `ui ready` line goes to (relative to its folder), seed (a function or -), command...
+  local name=$1 ready_file=$2 seed=$3
+  shift 3
   local dir
   dir=$(mktemp -d "$work/$name.XXXXXX")
   mkdir -p "$dir"/{config,data,cache,state,runtime,pindesk-config,pindesk-data}
   chmod 700 "$dir/runtime"
+  [[ $seed == - ]] || "$seed" "$dir"
 
   local t0 t1="" pid i
   t0=$(micros "$EPOCHREALTIME")
@@ -140,19 +164,23 @@ one() { # name, file its `ui ready` line goes to (relative to its folder), comma
   rm -rf "$dir"
 }
 
-pindesk_once() { one pindesk pindesk-data/logs/pindesk.log "$pindesk" --demo; }
-bare_once() { one bare output "$bare"; }
+pindesk_once() { one pindesk pindesk-data/logs/pindesk.log - "$pindesk" --demo; }
+stored_once() { one pindesk-stored pindesk-data/logs/pindesk.log seed_stored "$pindesk"; }
+bare_once() { one bare output - "$bare"; }
 
 # Warm-up: one start of each, not counted.
 pindesk_once >/dev/null
+stored_once >/dev/null
 bare_once >/dev/null
 
 for ((i = 0; i < runs; i++)); do
   if ((i % 2 == 0)); then
     pindesk_once
+    stored_once
     bare_once
   else
     bare_once
+    stored_once
     pindesk_once
   fi
 done

@@ -26,8 +26,8 @@ macro_rules! for_each_command {
         $then! {
             /// The app's version, mode and active profile.
             app_info() -> AppInfo, kiosk: true;
-            /// Tells the app the first screen is on display (it logs the start-up time).
-            ui_ready() -> (), kiosk: true;
+            /// Tells the app the first screen is on display, with what the page measured of its start (it logs the start-up time).
+            ui_ready(timings: Option<UiTimings>) -> (), kiosk: true;
             /// The settings, the keyring backend in use and where files live.
             about_info() -> CmdResult<AboutInfo>, kiosk: false;
             /// Saves the app-wide settings.

@@ -6,7 +6,7 @@
 //! below), so the UI never writes a payload type by hand. No type here may ever carry a secret
 //! (PIN, passcode, token, key) in a reply: secrets travel inward only, as command arguments.
 
-use pindesk_core::api::ProfileSummary;
+use pindesk_core::api::{DemoState, ProfileSummary};
 use pindesk_core::profile::AppSettings;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -21,6 +21,11 @@ pub struct AppInfo {
     pub mode: Mode,
     /// Whether the demo profiles (on the embedded sandbox) are present.
     pub demo: bool,
+    /// In demo mode, where the embedded sandbox stands: the UI marks the demo profiles
+    /// "starting…" until it listens, and says why when it could not start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub demo_backend: Option<DemoState>,
     /// The profile in use, or `None` when there is none yet.
     pub active_profile: Option<ProfileSummary>,
     /// Idle seconds before the UI clears every field and the app forgets every secret.
@@ -66,6 +71,20 @@ impl std::fmt::Debug for ProfileSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ProfileSecrets([redacted])")
     }
+}
+
+/// What the page measured of its own start, reported with `ui_ready` for the start-up log:
+/// milliseconds since the page's navigation started (`performance.now()`), numbers only.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, TS)]
+pub struct UiTimings {
+    /// When the UI bundle had been evaluated (its entry point began to run).
+    pub script_ms: f64,
+    /// How long the first `app_info` call took, there and back.
+    pub app_info_ms: f64,
+    /// When the shell and the first screen were in the document.
+    pub mounted_ms: f64,
+    /// When the first frame with them was painted.
+    pub painted_ms: f64,
 }
 
 /// The last SMS code the embedded sandbox "sent" (demo mode only).
@@ -119,6 +138,7 @@ mod tests {
         api::PinTokenInfo::export_all(&cfg).expect("export PinTokenInfo");
         api::CardCheck::export_all(&cfg).expect("export CardCheck");
         DemoSms::export_all(&cfg).expect("export DemoSms");
+        UiTimings::export_all(&cfg).expect("export UiTimings");
         api::HistoryQuery::export_all(&cfg).expect("export HistoryQuery");
         api::HistoryPage::export_all(&cfg).expect("export HistoryPage");
         api::HistoryVerifyReport::export_all(&cfg).expect("export HistoryVerifyReport");

@@ -10,14 +10,16 @@ use pindesk_core::profile::ProfileStore;
 use pindesk_core::secret::{AccessToken, ApiKey};
 use pindesk_core::validate::BaseUrl;
 use pindesk_sandbox::{Sandbox, SandboxConfig};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Everything the commands work with.
 pub struct AppState {
     /// The core services.
     pub desk: Desk,
-    /// The embedded sandbox, in demo mode (kept here so it lives as long as the app).
-    pub sandbox: Option<Sandbox>,
+    /// The embedded sandbox once it listens, in demo mode (kept here so it lives as long as
+    /// the app). It is started after the window, by [`AppState::start_demo`].
+    pub sandbox: OnceLock<Sandbox>,
     /// How the app was started.
     pub mode: Mode,
     /// When the process started, to report how long the UI took to become ready.
@@ -30,17 +32,16 @@ pub enum StartError {
     /// The config or data folder could not be determined.
     #[error(transparent)]
     Paths(#[from] pindesk_core::paths::PathsError),
-    /// The embedded sandbox could not start.
-    #[error("the demo sandbox could not start: {0}")]
-    Sandbox(std::io::Error),
-    /// The core services could not open (history database, HTTP client).
+    /// The core services could not open (HTTP client, HTTP settings).
     #[error(transparent)]
     Desk(#[from] pindesk_core::desk::Error),
 }
 
 impl AppState {
-    /// Opens the core services. Demo mode (the embedded sandbox and its demo profiles) is on
-    /// with `--demo`, and on a first run, when no profile is stored yet.
+    /// Opens the core services, without waiting for anything slow: the history opens on first
+    /// use, and the demo sandbox is started by [`start_demo`](Self::start_demo). Demo mode (the
+    /// embedded sandbox and its demo profiles) is on with `--demo`, and on a first run, when no
+    /// profile is stored yet.
     pub fn open(
         paths: Paths,
         secrets: Box<dyn SecretStore>,
@@ -51,28 +52,47 @@ impl AppState {
         let first_run = ProfileStore::new(paths.profiles_file())
             .load()
             .is_ok_and(|file| file.profiles.is_empty());
-        let sandbox = if demo_requested || first_run {
-            Some(
-                tauri::async_runtime::block_on(Sandbox::start(SandboxConfig::default()))
-                    .map_err(StartError::Sandbox)?,
-            )
+        let desk = if demo_requested || first_run {
+            Desk::open_demo_starting(paths, secrets)?
         } else {
-            None
+            Desk::open(paths, secrets, None)?
         };
-        if let Some(sb) = &sandbox {
-            tracing::info!(base_url = %sb.base_url(), "demo sandbox listening");
-        }
-        let demo = sandbox.as_ref().map(|sb| DemoBackend {
-            base_url: BaseUrl::parse(&sb.base_url()).expect("the sandbox listens on loopback"),
-            vault_token: AccessToken::new(sb.config().vault_token.clone()),
-            solid_api_key: ApiKey::new(sb.config().solid_api_key.clone()),
-        });
-        let desk = Desk::open(paths, secrets, demo)?;
         Ok(Self {
             desk,
-            sandbox,
+            sandbox: OnceLock::new(),
             mode,
             started,
         })
+    }
+
+    /// In demo mode, starts the embedded sandbox (with the embedded demo key: no key is
+    /// generated) and tells the desk its demo backend, or why it could not start; the UI shows
+    /// either. Does nothing outside demo mode or once started. Run on the async runtime after
+    /// the window is up.
+    pub async fn start_demo(&self) {
+        if self.desk.demo_state().is_none() || self.sandbox.get().is_some() {
+            return;
+        }
+        let backend = match Sandbox::start(SandboxConfig::demo()).await {
+            Ok(sandbox) => {
+                let backend = DemoBackend {
+                    base_url: BaseUrl::parse(&sandbox.base_url())
+                        .expect("the sandbox listens on loopback"),
+                    vault_token: AccessToken::new(sandbox.config().vault_token.clone()),
+                    solid_api_key: ApiKey::new(sandbox.config().solid_api_key.clone()),
+                };
+                crate::phases::log(self.started, "demo sandbox up");
+                tracing::info!(base_url = %sandbox.base_url(), "demo sandbox listening");
+                // Kept before the desk hears of it, so the demo SMS peek works as soon as the
+                // demo profiles do.
+                let _ = self.sandbox.set(sandbox);
+                Ok(backend)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the demo sandbox could not start");
+                Err(e.to_string())
+            }
+        };
+        self.desk.demo_listening(backend);
     }
 }

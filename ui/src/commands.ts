@@ -21,15 +21,16 @@ import type { PolicyDescription } from "./bindings/PolicyDescription";
 import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProfileSecrets } from "./bindings/ProfileSecrets";
 import type { ProfileView } from "./bindings/ProfileView";
+import type { UiTimings } from "./bindings/UiTimings";
 
 /** The app's version, mode and active profile. */
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
 }
 
-/** Tells the app the first screen is on display (it logs the start-up time). */
-export function uiReady(): Promise<void> {
-  return invoke<void>("ui_ready");
+/** Tells the app the first screen is on display, with what the page measured of its start (it logs the start-up time). */
+export function uiReady(timings: UiTimings | null): Promise<void> {
+  return invoke<void>("ui_ready", { timings });
 }
 
 /** The settings, the keyring backend in use and where files live. */

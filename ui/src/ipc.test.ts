@@ -14,8 +14,9 @@ describe("ipc", () => {
     invoke.mockResolvedValueOnce({ version: "1", mode: "demo", active_profile: null });
     await appInfo();
     invoke.mockResolvedValueOnce(null);
-    await uiReady();
-    expect(invoke.mock.calls).toEqual([["app_info"], ["ui_ready"]]);
+    const timings = { script_ms: 1, app_info_ms: 2, mounted_ms: 3, painted_ms: 4 };
+    await uiReady(timings);
+    expect(invoke.mock.calls).toEqual([["app_info"], ["ui_ready", { timings }]]);
   });
 
   it("sends the arguments under the camelCase keys Tauri expects", async () => {

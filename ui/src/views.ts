@@ -3,6 +3,7 @@
  * send: a secret's kind as its form field, a profile's display name, the exit code of an
  * error category. Kept here so that no screen repeats them.
  */
+import type { DemoState } from "./bindings/DemoState";
 import type { ProfileView } from "./bindings/ProfileView";
 import type { SecretKind } from "./bindings/SecretKind";
 import type { SecretState } from "./bindings/SecretState";
@@ -23,5 +24,21 @@ export function secretsOf(view: ProfileView): { field: string; state: SecretStat
 /** The name a profile is shown by: its display name, else its id. */
 export function profileName(view: ProfileView): string {
   return view.profile.display_name || view.profile.id;
+}
+
+/**
+ * What to say of the demo sandbox beside a demo profile or in the status bar: "starting…"
+ * while it starts, "unavailable" when it could not start, nothing once it listens (or for a
+ * stored profile).
+ */
+export function demoNote(state: DemoState | undefined): string | null {
+  switch (state?.state) {
+    case "starting":
+      return "starting…";
+    case "failed":
+      return "unavailable";
+    default:
+      return null;
+  }
 }
 

@@ -12,7 +12,7 @@ use pindesk_core::profile::Provider;
 const EXIT_ALTERED: i32 = 6;
 
 fn verify(desk: &Desk, against: Option<&std::path::Path>) -> Result<Report, Failure> {
-    let history = desk.history();
+    let history = desk.history()?;
     let report = match against {
         None => history.verify(),
         Some(path) => {
@@ -55,7 +55,7 @@ pub(crate) fn history(desk: &Desk, args: HistoryArgs) -> Result<Report, Failure>
     };
     let (filter, page) = query.parse().map_err(invalid)?;
     if args.csv {
-        desk.history()
+        desk.history()?
             .export_csv(&filter, crate::output::Stdout::lock())
             .map_err(|e| Failure::from(Error::from(e)))?;
         return Ok(Report::new(serde_json::Value::Null, ""));

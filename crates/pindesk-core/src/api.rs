@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 pub use crate::cards::{CardCheck, CardSummary};
 pub use crate::credentials::SecretKind;
+pub use crate::demo::DemoState;
 pub use crate::error::Category;
 pub use crate::history::{
     ChainProblem as HistoryChainProblem, Checkpoint as HistoryCheckpoint,
@@ -91,6 +92,11 @@ pub struct ProfileView {
     /// What the operator should know before using it (a plain-HTTP URL); empty for demo
     /// profiles, whose loopback sandbox the DEMO badge already explains.
     pub warnings: Vec<String>,
+    /// A demo profile's backend: starting (the lists mark it so), ready, or failed and why.
+    /// Absent for a stored profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub demo_state: Option<DemoState>,
 }
 
 /// The warning for a profile whose `settings` are plain-HTTP URLs.

@@ -57,6 +57,20 @@ impl FromStr for Padding {
     }
 }
 
+/// Which RSA key pair a sandbox starts with. Rotation (`POST /_sandbox/vault/rotate-key`)
+/// always generates a fresh `key_bits` pair, whichever this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SandboxKey {
+    /// A fresh pair of `key_bits` bits, generated at start: what tests and the standalone
+    /// `pindesk-cli sandbox` use, so no two sandboxes share a key.
+    #[default]
+    Generate,
+    /// The fixed 2048-bit demo pair embedded in this crate (public by design, never a
+    /// provider's): the desktop app's demo mode starts without generating a key. `key_bits`
+    /// must then be 2048.
+    Demo,
+}
+
 /// Everything a sandbox is started with.
 #[derive(Clone)]
 pub struct SandboxConfig {
@@ -76,8 +90,20 @@ pub struct SandboxConfig {
     pub vault_padding: Padding,
     /// Size of the Vault RSA key pair (1024 to 4096 bits).
     pub key_bits: usize,
+    /// The key pair it starts with.
+    pub key: SandboxKey,
     /// Lifetime of the access tokens `/oauth/token` issues (its `expires_in`).
     pub access_token_ttl: Duration,
+}
+
+impl SandboxConfig {
+    /// The desktop app's embedded demo sandbox: random credentials, the embedded demo key.
+    pub fn demo() -> Self {
+        SandboxConfig {
+            key: SandboxKey::Demo,
+            ..SandboxConfig::default()
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -94,6 +120,7 @@ impl Default for SandboxConfig {
             password: random_alnum(16),
             vault_padding: Padding::Pkcs1,
             key_bits: 2048,
+            key: SandboxKey::Generate,
             access_token_ttl: Duration::from_secs(86_399),
         }
     }
@@ -110,6 +137,7 @@ impl fmt::Debug for SandboxConfig {
             .field("password", &"[redacted]")
             .field("vault_padding", &self.vault_padding)
             .field("key_bits", &self.key_bits)
+            .field("key", &self.key)
             .field("access_token_ttl", &self.access_token_ttl)
             .finish()
     }

@@ -1,10 +1,10 @@
-//! The Vault RSA key pair: generated at start and on rotation, served as base64 DER
-//! SubjectPublicKeyInfo under a uuid `keyId`, and used to decrypt `passCode` with the
-//! configured padding. The private key never leaves this module.
+//! The Vault RSA key pair: the embedded demo key or a generated one at start, a generated one
+//! on rotation, served as base64 DER SubjectPublicKeyInfo under a uuid `keyId`, and used to
+//! decrypt `passCode` with the configured padding. The private key never leaves this module.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use rsa::pkcs8::EncodePublicKey;
+use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use rsa::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey};
 
 use crate::config::Padding;
@@ -21,7 +21,19 @@ pub(crate) enum KeyError {
     /// The public key could not be encoded.
     #[error("RSA public key encoding failed: {0}")]
     Encode(#[from] rsa::pkcs8::spki::Error),
+    /// The embedded demo key could not be read (a broken build).
+    #[error("the embedded demo RSA key is unusable: {0}")]
+    Demo(#[from] rsa::pkcs8::Error),
 }
+
+/// The demo sandbox's RSA key pair (PKCS#8 PEM, 2048 bits), embedded at build time so that the
+/// app's demo mode starts without generating a key (a 2048-bit key takes tens to hundreds of
+/// milliseconds). It is the demo's key and public by design: it only decrypts passcodes sent
+/// to the embedded sandbox on this computer, and it is never a provider's key.
+const DEMO_KEY_PEM: &str = include_str!("demo-key.pem");
+
+/// The size of [`DEMO_KEY_PEM`].
+pub(crate) const DEMO_KEY_BITS: usize = 2048;
 
 /// Why a `passCode` could not be decrypted.
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +64,16 @@ impl VaultKey {
         if !(1024..=4096).contains(&bits) || !bits.is_multiple_of(8) {
             return Err(KeyError::Size(bits));
         }
-        let private = RsaPrivateKey::new(&mut rand::rngs::OsRng, bits)?;
+        VaultKey::with(RsaPrivateKey::new(&mut rand::rngs::OsRng, bits)?)
+    }
+
+    /// The embedded demo key pair ([`DEMO_KEY_PEM`]) under a fresh `keyId`.
+    pub(crate) fn demo() -> Result<VaultKey, KeyError> {
+        let private = RsaPrivateKey::from_pkcs8_pem(DEMO_KEY_PEM)?;
+        VaultKey::with(private)
+    }
+
+    fn with(private: RsaPrivateKey) -> Result<VaultKey, KeyError> {
         let der = private.to_public_key().to_public_key_der()?;
         Ok(VaultKey {
             id: uuid::Uuid::new_v4().to_string(),
@@ -122,6 +143,20 @@ mod tests {
             key.decrypt(Padding::Pkcs1, "AAAA"),
             Err(DecryptError::Length(3, 128))
         ));
+    }
+
+    #[test]
+    fn the_demo_key_is_the_embedded_2048_bit_pair_under_a_fresh_id() {
+        let (a, b) = (
+            VaultKey::demo().expect("demo key"),
+            VaultKey::demo().unwrap(),
+        );
+        assert_eq!(
+            rsa::traits::PublicKeyParts::size(&a.private) * 8,
+            DEMO_KEY_BITS
+        );
+        assert_eq!(a.public_der_b64, b.public_der_b64, "one fixed pair");
+        assert_ne!(a.id, b.id, "each start has its own keyId");
     }
 
     #[test]

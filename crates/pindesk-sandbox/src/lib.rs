@@ -43,7 +43,7 @@ mod vault_cards;
 mod vault_pin;
 
 pub use banner::banner;
-pub use config::{Padding, ParsePaddingError, SandboxConfig};
+pub use config::{Padding, ParsePaddingError, SandboxConfig, SandboxKey};
 pub use server::Sandbox;
 pub use tls::TlsIdentity;
 pub use vault_auth::{SCENARIO_PREFIX, SIGN_IN_REFUSALS};

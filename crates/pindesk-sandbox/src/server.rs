@@ -1,4 +1,4 @@
-//! Starting and stopping a sandbox: generate the RSA key, bind 127.0.0.1, accept connections
+//! Starting and stopping a sandbox: take its RSA key (embedded or generated), bind 127.0.0.1, accept connections
 //! (over TLS too, when started with an identity) until stopped. Only loopback is ever bound.
 
 use std::io;
@@ -9,8 +9,8 @@ use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
-use crate::config::SandboxConfig;
-use crate::keys::VaultKey;
+use crate::config::{SandboxConfig, SandboxKey};
+use crate::keys::{VaultKey, DEMO_KEY_BITS};
 use crate::state::{App, Shared};
 use crate::tls::{self, TlsIdentity};
 use crate::{conn, routes};
@@ -25,11 +25,13 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Generates the RSA key, binds `127.0.0.1:config.port` and starts serving.
+    /// Takes the RSA key `config.key` names (generating it, or the embedded demo key), binds
+    /// `127.0.0.1:config.port` and starts serving.
     ///
     /// Must be called inside a Tokio runtime, which then serves the sandbox until it is stopped
     /// or dropped. Fails if the port cannot be bound or the configuration is unusable (key
-    /// size outside 1024–4096 bits, merchant id not a uuid: `ErrorKind::InvalidInput`).
+    /// size outside 1024–4096 bits or not 2048 with the demo key, merchant id not a uuid:
+    /// `ErrorKind::InvalidInput`).
     pub async fn start(config: SandboxConfig) -> io::Result<Sandbox> {
         Sandbox::launch(config, None).await
     }
@@ -50,7 +52,18 @@ impl Sandbox {
                 "the sandbox merchant id must be a uuid",
             ));
         }
-        let key = VaultKey::generate_async(config.key_bits).await?;
+        let key = match config.key {
+            SandboxKey::Generate => VaultKey::generate_async(config.key_bits).await?,
+            SandboxKey::Demo if config.key_bits != DEMO_KEY_BITS => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("the demo key is {DEMO_KEY_BITS} bits; key_bits must match"),
+                ))
+            }
+            SandboxKey::Demo => {
+                VaultKey::demo().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
+            }
+        };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let app = Shared::new(config, key);

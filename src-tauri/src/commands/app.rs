@@ -1,16 +1,21 @@
 //! Shell commands: what the shell shows, start-up timing, settings and forgetting secrets.
 
 use super::CmdResult;
-use crate::ipc::{AboutInfo, AppInfo};
+use crate::ipc::{AboutInfo, AppInfo, UiTimings};
 use crate::state::AppState;
 use pindesk_core::api::ProfileSummary;
 use pindesk_core::profile::AppSettings;
 use pindesk_core::system_config::SystemConfig;
+use std::sync::atomic::AtomicBool;
 use tauri::{AppHandle, Manager, Runtime, State};
+
+/// Whether the first `app_info` was logged as a start-up phase.
+static FIRST_APP_INFO: AtomicBool = AtomicBool::new(false);
 
 /// The app's version, mode, active profile and idle timeout, for the shell and its status bar.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>, system: State<'_, SystemConfig>) -> AppInfo {
+    crate::phases::log_once(&FIRST_APP_INFO, state.started, "first app_info");
     let active_profile = state
         .desk
         .active_profile_view()
@@ -20,6 +25,7 @@ pub fn app_info(state: State<'_, AppState>, system: State<'_, SystemConfig>) -> 
         version: env!("CARGO_PKG_VERSION").to_owned(),
         mode: state.mode,
         demo: state.desk.is_demo(),
+        demo_backend: state.desk.demo_state(),
         active_profile,
         idle_timeout_secs: u32::try_from(idle_secs_of(&state, &system)).unwrap_or(u32::MAX),
         activity_ping_secs: crate::idle::PING_EVERY_SECS as u32,
@@ -48,11 +54,21 @@ pub fn still_active(activity: State<'_, crate::idle::Activity>) {
 }
 
 /// Called by the UI once its first screen is rendered; logs the time since process start
-/// (the benchmarks read this line).
+/// (the benchmarks read this line) with what the page measured of its own start.
 #[tauri::command]
-pub fn ui_ready(state: State<'_, AppState>) {
-    let elapsed = state.started.elapsed();
-    tracing::info!(elapsed_ms = elapsed.as_secs_f64() * 1000.0, "ui ready");
+pub fn ui_ready(state: State<'_, AppState>, timings: Option<UiTimings>) {
+    let elapsed_ms = state.started.elapsed().as_secs_f64() * 1000.0;
+    match timings {
+        Some(t) => tracing::info!(
+            elapsed_ms,
+            page_script_ms = t.script_ms,
+            page_app_info_ms = t.app_info_ms,
+            page_mounted_ms = t.mounted_ms,
+            page_painted_ms = t.painted_ms,
+            "ui ready"
+        ),
+        None => tracing::info!(elapsed_ms, "ui ready"),
+    }
 }
 
 /// The settings, the keyring backend and where files live.

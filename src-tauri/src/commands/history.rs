@@ -36,7 +36,7 @@ pub async fn history_export_csv<R: Runtime>(
             }
         }
     };
-    let rows = crate::export::write_csv(state.desk.history(), &filter, &path).map_err(internal)?;
+    let rows = crate::export::write_csv(state.desk.history()?, &filter, &path).map_err(internal)?;
     Ok(Some(u32::try_from(rows).unwrap_or(u32::MAX)))
 }
 
@@ -45,13 +45,14 @@ pub async fn history_export_csv<R: Runtime>(
 pub fn history_verify(state: State<'_, AppState>) -> CmdResult<HistoryVerifyReport> {
     Ok(state
         .desk
-        .history()
+        .history()?
         .verify()
         .map_err(pindesk_core::desk::Error::from)?)
 }
 
-/// Where the history is shipped and how many records wait.
+/// Where the history is shipped and how many records wait. Async, so that opening the
+/// history on its first use (the first screen asks this) runs off the main thread.
 #[tauri::command]
-pub fn audit_status(state: State<'_, AppState>) -> CmdResult<AuditStatus> {
+pub async fn audit_status(state: State<'_, AppState>) -> CmdResult<AuditStatus> {
     Ok(state.desk.audit_status()?)
 }

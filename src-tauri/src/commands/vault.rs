@@ -72,7 +72,7 @@ pub fn passcode_policy(
 /// Demo mode only: the last code the embedded sandbox "sent" to the card.
 #[tauri::command]
 pub fn demo_sms(state: State<'_, AppState>, card: String) -> CmdResult<Option<DemoSms>> {
-    let Some(sandbox) = &state.sandbox else {
+    let Some(sandbox) = state.sandbox.get() else {
         return Ok(None);
     };
     let Ok(id) = card.trim().parse::<i64>() else {

@@ -1,12 +1,14 @@
 /**
  * The status bar, always on screen: the active profile, its provider and its environment
- * badge, the audit note when history records wait to be shipped (`audit`), plus the app's
- * mode and version. It shows no secret and no credential.
+ * badge, the demo sandbox while it starts or when it could not start, the audit note when
+ * history records wait to be shipped (`audit`), plus the app's mode and version. It shows no
+ * secret and no credential.
  */
 import type { AppInfo } from "../bindings/AppInfo";
 import type { Provider } from "../bindings/Provider";
 import { h } from "../dom";
 import { badge } from "./badge";
+import { demoSandboxNote } from "./demo-backend";
 
 const PROVIDER_NAMES: Record<Provider, string> = {
   vault: "Vault",
@@ -43,6 +45,9 @@ export function statusBar(info: AppInfo | null, audit?: HTMLElement): HTMLElemen
       h("span", { class: "badge badge--none", "data-environment": "none" }, "NO PROFILE"),
     );
   }
+
+  const demo = info ? demoSandboxNote(info) : null;
+  if (demo) bar.append(demo);
 
   const right = h("span", { class: "status-bar__right" });
   if (audit) right.append(audit);

@@ -65,13 +65,14 @@ impl Desk {
     /// Where the history goes and what waits to be shipped.
     pub fn audit_status(&self) -> Result<AuditStatus, Error> {
         let shipping = &self.shipping;
-        let waiting = self.history.depth()?;
-        let oldest = self.history.outbox_oldest()?;
+        let history = self.history()?;
+        let waiting = history.depth()?;
+        let oldest = history.outbox_oldest()?;
         let now_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
         let oldest_waiting_secs = oldest.as_ref().map(|e| {
             u64::try_from((now_ms - i128::from(e.body.at)).max(0) / 1000).unwrap_or(u64::MAX)
         });
-        let last_sent_seq = self.history.outbox_last_sent()?;
+        let last_sent_seq = history.outbox_last_sent()?;
         Ok(AuditStatus {
             collectors: shipping.collectors.clone(),
             waiting,
@@ -89,7 +90,7 @@ impl Desk {
             let deadline = Instant::now() + budget;
             let mut guard = shipping.shipper.lock().await;
             if let Some(shipper) = guard.as_mut() {
-                let report = audit::drain(&self.history, shipper, deadline).await;
+                let report = audit::drain(self.history()?, shipper, deadline).await;
                 if let Some(error) = &report.error {
                     tracing::warn!(%error, remaining = report.remaining, "audit records left waiting");
                 }

@@ -20,7 +20,7 @@ impl Desk {
         profile: Option<&str>,
         card: &str,
     ) -> Result<CardCheck, Error> {
-        let profile = self.resolve_profile(profile)?;
+        let profile = self.call_profile(profile).await?;
         let summary = match profile.provider() {
             Provider::Vault => {
                 let card: VaultCardId = card.parse()?;
@@ -41,7 +41,7 @@ impl Desk {
 
     /// Vault: the signed-in customer's cards, usable ones first, for the card picker.
     pub async fn vault_cards(&self, profile: Option<&str>) -> Result<Vec<CardSummary>, Error> {
-        let profile = self.resolve_profile(profile)?;
+        let profile = self.call_profile(profile).await?;
         let client = self.vault_client(&profile)?;
         let mut cards = self.vault_card_list(&profile, &client).await?;
         cards.sort_by_key(|c| !c.usable);
@@ -118,7 +118,7 @@ impl Desk {
             ..Filter::default()
         };
         let recent = self
-            .history
+            .history()?
             .query(&filter, Page::first(RECENT_OPERATIONS))?;
         let warning = repeat_warning(&recent, OffsetDateTime::now_utc());
         Ok(CardCheck {

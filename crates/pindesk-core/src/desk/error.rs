@@ -4,6 +4,7 @@
 //! so, and the provider texts are cleaned before they get here).
 
 use crate::credentials::CredentialError;
+use crate::demo::DemoError;
 use crate::device::DeviceIdError;
 use crate::error::Category;
 use crate::history::HistoryError;
@@ -114,6 +115,10 @@ pub enum Error {
     /// The device id file could not be read or written.
     #[error(transparent)]
     DeviceId(#[from] DeviceIdError),
+    /// A demo profile's backend (the embedded sandbox) is still starting or could not start;
+    /// nothing was sent.
+    #[error(transparent)]
+    Demo(#[from] DemoError),
     /// The machine-wide configuration cannot be used, so nothing is sent: the desk cannot
     /// know which proxy and CAs the machine requires.
     #[error("{message}; nothing is sent to a provider until an administrator fixes it")]
@@ -145,6 +150,7 @@ impl Error {
             Error::History(e) => e.category(),
             Error::DeviceId(_) => Category::Internal,
             Error::UnusableSystemConfig { .. } => Category::Network,
+            Error::Demo(_) => Category::Network,
         }
     }
 
@@ -170,6 +176,7 @@ impl Error {
             Error::History(_) => "history",
             Error::DeviceId(_) => "device_id",
             Error::UnusableSystemConfig { .. } => "system_config",
+            Error::Demo(_) => "demo_unavailable",
         }
     }
 

@@ -23,11 +23,13 @@ pub use record::{operation_deadline, MAX_CALLS_PER_OPERATION};
 pub use sign_out::BEST_EFFORT_SIGN_OUT;
 pub use solid::HeldPinToken;
 
-pub use crate::demo::{DemoBackend, DEMO_SOLID_PROFILE, DEMO_VAULT_PROFILE};
+pub use crate::demo::{
+    DemoBackend, DemoError, DemoState, DEMO_SOLID_PROFILE, DEMO_START_WAIT, DEMO_VAULT_PROFILE,
+};
 
 use crate::api::{HistoryPage, HistoryQuery, PolicyDescription};
 use crate::credentials::SecretStore;
-use crate::demo::{Demo, OverlaySecrets, DEMO_ENVIRONMENT_LABEL};
+use crate::demo::{Demo, DemoSlot, OverlaySecrets, DEMO_ENVIRONMENT_LABEL};
 use crate::history::{Filter, History, Page};
 use crate::http::{HttpClient, HttpSettings};
 use crate::network::{ClientPool, MachineNetwork};
@@ -36,7 +38,8 @@ use crate::profile::{
     Profile, ProfileId, ProfileStore, ProfilesFile, Provider, SolidSettings, VaultSettings,
 };
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 use time::OffsetDateTime;
 
 /// What one process knows: where files live, the keyring, the history and held state.
@@ -45,7 +48,12 @@ pub struct Desk {
     profiles: ProfileStore,
     /// The keyring, with the demo profiles' in-memory credentials over it in demo mode.
     secrets: OverlaySecrets,
-    history: History,
+    /// The history, opened on first use (see [`Desk::history`]).
+    history: OnceLock<History>,
+    /// Held while the history is being opened, so it is opened (and recovered) once.
+    history_opening: Mutex<()>,
+    /// How long an operation may take at most: older `started` entries are interrupted ones.
+    operation_deadline: Duration,
     /// One HTTP client per route (proxy and trust).
     clients: ClientPool,
     /// What the machine-wide configuration imposes, or why it cannot be used.
@@ -61,10 +69,17 @@ pub struct Desk {
     shipping: audit::Shipping,
 }
 
+/// Demo mode as a desk opens with it.
+enum DemoSetup {
+    Off,
+    Ready(DemoBackend),
+    Starting,
+}
+
 impl Desk {
-    /// Opens the profiles file and the history, marks operations a crashed run left
-    /// `started` as unknown, applies the history retention setting, and reads the machine-wide
-    /// configuration (its proxy and CAs apply to every call; see [`crate::system_config`]).
+    /// Opens the desk over the profiles file and reads the machine-wide configuration (its
+    /// proxy and CAs apply to every call; see [`crate::system_config`]). The history is opened
+    /// on first use, not here: see [`Desk::history`].
     pub fn open(
         paths: Paths,
         secrets: Box<dyn SecretStore>,
@@ -84,6 +99,30 @@ impl Desk {
         http_settings: HttpSettings,
         resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
     ) -> Result<Self, Error> {
+        let demo = demo.map_or(DemoSetup::Off, DemoSetup::Ready);
+        Self::build(paths, secrets, demo, http_settings, resolver)
+    }
+
+    /// [`open`](Self::open) in demo mode whose backend is still starting: the demo profiles
+    /// are listed at once, and provider calls on them wait for [`Desk::demo_listening`]
+    /// (at most [`DEMO_START_WAIT`]). The desktop app starts its sandbox after its window.
+    pub fn open_demo_starting(paths: Paths, secrets: Box<dyn SecretStore>) -> Result<Self, Error> {
+        Self::build(
+            paths,
+            secrets,
+            DemoSetup::Starting,
+            HttpSettings::default(),
+            None,
+        )
+    }
+
+    fn build(
+        paths: Paths,
+        secrets: Box<dyn SecretStore>,
+        demo: DemoSetup,
+        http_settings: HttpSettings,
+        resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
+    ) -> Result<Self, Error> {
         http_settings.validate()?;
         let clients = ClientPool::new(http_settings, resolver);
         let (system, errors) =
@@ -97,23 +136,19 @@ impl Desk {
             }
         };
         let profiles = ProfileStore::new(paths.profiles_file());
-        let history = History::open(paths.history_db())?;
         let shipping = audit::Shipping::new(&system.audit);
-        history.set_outbox(shipping.enabled());
-        let now = OffsetDateTime::now_utc();
-        history.recover_interrupted(now, record::operation_deadline(&http_settings))?;
-        // A corrupt profiles file must not stop the history from opening; it is reported by
-        // every call that needs a profile.
-        let retention = profiles
-            .load()
-            .map(|f| f.settings.history_retention())
-            .unwrap_or(crate::profile::AppSettings::default().history_retention());
-        history.apply_retention(retention, now)?;
+        let demo = match demo {
+            DemoSetup::Off => None,
+            DemoSetup::Ready(backend) => Some(DemoSlot::ready(backend)),
+            DemoSetup::Starting => Some(DemoSlot::starting()),
+        };
         Ok(Self {
             paths,
             profiles,
-            secrets: OverlaySecrets::new(secrets, demo.map(Demo::new)),
-            history,
+            secrets: OverlaySecrets::new(secrets, demo),
+            history: OnceLock::new(),
+            history_opening: Mutex::new(()),
+            operation_deadline: record::operation_deadline(&http_settings),
             clients,
             machine,
             demo_active: Mutex::new(None),
@@ -137,7 +172,13 @@ impl Desk {
     /// route with the machine's rules applied, and the proxy password when a proxy asks for
     /// one. Demo profiles talk to the embedded sandbox on this computer, always directly.
     pub(crate) fn client_for(&self, profile: &Profile, pin: bool) -> Result<HttpClient, Error> {
-        if self.secrets.is_demo(&profile.id) {
+        if let Some(slot) = self
+            .secrets
+            .demo_slot()
+            .filter(|_| self.secrets.is_demo(&profile.id))
+        {
+            // Never a call to the placeholder address of a backend that does not listen.
+            slot.listening()?;
             return self.clients.client(&crate::network::Route::direct(), None);
         }
         let machine = self.machine_network()?;
@@ -176,6 +217,35 @@ impl Desk {
         self.secrets.demo().is_some()
     }
 
+    /// Where the demo profiles' backend stands, in demo mode.
+    pub fn demo_state(&self) -> Option<DemoState> {
+        self.secrets.demo_slot().map(DemoSlot::state)
+    }
+
+    /// Tells a desk opened with [`open_demo_starting`](Self::open_demo_starting) how its
+    /// backend's start ended: listening (the demo profiles then work, and waiting calls go on)
+    /// or failed, in words. Set once: answers `false` when it was already set or the desk is not
+    /// in demo mode.
+    pub fn demo_listening(&self, backend: Result<DemoBackend, String>) -> bool {
+        self.secrets
+            .demo_slot()
+            .is_some_and(|slot| slot.settle(backend))
+    }
+
+    /// [`resolve_profile`](Self::resolve_profile) for a provider call: a demo profile whose
+    /// backend is starting is waited for (at most [`DEMO_START_WAIT`]), then resolved again at
+    /// its real address; a backend that failed is [`Error::Demo`].
+    pub(crate) async fn call_profile(&self, name: Option<&str>) -> Result<Profile, Error> {
+        let profile = self.resolve_profile(name)?;
+        match self.secrets.demo_slot() {
+            Some(slot) if self.secrets.is_demo(&profile.id) => {
+                slot.wait(DEMO_START_WAIT).await?;
+                self.resolve_profile(name)
+            }
+            _ => Ok(profile),
+        }
+    }
+
     /// The keyring backend's name, for the Settings screen.
     pub fn secret_backend(&self) -> &'static str {
         self.secrets.backend_name()
@@ -198,9 +268,32 @@ impl Desk {
         self.require_ticket
     }
 
-    /// The history database.
-    pub fn history(&self) -> &History {
-        &self.history
+    /// The history database, opened on the first call: then operations a crashed run left
+    /// `started` are marked unknown and the retention setting is applied, before anything can
+    /// write a new entry (every writer comes through here). A desk that never needs the history
+    /// never opens it, so a start-up or a CLI command without history does no database work.
+    /// A failure is answered to this call and tried again on the next.
+    pub fn history(&self) -> Result<&History, Error> {
+        if let Some(history) = self.history.get() {
+            return Ok(history);
+        }
+        let _opening = lock(&self.history_opening);
+        if let Some(history) = self.history.get() {
+            return Ok(history);
+        }
+        let history = History::open(self.paths.history_db())?;
+        history.set_outbox(self.shipping.enabled());
+        let now = OffsetDateTime::now_utc();
+        history.recover_interrupted(now, self.operation_deadline)?;
+        // A corrupt profiles file must not stop the history from opening; it is reported by
+        // every call that needs a profile.
+        let retention = self
+            .profiles
+            .load()
+            .map(|f| f.settings.history_retention())
+            .unwrap_or(crate::profile::AppSettings::default().history_retention());
+        history.apply_retention(retention, now)?;
+        Ok(self.history.get_or_init(|| history))
     }
 
     /// A page of history entries, newest first.
@@ -209,15 +302,16 @@ impl Desk {
         filter: &Filter,
         page: Page,
     ) -> Result<Vec<crate::history::Entry>, Error> {
-        Ok(self.history.query(filter, page)?)
+        Ok(self.history()?.query(filter, page)?)
     }
 
     /// The page of history a query asks for, with the number of entries its filter matches.
     pub fn history_query(&self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
         let (filter, page) = query.parse()?;
+        let history = self.history()?;
         Ok(HistoryPage {
-            entries: self.history.query(&filter, page)?,
-            total: self.history.count(&filter)?,
+            entries: history.query(&filter, page)?,
+            total: history.count(&filter)?,
         })
     }
 
@@ -320,3 +414,6 @@ fn wrong_provider(profile: &Profile, expected: Provider) -> Error {
         actual: profile.provider().as_str(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -148,6 +148,7 @@ impl Desk {
             environment_label: self.environment_label(&profile),
             secrets: self.secret_states(&profile, demo),
             warnings,
+            demo_state: if demo { self.demo_state() } else { None },
             profile,
         }
     }
@@ -338,7 +339,7 @@ impl Desk {
         card: Option<&str>,
         ticket: Option<&Ticket>,
     ) -> Result<String, Error> {
-        let profile = self.resolve_profile(Some(name))?;
+        let profile = self.call_profile(Some(name)).await?;
         let tested = self.test_provider(&profile, card, ticket).await?;
         Ok(format!(
             "{tested} Network: {}.",

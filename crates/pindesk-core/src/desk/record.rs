@@ -107,7 +107,8 @@ impl Desk {
             card_id: card_id.map(str::to_owned),
             ticket: ticket.cloned(),
         };
-        let id = self.history.start(&entry)?;
+        let history = self.history()?;
+        let id = history.start(&entry)?;
         let clock = Instant::now();
         let result = work.await;
         let (outcome, reference, message) = match &result {
@@ -121,7 +122,7 @@ impl Desk {
             finished_at: OffsetDateTime::now_utc(),
             duration: clock.elapsed(),
         };
-        if let Err(e) = self.history.finish(id, &finish) {
+        if let Err(e) = history.finish(id, &finish) {
             // The operation itself is done; its result matters more than the record.
             tracing::error!(error = %e, entry = %id, "could not finish the history entry");
         }

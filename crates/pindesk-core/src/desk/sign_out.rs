@@ -20,7 +20,7 @@ impl Desk {
     /// Answers what happened in words for the operator; an error means Vault did not confirm
     /// (the token is deleted from this computer all the same). Recorded in the history.
     pub async fn vault_sign_out(&self, profile: Option<&str>) -> Result<String, Error> {
-        let profile = self.resolve_profile(profile)?;
+        let profile = self.call_profile(profile).await?;
         if profile.vault_auth() != Some(VaultAuth::SignIn) {
             return Err(ValidationError::new(
                 "profile",

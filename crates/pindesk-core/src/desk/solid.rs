@@ -36,7 +36,7 @@ impl Desk {
         ticket: Option<&Ticket>,
     ) -> Result<PinTokenInfo, Error> {
         self.ticket_allowed(ticket)?;
-        let (profile, client, card) = self.solid_call(profile, card)?;
+        let (profile, client, card) = self.solid_call(profile, card).await?;
         let api_key = self.solid_api_key(&profile)?;
         let (token, found) = self
             .recorded(
@@ -97,7 +97,7 @@ impl Desk {
         ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
         self.ticket_allowed(ticket)?;
-        let (profile, client, card) = self.solid_call(profile, card)?;
+        let (profile, client, card) = self.solid_call(profile, card).await?;
         let today = OffsetDateTime::now_utc().date();
         let given_expiry = given(expiry).map(|e| Expiry::parse(e, today)).transpose()?;
         let given_last4 = given(last4).map(str::parse::<Last4>).transpose()?;
@@ -150,13 +150,13 @@ impl Desk {
         ))
     }
 
-    fn solid_call(
+    async fn solid_call(
         &self,
         profile: Option<&str>,
         card: &str,
     ) -> Result<(Profile, SolidClient, SolidCardId), Error> {
         let card: SolidCardId = card.parse()?;
-        let profile = self.resolve_profile(profile)?;
+        let profile = self.call_profile(profile).await?;
         solid_settings(&profile)?;
         let client = self.solid_client(&profile)?;
         Ok((profile, client, card))

@@ -66,7 +66,7 @@ impl Desk {
         ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
         self.ticket_allowed(ticket)?;
-        let (profile, client, card) = self.vault_call(profile, card)?;
+        let (profile, client, card) = self.vault_call(profile, card).await?;
         let client = &client;
         let card_text = card.to_string();
         let operation = "vault.send_code";
@@ -92,7 +92,7 @@ impl Desk {
         ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
         self.ticket_allowed(ticket)?;
-        let (profile, client, card) = self.vault_call(profile, card)?;
+        let (profile, client, card) = self.vault_call(profile, card).await?;
         let client = &client;
         validate::sms_code(&code)?;
         let card_text = card.to_string();
@@ -117,7 +117,7 @@ impl Desk {
         ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
         self.ticket_allowed(ticket)?;
-        let (profile, client, card) = self.vault_call(profile, card)?;
+        let (profile, client, card) = self.vault_call(profile, card).await?;
         let client = &client;
         validate::sms_code(&code)?;
         let settings = vault_settings(&profile)?;
@@ -171,13 +171,13 @@ impl Desk {
         ))
     }
 
-    pub(super) fn vault_call(
+    pub(super) async fn vault_call(
         &self,
         profile: Option<&str>,
         card: &str,
     ) -> Result<(Profile, VaultClient, VaultCardId), Error> {
         let card: VaultCardId = card.parse()?;
-        let profile = self.resolve_profile(profile)?;
+        let profile = self.call_profile(profile).await?;
         vault_settings(&profile)?;
         let client = self.vault_client(&profile)?;
         Ok((profile, client, card))

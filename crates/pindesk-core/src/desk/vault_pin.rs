@@ -28,7 +28,7 @@ impl Desk {
         ticket: Option<&Ticket>,
     ) -> Result<OpDone, Error> {
         self.ticket_allowed(ticket)?;
-        let (profile, client, card) = self.vault_call(profile, card)?;
+        let (profile, client, card) = self.vault_call(profile, card).await?;
         check_vault_card_pin(&pin)?;
         let field = vault_settings(&profile)?.card_pin_field().to_owned();
         let client = &client;

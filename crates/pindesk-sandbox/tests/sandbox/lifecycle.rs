@@ -1,6 +1,6 @@
 //! Starting, describing and stopping a sandbox; its sandbox-only endpoints' edges.
 
-use pindesk_sandbox::{banner, demo, Sandbox, SandboxConfig};
+use pindesk_sandbox::{banner, demo, Padding, Sandbox, SandboxConfig};
 use reqwest::Method;
 use serde_json::json;
 
@@ -56,6 +56,34 @@ async fn stop_closes_the_port_and_config_is_kept() {
     );
 }
 
+/// The demo sandbox starts with the embedded key pair (the same public key every start, so no
+/// key is generated), decrypts with it, and still rotates to a freshly generated pair.
+#[tokio::test]
+async fn the_demo_key_is_fixed_and_rotation_still_generates_a_fresh_one() {
+    let a = start_with(SandboxConfig::demo()).await;
+    let b = start_with(SandboxConfig::demo()).await;
+    let (a_id, a_key) = a.public_key().await;
+    let (b_id, b_key) = b.public_key().await;
+    assert_eq!(a_key, b_key, "both start with the embedded pair");
+    assert_ne!(a_id, b_id, "each start has its own keyId");
+    let code = a.verified_code(VAULT_CARD).await;
+    let sent = a
+        .set_passcode(
+            VAULT_CARD,
+            &a_id,
+            &code,
+            &encrypt(&a_key, Padding::Pkcs1, "pass123"),
+        )
+        .await;
+    assert_eq!(sent.status, 200, "{:?}", sent.json);
+    let rotated = a
+        .control(Method::POST, "/_sandbox/vault/rotate-key", None)
+        .await;
+    assert_eq!(rotated.status, 200);
+    let (_, new_key) = a.public_key().await;
+    assert_ne!(new_key, a_key, "rotation generates a fresh pair");
+}
+
 #[tokio::test]
 async fn unusable_configs_are_refused() {
     let bits = SandboxConfig {
@@ -69,6 +97,12 @@ async fn unusable_configs_are_refused() {
         ..SandboxConfig::default()
     };
     assert!(Sandbox::start(merchant).await.is_err());
+    let demo_bits = SandboxConfig {
+        key_bits: 1024,
+        ..SandboxConfig::demo()
+    };
+    let refused = Sandbox::start(demo_bits).await.unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::InvalidInput);
 }
 
 #[tokio::test]
