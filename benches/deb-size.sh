@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 target=${DEB_SIZE_TARGET:-target/deb-size}
 tauri=$PWD/ui/node_modules/.bin/tauri
-(cd ui && npm run --silent build)
+(cd ui && npm run --silent build) >&2
 
 # name and the profile it builds with, as variables; later steps keep what earlier ones set.
 steps=(
