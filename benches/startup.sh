@@ -13,6 +13,8 @@
 #
 #   <name> <ready_ms> <rss_kib> <processes>
 #
+# and, after each PinDesk start, its phases (see `phases` below).
+#
 #   ready_ms   from just before the process is spawned until the app handles the page's `ui_ready`
 #              IPC call (the wall-clock time of the `ui ready` line it logs then: PinDesk to
 #              its log file, the bare window to standard error)
@@ -118,6 +120,27 @@ auth = "token"
 TOML
 }
 
+# Where a PinDesk start spent its time, from its log: one line per phase,
+#   phase <name> <phase> <ms>
+# the app's start-up phases in ms since its `main` began, and the page's own marks (`page_*`,
+# in ms since the page's navigation began; `page_app_info` is the first `app_info` round trip).
+phases() { # name, log file
+  awk -v app="$1" '
+    /start-up phase/ && match($0, /phase="[^"]+"/) {
+      p = substr($0, RSTART + 7, RLENGTH - 8); gsub(/ /, "_", p)
+      if (match($0, / ms=[0-9.]+/)) print "phase", app, p, substr($0, RSTART + 4, RLENGTH - 4)
+    }
+    /ui ready/ {
+      n = split($0, f, " ")
+      for (i = 1; i <= n; i++)
+        if (f[i] ~ /^(elapsed|page_[a-z_]+)_ms=[0-9.]+$/) {
+          split(f[i], kv, "="); k = kv[1]; sub(/_ms$/, "", k)
+          if (k == "elapsed") k = "ui_ready"
+          print "phase", app, k, kv[2]
+        }
+    }' "$2"
+}
+
 # One start: prints "<name> <ready_ms> <rss_kib> <processes>".
 one() { # name, file its `ui ready` line goes to (relative to its folder), seed (a function or -), command...
   local name=$1 ready_file=$2 seed=$3
@@ -161,6 +184,7 @@ one() { # name, file its `ui ready` line goes to (relative to its folder), seed 
 
   local us=$((t1 - t0))
   printf '%s %d.%03d %d %d\n' "$name" $((us / 1000)) $((us % 1000)) "$rss" "${#pids[@]}"
+  [[ $name == bare ]] || phases "$name" "$dir/$ready_file"
   rm -rf "$dir"
 }
 

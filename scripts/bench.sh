@@ -142,6 +142,25 @@ micro_rows=$(awk '
     }
     END { for (i = 1; i <= rows; i++) printf "| 4 | micro: %s | %s | | | | |\n", order[i], cells[order[i]] }')
 
+# Where a start's time goes: the median of each phase over the counted starts, per app, in the
+# order the phases first came (benches/startup.sh's `phase` lines).
+phase_rows=$(awk '
+  $1 == "phase" && $2 != "" {
+    key = $3; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+    v[$2, key] = v[$2, key] " " $4
+  }
+  function median(list,    a, m, i, j, t) {
+    m = split(list, a, " "); if (m == 0) return ""
+    for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return m % 2 ? a[(m + 1) / 2] : sprintf("%.1f", (a[m / 2] + a[m / 2 + 1]) / 2)
+  }
+  END {
+    for (i = 1; i <= n; i++) {
+      k = order[i]; name = k; gsub(/_/, " ", name)
+      printf "| %s | %s | %s |\n", name, median(v["pindesk", k]), median(v["pindesk-stored", k])
+    }
+  }' "$logs/startup.txt")
+
 mib() { calc '%.1f' "$1 / 1048576"; }
 table=$(
   cat <<EOF
@@ -215,6 +234,17 @@ make bench    # or: $settings scripts/bench.sh
 
 $table
 
+### Where a start's time goes
+
+Medians over the same starts, in ms: the app's phases since its \`main\` began (the process's
+spawn, exec and dynamic linking come before that and are in the row above only), and the
+page's own marks (\`page …\`) since its navigation began; \`page app info\` is the first
+\`app_info\` round trip.
+
+| phase | demo, first run | one stored profile |
+| --- | ---: | ---: |
+$phase_rows
+
 ## How it is measured
 
 1. **Start to interactive and memory** (\`benches/startup.sh\`). The release \`pindesk --demo\`
@@ -232,7 +262,10 @@ $table
    app and every process under it (WebKit's web and network processes), summed from /proc
    5 s after the spawn; pages shared between those processes count once per process, alike
    for both. Medians.
-2. **Installer**: the size of each \`.deb\` the Tauri bundler built in this run.
+2. **Installer**: the size of each \`.deb\` the Tauri bundler built in this run, both with
+   the release profile of \`Cargo.toml\`. What each setting of that profile saves is
+   measured apart, by \`benches/deb-size.sh\` (a full release build per setting; see the
+   analysis).
 3. **Per-flow overhead** (\`crates/pindesk-core/benches/flows.rs\`), over loopback against
    the sandbox ($key_bits-bit key), $flows flows of each kind after a warm-up, PinDesk and the
    floor alternating: the Vault passcode flow (look the card up, send the SMS code, verify it,
