@@ -167,6 +167,24 @@ fn add_branch_vault(f: &DeskFixture, password: &str) {
         .unwrap();
 }
 
+/// The status bar's profile comes without a keyring read, so the first screen never waits for
+/// the OS keyring; the profile list still reads the secrets' state.
+#[tokio::test]
+async fn the_active_profile_summary_reads_no_secret() {
+    let f = fixture(false).await;
+    add_branch_vault(&f, &f.sandbox.config().password);
+    f.desk.use_profile("branch-vault").expect("made active");
+    let before = f.store.reads();
+    let summary = f.desk.active_profile_summary().expect("a summary");
+    assert_eq!(summary.name, "Branch Vault");
+    assert_eq!(f.store.reads(), before, "the summary read the keyring");
+    f.desk.list_profiles().expect("the list");
+    assert!(
+        f.store.reads() > before,
+        "the list reads the secrets' state"
+    );
+}
+
 #[tokio::test]
 async fn a_stored_sign_in_gets_a_token_and_signs_in_again_once_after_expiry() {
     let f = fixture(false).await;

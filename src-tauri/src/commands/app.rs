@@ -3,7 +3,6 @@
 use super::CmdResult;
 use crate::ipc::{AboutInfo, AppInfo, UiTimings};
 use crate::state::AppState;
-use pindesk_core::api::ProfileSummary;
 use pindesk_core::profile::AppSettings;
 use pindesk_core::system_config::SystemConfig;
 use std::sync::atomic::AtomicBool;
@@ -16,11 +15,7 @@ static FIRST_APP_INFO: AtomicBool = AtomicBool::new(false);
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>, system: State<'_, SystemConfig>) -> AppInfo {
     crate::phases::log_once(&FIRST_APP_INFO, state.started, "first app_info");
-    let active_profile = state
-        .desk
-        .active_profile_view()
-        .ok()
-        .map(|view| ProfileSummary::from(&view));
+    let active_profile = state.desk.active_profile_summary().ok();
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         mode: state.mode,

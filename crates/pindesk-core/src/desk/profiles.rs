@@ -8,7 +8,7 @@
 //! go first, so a keyring failure keeps the profile usable.
 
 use super::{Desk, Error};
-use crate::api::{EnvironmentKind, ProfileView, SecretState};
+use crate::api::{EnvironmentKind, ProfileSummary, ProfileView, SecretState};
 use crate::credentials::{SecretKind, SecretStore};
 use crate::history::Ticket;
 use crate::network::MachineNetwork;
@@ -112,11 +112,25 @@ impl Desk {
         Ok(profiles.map(|p| self.view(p, active.as_ref())).collect())
     }
 
-    /// The profile requests go through when none is named, as the lists show it.
-    pub fn active_profile_view(&self) -> Result<ProfileView, Error> {
+    /// The profile requests go through when none is named, as the status bar names it. Asks
+    /// the keyring nothing (its secrets' state is the lists' business), so the first screen
+    /// does not wait for the OS keyring.
+    pub fn active_profile_summary(&self) -> Result<ProfileSummary, Error> {
         let profile = self.resolve_profile(None)?;
-        let id = profile.id.clone();
-        Ok(self.view(profile, Some(&id)))
+        Ok(ProfileSummary {
+            name: profile.display_name.clone(),
+            provider: profile.provider(),
+            environment: self.environment_kind(&profile, self.secrets.is_demo(&profile.id)),
+        })
+    }
+
+    /// The badge of a profile's environment: the one place that labels a demo profile's.
+    fn environment_kind(&self, profile: &Profile, demo: bool) -> EnvironmentKind {
+        if demo {
+            EnvironmentKind::Demo
+        } else {
+            profile.environment_kind()
+        }
     }
 
     /// One profile with its secrets' state.
@@ -129,11 +143,7 @@ impl Desk {
     /// The view of a profile: the one place that labels a demo profile as such.
     pub(super) fn view(&self, profile: Profile, active: Option<&ProfileId>) -> ProfileView {
         let demo = self.secrets.is_demo(&profile.id);
-        let environment_kind = if demo {
-            EnvironmentKind::Demo
-        } else {
-            profile.environment_kind()
-        };
+        let environment_kind = self.environment_kind(&profile, demo);
         let warnings = if demo {
             Vec::new()
         } else {

@@ -169,9 +169,20 @@ pub fn solid_profile(id: &str, display_name: &str, environment: Environment) -> 
     )
 }
 
-/// A secret store shared between the test and the desk, so the test can look inside.
+/// A secret store shared between the test and the desk, so the test can look inside (and
+/// count how often the desk read it).
 #[derive(Clone, Default)]
-pub struct SharedStore(pub Arc<MemoryStore>);
+pub struct SharedStore(
+    pub Arc<MemoryStore>,
+    pub Arc<std::sync::atomic::AtomicUsize>,
+);
+
+impl SharedStore {
+    /// How many reads the store has answered.
+    pub fn reads(&self) -> usize {
+        self.1.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
 
 impl SecretStore for SharedStore {
     fn get(
@@ -179,6 +190,7 @@ impl SecretStore for SharedStore {
         p: &ProfileId,
         k: SecretKind,
     ) -> Result<Option<Zeroizing<String>>, CredentialError> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.0.get(p, k)
     }
     fn set(&self, p: &ProfileId, k: SecretKind, v: &str) -> Result<(), CredentialError> {
