@@ -273,8 +273,9 @@ $phase_rows
    (look the card up, PIN token, look the card up, set PIN: 4 calls, $solid_ops recorded
    operations) through the \`Desk\` services, as the app calls them (profile loaded from its
    file, credentials from a store, every operation recorded in the SQLite history on disk),
-   against the same HTTP requests made with a bare \`reqwest\` client and a ciphertext
-   computed once. *One durable commit*: $flows single-row inserts in a WAL database at
+   against the same HTTP requests made with a bare \`reqwest\` client that parses the
+   fetched key and encrypts the passcode in every flow, as the Desk must (so the overhead is
+   PinDesk's, not the work's). *One durable commit*: $flows single-row inserts in a WAL database at
    \`synchronous = FULL\` on the same file system as the history, alternated with the
    history records; each recorded operation must wait for one (its \`started\` record is on
    disk before the request leaves), so a flow's overhead goal is its recorded operations ×

@@ -3,7 +3,8 @@
 //!
 //! - **Vault passcode flow** (look the card up, send the SMS code, verify it, fetch the RSA
 //!   key, set the passcode) through the `Desk` services, against the raw floor: the same five
-//!   HTTP requests with a bare `reqwest` client and a ciphertext computed once up front.
+//!   HTTP requests with a bare `reqwest` client, which parses the fetched key and encrypts the
+//!   passcode in every flow, as the Desk does.
 //! - **Solid PIN flow** (look the card up, get a PIN token; look the card up, set the PIN
 //!   with it) the same way: the same four requests.
 //! - The Vault flow done the documented way: one `curl` per call and `openssl pkeyutl` for
@@ -94,8 +95,23 @@ struct Floor {
     base: String,
     vault_token: String,
     solid_key: String,
-    key_id: String,
-    ciphertext: String,
+}
+
+/// The key answer parsed and the passcode encrypted with it (PKCS#1 v1.5, as the profile).
+fn encrypt_with(answer: &[u8]) -> (pindesk_core::crypto::VaultKey, String) {
+    let answer: serde_json::Value = serde_json::from_slice(answer).expect("key JSON");
+    let key = pindesk_core::crypto::VaultKey::parse(
+        answer["id"].as_str().expect("key id"),
+        answer["publicKey"].as_str().expect("public key"),
+    )
+    .expect("key parses");
+    let ciphertext = pindesk_core::crypto::encrypt_passcode(
+        &key,
+        &Passcode::new(PASSCODE.into()),
+        pindesk_core::crypto::RsaPadding::Pkcs1,
+    )
+    .expect("encrypt");
+    (key, ciphertext)
 }
 
 impl Floor {
@@ -116,7 +132,7 @@ impl Floor {
     }
 
     /// A GET with the Vault bearer token; the body is read, as the Desk reads it.
-    async fn vault_get(&self, path: &str) {
+    async fn vault_get(&self, path: &str) -> bytes::Bytes {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
@@ -126,7 +142,7 @@ impl Floor {
             .await
             .expect("floor GET");
         assert!(response.status().is_success(), "floor: {path} refused");
-        response.bytes().await.expect("floor GET body");
+        response.bytes().await.expect("floor GET body")
     }
 
     /// Solid's card lookup, which the Desk makes before each call on a card.
@@ -155,12 +171,14 @@ impl Floor {
             Some(format!(r#"{{"code":"{code}"}}"#)),
         )
         .await;
-        self.vault_get("/v2/card/rsa-public-key").await;
+        // The same RSA work as the Desk: the key fetched, parsed and used for every flow.
+        let answer = self.vault_get("/v2/card/rsa-public-key").await;
+        let (key, ciphertext) = encrypt_with(&answer);
         self.post(
             &format!("/v2/card/{card}/passcode/code/set"),
             Some(format!(
-                r#"{{"keyId":"{}","code":"{code}","passCode":"{}"}}"#,
-                self.key_id, self.ciphertext
+                r#"{{"keyId":"{}","code":"{code}","passCode":"{ciphertext}"}}"#,
+                key.id
             )),
         )
         .await;
@@ -447,27 +465,6 @@ async fn run(o: Options) {
     )
     .expect("Solid profile");
 
-    // The floor's ciphertext, computed once with the sandbox's current key.
-    let key_answer: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/v2/card/rsa-public-key", sandbox.base_url()))
-        .bearer_auth(&sandbox.config().vault_token)
-        .send()
-        .await
-        .expect("key")
-        .json()
-        .await
-        .expect("key JSON");
-    let key = pindesk_core::crypto::VaultKey::parse(
-        key_answer["id"].as_str().expect("key id"),
-        key_answer["publicKey"].as_str().expect("public key"),
-    )
-    .expect("key parses");
-    let ciphertext = pindesk_core::crypto::encrypt_passcode(
-        &key,
-        &Passcode::new(PASSCODE.into()),
-        pindesk_core::crypto::RsaPadding::Pkcs1,
-    )
-    .expect("encrypt");
     let floor = Floor {
         http: reqwest::Client::builder()
             .no_proxy()
@@ -476,8 +473,6 @@ async fn run(o: Options) {
         base: sandbox.base_url(),
         vault_token: sandbox.config().vault_token.clone(),
         solid_key: sandbox.config().solid_api_key.clone(),
-        key_id: key.id.clone(),
-        ciphertext,
     };
 
     eprintln!(
