@@ -156,12 +156,11 @@ pub fn chain_hash(prev: &str, body: &str) -> String {
 /// The last record's seq and hash: the newest event, else the checkpoint, else genesis.
 pub(super) fn tip(tx: &Transaction<'_>) -> Result<(u64, String), HistoryError> {
     let last = tx
-        .query_row(
-            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-        )
-        .optional()
+        .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| {
+            s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .optional()
+        })
         .map_err(sql("reading the end of the chain"))?;
     let last = match last {
         Some(l) => Some(l),
@@ -190,14 +189,13 @@ pub(super) fn checkpoint(
 /// included, through `sqlite_sequence`).
 pub(super) fn next_entry_id(tx: &Transaction<'_>) -> Result<i64, HistoryError> {
     let max: i64 = tx
-        .query_row(
+        .prepare_cached(
             "SELECT MAX(
                  COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'entries'), 0),
                  COALESCE((SELECT MAX(id) FROM entries), 0),
                  COALESCE((SELECT MAX(entry_id) FROM events), 0))",
-            [],
-            |r| r.get(0),
         )
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(sql("choosing the next entry id"))?;
     Ok(max + 1)
 }
@@ -208,12 +206,8 @@ pub(super) fn latest_body(
     entry: EntryId,
 ) -> Result<Option<EventBody>, HistoryError> {
     let text: Option<String> = conn
-        .query_row(
-            "SELECT body FROM events WHERE entry_id = ?1 ORDER BY seq DESC LIMIT 1",
-            params![entry.0],
-            |r| r.get(0),
-        )
-        .optional()
+        .prepare_cached("SELECT body FROM events WHERE entry_id = ?1 ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row(params![entry.0], |r| r.get(0)).optional())
         .map_err(sql("reading an operation's events"))?;
     text.as_deref().map(parse_body).transpose()
 }
@@ -231,13 +225,23 @@ pub(super) fn append(
     let text = canonical(body);
     let hash = chain_hash(&prev, &text);
     let seq = i64::try_from(body.seq).unwrap_or(i64::MAX);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (seq, entry_id, kind, at, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![seq, body.entry_id, body.kind.as_str(), body.at, text, hash],
     )
+    .and_then(|mut s| {
+        s.execute(params![
+            seq,
+            body.entry_id,
+            body.kind.as_str(),
+            body.at,
+            text,
+            hash
+        ])
+    })
     .map_err(sql("appending to the history chain"))?;
     if outbox {
-        tx.execute("INSERT INTO outbox (seq) VALUES (?1)", params![seq])
+        tx.prepare_cached("INSERT INTO outbox (seq) VALUES (?1)")
+            .and_then(|mut s| s.execute(params![seq]))
             .map_err(sql("queueing an audit event"))?;
     }
     project(tx, body)?;
@@ -318,12 +322,14 @@ impl RowView {
 /// Writes the operation's row as its newest event says.
 fn project(tx: &Transaction<'_>, body: &EventBody) -> Result<(), HistoryError> {
     let v = RowView::of(body);
-    tx.execute(
-        &format!(
+    let mut statement = tx
+        .prepare_cached(&format!(
             "INSERT OR REPLACE INTO entries ({ROW_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-        ),
-        params![
+        ))
+        .map_err(sql("updating the history row of an operation"))?;
+    statement
+        .execute(params![
             v.id,
             v.started_at,
             v.finished_at,
@@ -340,8 +346,7 @@ fn project(tx: &Transaction<'_>, body: &EventBody) -> Result<(), HistoryError> {
             v.writer_pid,
             v.writer_token,
             v.ticket,
-        ],
-    )
-    .map_err(sql("updating the history row of an operation"))?;
+        ])
+        .map_err(sql("updating the history row of an operation"))?;
     Ok(())
 }
